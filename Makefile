@@ -1,0 +1,25 @@
+# The two commands of the README, plus the benchmark. Each starts with the idempotent setup.
+SWIFT ?= swift
+PYTHON := $(CURDIR)/.venv/bin/python
+# Training results depend on the BLAS thread count; fix it so runs are reproducible.
+OPENBLAS_NUM_THREADS ?= 2
+export OPENBLAS_NUM_THREADS
+
+.PHONY: setup build test run bench
+
+setup:
+	@tools/setup.sh
+
+build: setup
+	$(SWIFT) build
+
+test: setup
+	SAFEMCP_PYTHON=$(PYTHON) $(SWIFT) test
+
+run: setup
+	$(SWIFT) build -c release
+	SAFEMCP_PYTHON=$(PYTHON) tools/run.sh $(CURDIR)/.build/release/safemcp
+
+bench: setup
+	$(SWIFT) build -c release
+	.build/release/safemcp bench
