@@ -20,12 +20,15 @@ let package = Package(
         .target(name: "HDF5Store", dependencies: ["CHDF5", "Checksums"]),
         .target(name: "Episodes"),
         .target(name: "Benchmarks"),
+        .target(name: "RunLog", dependencies: ["Checksums"]),
+        .target(name: "TestSupport", path: "Sources/TestSupport"),
         .executableTarget(name: "SafeMCPCLI", dependencies: [
             "Benchmarks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
         .testTarget(name: "HDF5StoreTests", dependencies: ["HDF5Store"]),
+        .testTarget(name: "RunLogTests", dependencies: ["RunLog", "Checksums", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )
