@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
@@ -22,12 +23,14 @@ let package = Package(
         .target(name: "Benchmarks"),
         .target(name: "RunLog", dependencies: ["Checksums"]),
         .target(name: "TestSupport", path: "Sources/TestSupport"),
+        .target(name: "Configuration", dependencies: ["Yams"]),
         .executableTarget(name: "SafeMCPCLI", dependencies: [
             "Benchmarks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
         .testTarget(name: "HDF5StoreTests", dependencies: ["HDF5Store"]),
+        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog", "Checksums", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
