@@ -1,0 +1,48 @@
+import Episodes
+
+/// One line of the audit log: one decision of the proxy. Its `step` is the step schema of
+/// `Episodes`, so `safemcp data import --format audit` reads a log back as training steps.
+/// The format is documented in docs/audit-log.md.
+public struct AuditEvent: Codable, Sendable {
+    public enum Kind: String, Codable, Sendable {
+        /// A `tools/call` was judged (and, unless blocked, forwarded).
+        case call
+        /// Tier 1 chose the tools offered in a `tools/list` answer.
+        case toolList = "tool_list"
+        /// A rule flagged a tool definition (pinning, description scan) when it was listed.
+        case definition
+        /// The session's task was set.
+        case task
+    }
+
+    public var version = 1
+    public var time: String
+    public var kind: Kind
+    public var session: String
+    public var mode: String
+    public var policy: String
+    public var task: String?
+    public var taskSource: String?
+    public var tool: String?
+    public var upstream: String?
+    public var step: Step?
+    public var verdict: StepLabel?
+    public var confidence: Double?
+    public var reason: String?
+    public var rule: String?
+    public var technique: String?
+    public var blocked: Bool?
+    public var wouldBlock: Bool?
+    public var withheld: [ToolWithholding]?
+    public var offered: [String]?
+    public var decisionMs: Double?
+    public var latencyMs: Double?
+
+    public init(time: String, kind: Kind, session: String, mode: String, policy: String) {
+        self.time = time
+        self.kind = kind
+        self.session = session
+        self.mode = mode
+        self.policy = policy
+    }
+}

@@ -1,0 +1,43 @@
+import Episodes
+
+/// A tool the policy keeps from the agent for now, and why.
+public struct ToolWithholding: Codable, Hashable, Sendable {
+    public var tool: String
+    public var reason: String
+
+    public init(tool: String, reason: String) {
+        self.tool = tool
+        self.reason = reason
+    }
+}
+
+/// The tier-2 judgement on one pending call.
+public struct CallVerdict: Codable, Hashable, Sendable {
+    public var verdict: StepLabel
+    public var confidence: Double
+    public var reason: String
+
+    public init(verdict: StepLabel, confidence: Double, reason: String) {
+        self.verdict = verdict
+        self.confidence = confidence
+        self.reason = reason
+    }
+}
+
+/// What the proxy asks of a defense policy. Text reaches it already normalised (leetspeak,
+/// homoglyphs, invisible characters folded), and the proxy's rules have run first, so a policy
+/// only adds refusals: it can never let through what a rule refused.
+///
+/// Implementations: `StaticRulesPolicy` (`--policy rules`); the trained policy bundle
+/// (`--policy B.h5`) arrives with the export stage.
+public protocol ProxyPolicy: Sendable {
+    /// How the audit log names this policy.
+    var name: String { get }
+
+    /// Tier 1: the tools to withhold for `task` (nil when none was declared) given the steps so
+    /// far; any tool not returned is offered.
+    func withhold(task: AgentTask?, history: [Step], available: [Tool]) -> [ToolWithholding]
+
+    /// Tier 2: the verdict on `pending` (a call to `tool`) before it runs.
+    func judge(task: AgentTask?, history: [Step], pending: Action, tool: Tool) -> CallVerdict
+}

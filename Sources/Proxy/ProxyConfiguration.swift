@@ -1,0 +1,44 @@
+import Foundation
+
+/// Where an upstream server is: a command the proxy starts (stdio) or a Streamable HTTP URL.
+public struct UpstreamSpec: Sendable, Equatable {
+    public enum Endpoint: Sendable, Equatable {
+        case command([String])
+        case url(URL)
+    }
+
+    public var name: String
+    public var endpoint: Endpoint
+
+    public init(name: String, endpoint: Endpoint) {
+        self.name = name
+        self.endpoint = endpoint
+    }
+}
+
+/// Whether decisions are enforced or only logged.
+public enum ProxyMode: String, Sendable, CaseIterable {
+    case enforce
+    case shadow
+}
+
+/// Everything `safemcp proxy` was told on its command line.
+public struct ProxyConfiguration: Sendable {
+    public var upstreams: [UpstreamSpec]
+    public var policy: any ProxyPolicy
+    public var mode: ProxyMode = .enforce
+    /// The task fixed by `--task`; when set, `_meta` and `declare_task` cannot change it.
+    public var task: String?
+    public var auditPath: String?
+    public var accessList = AccessList()
+    /// Calls per second allowed per tool; nil means no limit.
+    public var rateLimit: Double?
+    /// Seconds an upstream gets to answer one request before the agent gets an error result.
+    public var upstreamTimeout: Double = 30
+    public var version = "0.1.0"
+
+    public init(upstreams: [UpstreamSpec], policy: any ProxyPolicy) {
+        self.upstreams = upstreams
+        self.policy = policy
+    }
+}

@@ -1,0 +1,234 @@
+import Episodes
+import Foundation
+import MCP
+
+/// State shared by every client session: the upstream connections, the merged tool catalog
+/// with its pins and findings, the rate limiter and the audit log.
+actor ProxyCore {
+    let configuration: ProxyConfiguration
+    let audit: AuditLog?
+    private(set) var upstreams: [String: UpstreamConnection] = [:]
+    private var upstreamOrder: [String] = []
+    private var processes: [UpstreamProcess] = []
+    private(set) var entries: [CatalogEntry] = []
+    private var pinning = DefinitionPinning()
+    private var loggedFindings: Set<RuleFinding> = []
+    private var rateLimiter: RateLimiter?
+    private var sessions: [String: ProxySession] = [:]
+    private var progressRoutes: [String: (session: String, token: Value)] = [:]
+    private var nextProgressToken = 1
+    private var resourceOwners: [String: String] = [:]
+    private var promptOwners: [String: (upstream: String, name: String)] = [:]
+    private var nextSession = 1
+
+    init(configuration: ProxyConfiguration) throws {
+        self.configuration = configuration
+        audit = try configuration.auditPath.map(AuditLog.init(path:))
+        rateLimiter = configuration.rateLimit.map(RateLimiter.init(callsPerSecond:))
+    }
+
+    // MARK: Upstreams
+
+    func start() async throws {
+        for spec in configuration.upstreams {
+            let transport: any Transport
+            switch spec.endpoint {
+            case .command(let command):
+                let process = try UpstreamProcess(command: command, name: spec.name)
+                processes.append(process)
+                transport = process.transport
+            case .url(let url):
+                transport = StreamableHTTPUpstreamTransport(endpoint: url, name: spec.name)
+            }
+            let connection = UpstreamConnection(name: spec.name, transport: transport, timeout: configuration.upstreamTimeout)
+            await connection.onNotification { [weak self] upstream, method, params in
+                await self?.upstreamNotified(upstream, method: method, params: params)
+            }
+            do {
+                try await connection.start(clientVersion: configuration.version)
+            } catch {
+                throw ProxyError.upstream(name: spec.name, message: "MCP handshake failed: \(error)")
+            }
+            upstreams[spec.name] = connection
+            upstreamOrder.append(spec.name)
+        }
+        await refreshCatalog()
+    }
+
+    func stop() async {
+        for connection in upstreams.values { await connection.shutdown() }
+        for process in processes { process.terminate() }
+    }
+
+    /// Upstreams in command-line order that declared `capability` during the handshake.
+    func upstreams(with capability: String) async -> [UpstreamConnection] {
+        var result: [UpstreamConnection] = []
+        for name in upstreamOrder {
+            let connection = upstreams[name]!
+            if await connection.serverCapabilities.objectValue?[capability] != nil { result.append(connection) }
+        }
+        return result
+    }
+
+    func instructions() async -> String? {
+        var parts: [String] = []
+        for name in upstreamOrder {
+            if let text = await upstreams[name]!.instructions { parts.append(text) }
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "\n\n")
+    }
+
+    // MARK: Catalog
+
+    /// Lists every upstream's tools again, names them, pins and scans each definition, and
+    /// tells the sessions, which announce `tools/list_changed` if what they offer changed.
+    func refreshCatalog() async {
+        var listed: [(upstream: String, definition: [String: Value])] = []
+        for connection in await upstreams(with: "tools") {
+            guard let definitions = try? await Self.listAll(connection, method: "tools/list", key: "tools") else { continue }
+            for case .object(let definition) in definitions where definition["name"]?.stringValue != nil {
+                listed.append((connection.name, definition))
+            }
+        }
+        var counts: [String: Int] = [:]
+        for item in listed { counts[item.definition["name"]!.stringValue!, default: 0] += 1 }
+        var fresh: [CatalogEntry] = []
+        for item in listed {
+            let original = item.definition["name"]!.stringValue!
+            let clashes = counts[original]! > 1 || original == DeclareTask.name
+            var entry = CatalogEntry(upstream: item.upstream, definition: item.definition,
+                                     exposedName: clashes ? "\(item.upstream)__\(original)" : original)
+            if let changed = pinning.check(entry.originalTool, key: "\(item.upstream)/\(original)") {
+                entry.findings.append(changed)
+            }
+            entry.findings += DescriptionScanner.scan(entry.tool)
+            for finding in entry.findings where loggedFindings.insert(finding).inserted {
+                FileHandle.standardError.write(Data("safemcp proxy: \(finding.technique ?? finding.rule): \(finding.reason)\n".utf8))
+                var event = AuditEvent(time: AuditLog.timestamp(), kind: .definition, session: "-",
+                                       mode: configuration.mode.rawValue, policy: configuration.policy.name)
+                event.tool = entry.exposedName
+                event.upstream = entry.upstream
+                event.rule = finding.rule
+                event.technique = finding.technique
+                event.reason = finding.reason
+                event.blocked = configuration.mode == .enforce
+                try? audit?.append(event)
+            }
+            fresh.append(entry)
+        }
+        entries = fresh
+        for session in sessions.values { await session.catalogChanged() }
+    }
+
+    static func listAll(_ connection: UpstreamConnection, method: String, key: String) async throws -> [Value] {
+        var items: [Value] = []
+        var cursor: Value?
+        repeat {
+            let result = try await connection.request(method, params: cursor.map { .object(["cursor": $0]) })
+            items += result.objectValue?[key]?.arrayValue ?? []
+            cursor = result.objectValue?["nextCursor"]
+        } while cursor != nil && cursor != .null && items.count < 100_000
+        return items
+    }
+
+    func entry(named name: String) -> CatalogEntry? {
+        entries.first { $0.exposedName == name }
+    }
+
+    // MARK: Resources and prompts
+
+    func listResources(method: String, key: String) async throws -> Value {
+        var all: [Value] = []
+        for connection in await upstreams(with: "resources") {
+            let items = try await Self.listAll(connection, method: method, key: key)
+            for item in items {
+                if let uri = item.objectValue?["uri"]?.stringValue { resourceOwners[uri] = connection.name }
+            }
+            all += items
+        }
+        return .object([key: .array(all)])
+    }
+
+    /// The upstream that listed `uri`; for a URI nobody listed (one made from a template), the
+    /// first upstream that serves resources.
+    func resourceOwner(_ uri: String) async -> UpstreamConnection? {
+        if let name = resourceOwners[uri] { return upstreams[name] }
+        return await upstreams(with: "resources").first
+    }
+
+    func listPrompts() async throws -> Value {
+        var listed: [(String, [String: Value])] = []
+        for connection in await upstreams(with: "prompts") {
+            for case .object(let prompt) in try await Self.listAll(connection, method: "prompts/list", key: "prompts") {
+                listed.append((connection.name, prompt))
+            }
+        }
+        var counts: [String: Int] = [:]
+        for (_, prompt) in listed { counts[prompt["name"]?.stringValue ?? "", default: 0] += 1 }
+        var result: [Value] = []
+        for (upstream, prompt) in listed {
+            let original = prompt["name"]?.stringValue ?? ""
+            let exposed = counts[original]! > 1 ? "\(upstream)__\(original)" : original
+            promptOwners[exposed] = (upstream, original)
+            var renamed = prompt
+            renamed["name"] = .string(exposed)
+            result.append(.object(renamed))
+        }
+        return .object(["prompts": .array(result)])
+    }
+
+    func promptOwner(_ exposed: String) async -> (UpstreamConnection, String)? {
+        if promptOwners.isEmpty { _ = try? await listPrompts() }
+        guard let owner = promptOwners[exposed], let connection = upstreams[owner.upstream] else { return nil }
+        return (connection, owner.name)
+    }
+
+    // MARK: Sessions
+
+    func register(_ make: (String) -> ProxySession) -> ProxySession {
+        let id = "s\(nextSession)"
+        nextSession += 1
+        let session = make(id)
+        sessions[id] = session
+        return session
+    }
+
+    func unregister(_ id: String) {
+        sessions.removeValue(forKey: id)
+        progressRoutes = progressRoutes.filter { $0.value.session != id }
+    }
+
+    /// A progress token of the proxy's own to send upstream in place of the client's, so two
+    /// sessions that picked the same token still get only their own progress.
+    func progressToken(for token: Value, session: String) -> Value {
+        let own = "safemcp-\(nextProgressToken)"
+        nextProgressToken += 1
+        progressRoutes[own] = (session, token)
+        return .string(own)
+    }
+
+    func forgetProgress(token: Value) {
+        if let key = token.stringValue { progressRoutes.removeValue(forKey: key) }
+    }
+
+    func admit(_ tool: String) -> RuleFinding? {
+        rateLimiter?.admit(tool, now: ProcessInfo.processInfo.systemUptime)
+    }
+
+    private func upstreamNotified(_ upstream: String, method: String, params: Value?) async {
+        switch method {
+        case "notifications/tools/list_changed":
+            await refreshCatalog()
+        case "notifications/progress":
+            guard var fields = params?.objectValue, let own = fields["progressToken"]?.stringValue,
+                  let route = progressRoutes[own], let session = sessions[route.session] else { return }
+            fields["progressToken"] = route.token
+            await session.forward(method: method, params: .object(fields))
+        case "notifications/resources/list_changed", "notifications/resources/updated",
+             "notifications/prompts/list_changed", "notifications/message":
+            for session in sessions.values { await session.forward(method: method, params: params) }
+        default:
+            break
+        }
+    }
+}

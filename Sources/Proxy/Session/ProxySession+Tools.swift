@@ -1,0 +1,236 @@
+import Episodes
+import Foundation
+import MCP
+
+/// Tier 1 (what `tools/list` offers) and tier 2 (the judgement on each `tools/call`).
+extension ProxySession {
+    struct TierOne {
+        var offered: [CatalogEntry]
+        var withheld: [ToolWithholding]
+    }
+
+    /// The tools to offer now: rules hold back flagged and denied tools first, then the policy
+    /// withholds for the task and history. In shadow mode everything is offered, and what would
+    /// have been withheld is only logged.
+    func tierOne() async -> TierOne {
+        var withheld: [ToolWithholding] = []
+        var candidates: [CatalogEntry] = []
+        for entry in await core.entries {
+            if let finding = entry.findings.first {
+                withheld.append(ToolWithholding(tool: entry.exposedName, reason: "\(finding.technique ?? finding.rule): \(finding.reason)"))
+            } else if let finding = configuration.accessList.finding(name: entry.exposedName, originalName: entry.originalName) {
+                withheld.append(ToolWithholding(tool: entry.exposedName, reason: finding.reason))
+            } else {
+                candidates.append(entry)
+            }
+        }
+        let byPolicy = configuration.policy.withhold(task: currentTask.map(Self.normalized), history: currentHistory, available: candidates.map(\.tool))
+        withheld += byPolicy
+        let withheldNames = Set(withheld.map(\.tool))
+        let offered = configuration.mode == .shadow ? await core.entries : candidates.filter { !withheldNames.contains($0.exposedName) }
+        return TierOne(offered: offered, withheld: withheld)
+    }
+
+    func listTools() async -> Value {
+        let decision = await tierOne()
+        setAnnounced(Set(decision.offered.map(\.exposedName)))
+        var event = newEvent(.toolList)
+        event.withheld = decision.withheld
+        event.offered = decision.offered.map(\.exposedName)
+        writeAudit(event)
+        var tools = decision.offered.map(\.definition)
+        if configuration.task == nil { tools.insert(DeclareTask.definition, at: 0) }
+        return .object(["tools": .array(tools)])
+    }
+
+    /// Judges one call (rules, then the policy), logs the decision, and either forwards the call
+    /// or answers with a block the agent can read.
+    func callTool(id: ID, params: Value?) async throws -> Value {
+        let started = ProcessInfo.processInfo.systemUptime
+        guard let fields = params?.objectValue, let name = fields["name"]?.stringValue else {
+            throw JSONRPCMessage.Invalid(code: JSONRPCMessage.invalidParams, message: "tools/call: params.name must be a string")
+        }
+        let rawArguments = fields["arguments"] ?? .object([:])
+        let arguments = JSONValue(rawArguments)
+        if name == DeclareTask.name && configuration.task == nil {
+            return await declareTask(arguments)
+        }
+        let action = Action(tool: name, arguments: arguments)
+        let entry = await core.entry(named: name)
+        let judgement = await judge(action, entry: entry)
+        let decisionMs = (ProcessInfo.processInfo.systemUptime - started) * 1000
+        let blocks = judgement.verdict == .unsafe
+        let blocked = blocks && configuration.mode == .enforce
+
+        var event = newEvent(.call)
+        event.tool = name
+        event.upstream = entry?.upstream
+        event.verdict = judgement.verdict
+        event.confidence = judgement.confidence
+        event.reason = judgement.reason
+        event.rule = judgement.rule
+        event.technique = judgement.technique
+        event.blocked = blocked
+        event.wouldBlock = blocks
+        event.decisionMs = decisionMs
+
+        let result: Value
+        if blocked {
+            result = Self.blockResult(judgement)
+        } else if let entry {
+            var forwarded = fields
+            forwarded["name"] = .string(entry.originalName)
+            do {
+                result = try await forwardCall(.object(forwarded), entry: entry, clientID: id)
+            } catch let failure as UpstreamFailure {
+                if case .errorResponse = failure {
+                    finishCall(action, observation: failure.description, judgement: judgement, event: event, started: started)
+                    throw failure
+                }
+                result = Self.failureResult(failure.description)
+            }
+        } else {
+            result = Self.failureResult("unknown tool \(name) (shadow mode forwards nothing it cannot route)")
+        }
+        finishCall(action, observation: blocked ? "blocked: \(judgement.reason)" : Self.observation(of: result),
+                   judgement: judgement, event: event, started: started)
+        if judgement.verdict != .safe { await announceIfChanged() }
+        return result
+    }
+
+    private func forwardCall(_ params: Value, entry: CatalogEntry, clientID: ID) async throws -> Value {
+        guard let upstream = await core.upstreams[entry.upstream] else {
+            throw UpstreamFailure.closed(upstream: entry.upstream)
+        }
+        return try await forwardRequest("tools/call", params: params, to: upstream, clientID: clientID)
+    }
+
+    private func finishCall(_ action: Action, observation: String, judgement: Judgement, event: AuditEvent, started: Double) {
+        var event = event
+        let step = Step(action: action, observation: String(observation.prefix(4000)), label: judgement.verdict, riskType: judgement.technique)
+        appendHistory(step)
+        event.step = Step(action: Action(tool: action.tool, arguments: SecretRedactor.redact(action.arguments)),
+                          observation: step.observation.map(SecretRedactor.redact), label: step.label, riskType: step.riskType)
+        event.latencyMs = (ProcessInfo.processInfo.systemUptime - started) * 1000
+        writeAudit(event)
+    }
+
+    struct Judgement {
+        var verdict: StepLabel
+        var confidence: Double
+        var reason: String
+        var rule: String?
+        var technique: String?
+
+        init(_ finding: RuleFinding) {
+            verdict = .unsafe
+            confidence = 1
+            reason = finding.reason
+            rule = finding.rule
+            technique = finding.technique
+        }
+
+        init(_ verdict: CallVerdict, policy: String) {
+            self.verdict = verdict.verdict
+            confidence = verdict.confidence
+            reason = verdict.reason
+            rule = verdict.verdict == .safe ? nil : "policy:\(policy)"
+        }
+    }
+
+    /// Rules in a fixed order, each able to refuse whatever the policy would say; the policy
+    /// judges only what every rule let through.
+    private func judge(_ action: Action, entry: CatalogEntry?) async -> Judgement {
+        guard let entry else {
+            return Judgement(RuleFinding(rule: "unknown-tool", reason: "no upstream offers a tool named \(action.tool); call tools/list for the tools you may use"))
+        }
+        if let finding = entry.findings.first {
+            return Judgement(finding)
+        }
+        if let finding = configuration.accessList.finding(name: entry.exposedName, originalName: entry.originalName) {
+            return Judgement(finding)
+        }
+        if let withholding = await tierOne().withheld.first(where: { $0.tool == entry.exposedName }) {
+            return Judgement(RuleFinding(rule: "withheld-tool", reason: "tool \(entry.exposedName) is withheld: \(withholding.reason)"))
+        }
+        if let finding = ArgumentValidator.finding(tool: entry.exposedName, schema: entry.tool.inputSchema, arguments: action.arguments) {
+            return Judgement(finding)
+        }
+        if let finding = await core.admit(entry.exposedName) {
+            return Judgement(finding)
+        }
+        let verdict = configuration.policy.judge(task: currentTask.map(Self.normalized), history: currentHistory,
+                                                 pending: Self.normalized(action), tool: entry.tool)
+        return Judgement(verdict, policy: configuration.policy.name)
+    }
+
+    static func blockResult(_ judgement: Judgement) -> Value {
+        let rule = judgement.rule ?? "policy"
+        let line = "Blocked by safemcp proxy (\(judgement.technique ?? rule)): \(judgement.reason). Do not retry this call; choose another approach or ask the user."
+        return .object([
+            "content": .array([.object(["type": "text", "text": .string(line)])]),
+            "isError": .bool(true),
+            "structuredContent": .object([
+                "blocked": .bool(true),
+                "verdict": .string(judgement.verdict.rawValue),
+                "confidence": .double(judgement.confidence),
+                "reason": .string(judgement.reason),
+                "rule": .string(rule),
+            ]),
+        ])
+    }
+
+    static func failureResult(_ message: String) -> Value {
+        .object([
+            "content": .array([.object(["type": "text", "text": .string("The tool call failed: \(message).")])]),
+            "isError": .bool(true),
+        ])
+    }
+
+    static func observation(of result: Value) -> String {
+        let texts = result.objectValue?["content"]?.arrayValue?.compactMap { $0.objectValue?["text"]?.stringValue } ?? []
+        return texts.joined(separator: "\n")
+    }
+
+    static func normalized(_ task: AgentTask) -> AgentTask {
+        var folded = task
+        folded.instruction = TextNormalizer.normalize(task.instruction)
+        return folded
+    }
+
+    static func normalized(_ action: Action) -> Action {
+        func fold(_ value: JSONValue) -> JSONValue {
+            switch value {
+            case .string(let text): return .string(TextNormalizer.normalize(text))
+            case .array(let items): return .array(items.map(fold))
+            case .object(let members): return .object(members.mapValues(fold))
+            default: return value
+            }
+        }
+        return Action(tool: action.tool, arguments: fold(action.arguments))
+    }
+
+    // MARK: Task context
+
+    private func declareTask(_ arguments: JSONValue) async -> Value {
+        guard case .object(let members) = arguments, case .string(let text)? = members["task"],
+              !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            return Self.failureResult("declare_task needs {\"task\": \"the user's request\"}")
+        }
+        await setTask(text, source: "declare_task")
+        let offered = await tierOne().offered.map(\.exposedName)
+        return .object([
+            "content": .array([.object(["type": "text", "text": .string("Task declared. Tools offered for it: \(offered.joined(separator: ", ")).")])]),
+            "structuredContent": .object(["task": .string(text), "offered": .array(offered.map(Value.string))]),
+        ])
+    }
+
+    /// A task in a request's `_meta` (key `safemcp/task`) replaces the declared one, unless
+    /// `--task` fixed it.
+    func adoptTask(fromMetaOf params: Value?) async {
+        guard configuration.task == nil,
+              let text = params?.objectValue?["_meta"]?.objectValue?[DeclareTask.metaKey]?.stringValue,
+              text != currentTask?.instruction else { return }
+        await setTask(text, source: "meta")
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import Logging
+import MCP
+@preconcurrency import NIOCore
+@preconcurrency import NIOHTTP1
+@preconcurrency import NIOPosix
+
+/// Serves the proxy over Streamable HTTP at `http://HOST:PORT/mcp`: one SDK
+/// `StatefulHTTPServerTransport` and one `ProxySession` per MCP session, created by an
+/// `initialize` POST and ended by DELETE. NIO only carries bytes; the transport does the
+/// protocol (session ids, SSE framing, header validation).
+final class HTTPListener: @unchecked Sendable {
+    static let path = "/mcp"
+    private let core: ProxyCore
+    private let configuration: ProxyConfiguration
+    private let sessions = SessionTable()
+
+    actor SessionTable {
+        var byID: [String: (transport: StatefulHTTPServerTransport, session: ProxySession)] = [:]
+
+        func insert(_ id: String, _ entry: (transport: StatefulHTTPServerTransport, session: ProxySession)) { byID[id] = entry }
+        func remove(_ id: String) -> (transport: StatefulHTTPServerTransport, session: ProxySession)? { byID.removeValue(forKey: id) }
+        func find(_ id: String) -> StatefulHTTPServerTransport? { byID[id]?.transport }
+    }
+
+    init(core: ProxyCore, configuration: ProxyConfiguration) {
+        self.core = core
+        self.configuration = configuration
+    }
+
+    /// Binds and serves until the process ends; `ready` gets the bound address.
+    func serve(host: String, port: Int, ready: (String) -> Void) async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.backlog, value: 256)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.pipeline.configureHTTPServerPipeline().flatMap {
+                    channel.pipeline.addHandler(HTTPConnectionHandler(listener: self))
+                }
+            }
+            .bind(host: host, port: port).get()
+        ready("http://\(host):\(channel.localAddress?.port ?? port)\(Self.path)")
+        try await channel.closeFuture.get()
+    }
+
+    func handle(_ request: HTTPRequest) async -> HTTPResponse {
+        guard request.path == Self.path else {
+            return .error(statusCode: 404, .invalidRequest("Not Found: the MCP endpoint is \(Self.path)"))
+        }
+        if let id = request.header(HTTPHeaderName.sessionID) {
+            guard let transport = await sessions.find(id) else {
+                return .error(statusCode: 404, .invalidRequest("Not Found: session \(id) does not exist or has ended"))
+            }
+            let response = await transport.handleRequest(request)
+            if request.method.uppercased() == "DELETE", response.statusCode == 200, let ended = await sessions.remove(id) {
+                await core.unregister(ended.session.id)
+            }
+            return response
+        }
+        guard request.method.uppercased() == "POST", let body = request.body,
+              case .request(_, "initialize", _)? = try? JSONRPCMessage(data: body) else {
+            return .error(statusCode: 400, .invalidRequest("Bad Request: no \(HTTPHeaderName.sessionID) header, and not an initialize request"))
+        }
+        return await startSession(request)
+    }
+
+    private struct FixedSessionID: SessionIDGenerator {
+        let id: String
+        func generateSessionID() -> String { id }
+    }
+
+    private func startSession(_ request: HTTPRequest) async -> HTTPResponse {
+        let id = UUID().uuidString
+        let transport = StatefulHTTPServerTransport(sessionIDGenerator: FixedSessionID(id: id))
+        try? await transport.connect()
+        let session = await core.register { sessionID in
+            ProxySession(id: sessionID, core: core, configuration: configuration) { data in
+                try? await transport.send(data)
+            }
+        }
+        await sessions.insert(id, (transport, session))
+        Task {
+            for try await message in await transport.receive() { session.receive(message) }
+        }
+        return await transport.handleRequest(request)
+    }
+}
+
+/// Converts between NIO's HTTP parts and the SDK's framework-free `HTTPRequest`/`HTTPResponse`.
+private final class HTTPConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let listener: HTTPListener
+    private var head: HTTPRequestHead?
+    private var body: ByteBuffer?
+
+    init(listener: HTTPListener) {
+        self.listener = listener
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let requestHead):
+            head = requestHead
+            body = context.channel.allocator.buffer(capacity: 0)
+        case .body(var chunk):
+            body?.writeBuffer(&chunk)
+        case .end:
+            guard let requestHead = head else { return }
+            let bytes = body.flatMap { $0.getBytes(at: $0.readerIndex, length: $0.readableBytes) } ?? []
+            head = nil
+            body = nil
+            var headers: [String: String] = [:]
+            for (name, value) in requestHead.headers {
+                headers[name] = headers[name].map { $0 + ", " + value } ?? value
+            }
+            let request = HTTPRequest(method: requestHead.method.rawValue, headers: headers,
+                                      body: bytes.isEmpty ? nil : Data(bytes),
+                                      path: String(requestHead.uri.split(separator: "?").first ?? ""))
+            nonisolated(unsafe) let context = context
+            Task {
+                let response = await self.listener.handle(request)
+                await self.write(response, version: requestHead.version, context: context)
+            }
+        }
+    }
+
+    private func write(_ response: HTTPResponse, version: HTTPVersion, context: ChannelHandlerContext) async {
+        nonisolated(unsafe) let context = context
+        let loop = context.eventLoop
+        var head = HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: response.statusCode))
+        for (name, value) in response.headers { head.headers.add(name: name, value: value) }
+        if case .stream(let stream, _) = response {
+            loop.execute {
+                context.writeAndFlush(self.wrapOutboundOut(.head(head)), promise: nil)
+            }
+            do {
+                for try await chunk in stream {
+                    loop.execute {
+                        var buffer = context.channel.allocator.buffer(capacity: chunk.count)
+                        buffer.writeBytes(chunk)
+                        context.writeAndFlush(self.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+                    }
+                }
+            } catch {
+                // The session ended mid-stream; closing the response below is all there is to do.
+            }
+            loop.execute {
+                context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
+            }
+        } else {
+            let bodyData = response.bodyData ?? Data()
+            head.headers.replaceOrAdd(name: "Content-Length", value: String(bodyData.count))
+            loop.execute {
+                context.write(self.wrapOutboundOut(.head(head)), promise: nil)
+                if !bodyData.isEmpty {
+                    var buffer = context.channel.allocator.buffer(capacity: bodyData.count)
+                    buffer.writeBytes(bodyData)
+                    context.write(self.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+                }
+                context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
+            }
+        }
+    }
+}
