@@ -1,11 +1,11 @@
 import ArgumentParser
 
 @main
-struct SafeMCP: ParsableCommand {
+struct SafeMCP: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "safemcp",
         abstract: "Train, evaluate and serve a defense policy for LLM agents that use tools through MCP.",
         version: "0.1.0",
-        subcommands: [BenchCommand.self]
+        subcommands: [BenchCommand.self, ProxyCommand.self]
     )
 }

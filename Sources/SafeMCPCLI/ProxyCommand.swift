@@ -1,0 +1,132 @@
+import ArgumentParser
+import Foundation
+import Proxy
+
+struct ProxyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "proxy",
+        abstract: "Guard MCP servers: filter the tools an agent sees and judge every tool call.",
+        discussion: """
+        The proxy is an MCP server to the agent and an MCP client to the upstream servers. The \
+        upstream is the command after `--` (stdio), or `--upstream NAME=CMD...`, \
+        `--upstream-url [NAME=]URL` (Streamable HTTP) and `--upstreams FILE` (JSON, the \
+        `mcpServers` shape), in any combination; tool names are prefixed `NAME__tool` when two \
+        upstreams offer the same one.
+
+        Every tools/call goes through the rules (unknown or withheld tool, definition pinning, \
+        description scan, deny/allow lists, argument schema, rate limit) and then the policy. A \
+        block is an isError result with structured content {blocked, verdict, confidence, \
+        reason, rule}. Without --task the agent can declare one with the declare_task tool or \
+        `_meta["safemcp/task"]`; until then only tools outside the risk categories are offered.
+
+        Trained policy bundles (.h5) come from `safemcp export`, which this build does not have \
+        yet: `--policy B.h5` is refused (exit 1, nothing served) unless --fail-open is given.
+
+        Example: safemcp proxy --policy rules --audit audit.jsonl -- uvx mcp-server-time
+        """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("`rules`, or a policy bundle (.h5).", valueName: "rules|B.h5"))
+    var policy: String
+
+    @Option(name: .long, help: "enforce: block what is judged unsafe; shadow: decide and log, never block.")
+    var mode: String = "enforce"
+
+    @Option(name: .long, help: "The user's task; fixes it for the whole session.")
+    var task: String?
+
+    @Option(name: .long, help: ArgumentHelp("Append one JSON line per decision to this file (docs/audit-log.md).", valueName: "FILE"))
+    var audit: String?
+
+    @Option(name: .long, help: ArgumentHelp("Serve Streamable HTTP at http://HOST:PORT/mcp instead of stdio.", valueName: "HOST:PORT"))
+    var http: String?
+
+    @Option(name: .long, help: ArgumentHelp("Calls per second allowed per tool, e.g. 5/s.", valueName: "N/s"))
+    var rateLimit: String?
+
+    @Option(name: .long, help: ArgumentHelp("Never offer this tool (glob, repeatable).", valueName: "TOOL"))
+    var deny: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Offer this tool under --deny-by-default (glob, repeatable).", valueName: "TOOL"))
+    var allow: [String] = []
+
+    @Flag(name: .long, help: "Offer only the tools named by --allow.")
+    var denyByDefault = false
+
+    @Flag(name: .long, help: "If the policy bundle cannot be loaded, run on the static rules (with a warning) instead of refusing to start.")
+    var failOpen = false
+
+    @Option(name: .long, help: ArgumentHelp("Another upstream started by the proxy (repeatable).", valueName: "NAME=CMD ARGS"))
+    var upstream: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("A Streamable HTTP upstream (repeatable).", valueName: "[NAME=]URL"))
+    var upstreamURL: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Upstreams from a JSON file: {\"NAME\": {\"command\": [...]} or {\"url\": \"...\"}}.", valueName: "FILE"))
+    var upstreams: String?
+
+    @Option(name: .long, help: "Seconds an upstream gets to answer a request before the agent gets an error result.")
+    var upstreamTimeout: Double = 30
+
+    @Argument(parsing: .postTerminator, help: ArgumentHelp("The upstream server command, after --.", valueName: "CMD ARGS"))
+    var command: [String] = []
+
+    func validate() throws {
+        guard ProxyMode(rawValue: mode) != nil else {
+            throw ValidationError("--mode \(mode): expected enforce or shadow")
+        }
+        if let rateLimit { _ = try Self.parseRate(rateLimit) }
+        if let http { _ = try Self.parseHostPort(http) }
+        guard upstreamTimeout > 0 else { throw ValidationError("--upstream-timeout must be positive") }
+        if command.isEmpty && upstream.isEmpty && upstreamURL.isEmpty && upstreams == nil {
+            throw ValidationError("no upstream: give the server command after --, or --upstream, --upstream-url or --upstreams")
+        }
+    }
+
+    static func parseRate(_ text: String) throws -> Double {
+        let number = text.hasSuffix("/s") ? String(text.dropLast(2)) : text
+        guard let rate = Double(number), rate > 0 else {
+            throw ValidationError("--rate-limit \(text): expected a positive number of calls per second, e.g. 5/s")
+        }
+        return rate
+    }
+
+    static func parseHostPort(_ text: String) throws -> (host: String, port: Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65_535).contains(port) else {
+            throw ValidationError("--http \(text): expected HOST:PORT, e.g. 127.0.0.1:8765")
+        }
+        let host = String(text[..<colon])
+        return (host.isEmpty ? "127.0.0.1" : host, port)
+    }
+
+    func run() async throws {
+        let log: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        do {
+            var specs: [UpstreamSpec] = []
+            if !command.isEmpty {
+                specs.append(UpstreamSpec(name: UpstreamSpec.defaultName(for: command), endpoint: .command(command)))
+            }
+            specs += try upstream.map(UpstreamSpec.parseCommand)
+            specs += try upstreamURL.map(UpstreamSpec.parseURL)
+            if let upstreams { specs += try UpstreamSpec.parseFile(upstreams) }
+            let names = specs.map(\.name)
+            if let duplicate = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
+                throw ProxyError.configuration("two upstreams are named \(duplicate); name them with --upstream NAME=CMD")
+            }
+            var configuration = ProxyConfiguration(
+                upstreams: specs,
+                policy: try PolicyLoader.load(policy, failOpen: failOpen, warn: log))
+            configuration.mode = ProxyMode(rawValue: mode)!
+            configuration.task = task
+            configuration.auditPath = audit
+            configuration.accessList = AccessList(allow: allow, deny: deny, denyByDefault: denyByDefault)
+            configuration.rateLimit = try rateLimit.map(Self.parseRate)
+            configuration.upstreamTimeout = upstreamTimeout
+            configuration.version = SafeMCP.configuration.version
+            try await ProxyServer.run(configuration, http: try http.map(Self.parseHostPort), log: log)
+        } catch let error as ProxyError {
+            log("safemcp proxy: \(error)")
+            throw ExitCode.failure
+        }
+    }
+}
