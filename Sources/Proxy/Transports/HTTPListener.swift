@@ -58,6 +58,9 @@ final class HTTPListener: @unchecked Sendable {
             }
             return response
         }
+        if request.method.uppercased() == "POST", let body = request.body, (try? JSONSerialization.jsonObject(with: body)) == nil {
+            return .error(statusCode: 400, .parseError("Parse error: the body is not valid JSON"))
+        }
         guard request.method.uppercased() == "POST", let body = request.body,
               case .request(_, "initialize", _)? = try? JSONRPCMessage(data: body) else {
             return .error(statusCode: 400, .invalidRequest("Bad Request: no \(HTTPHeaderName.sessionID) header, and not an initialize request"))

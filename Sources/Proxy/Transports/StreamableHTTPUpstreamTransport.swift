@@ -7,14 +7,16 @@ import MCP
 
 /// The proxy's client side of a Streamable HTTP upstream (`--upstream-url`).
 ///
-/// On Linux the SDK's `HTTPClientTransport` hands a `text/event-stream` answer on as one raw
-/// blob instead of its JSON-RPC messages, and servers such as the Python SDK's answer POSTs that
-/// way, so this transport parses the event stream itself. FoundationNetworking gives the body
-/// only once the server ends it, which a server does after the response for a POST; the
-/// standalone GET stream for server-initiated messages is not opened (see the README).
+/// On Linux the SDK's `HTTPClientTransport` reads a response whole and hands a
+/// `text/event-stream` answer on as one raw blob instead of its JSON-RPC messages; servers such
+/// as the Python SDK's answer every POST that way and may keep the stream open after the
+/// response. So this transport reads each POST's body as it arrives (a URLSession data
+/// delegate), parses the event stream, and hands on each message at once, progress included.
+/// The standalone GET stream for server-initiated messages is not opened (see the README).
 actor StreamableHTTPUpstreamTransport: Transport {
     nonisolated let logger: Logger
     private let endpoint: URL
+    private let receiver: ResponseReceiver
     private let session: URLSession
     private var sessionID: String?
     private var protocolVersion: String?
@@ -24,10 +26,11 @@ actor StreamableHTTPUpstreamTransport: Transport {
     init(endpoint: URL, name: String) {
         self.endpoint = endpoint
         logger = Logger(label: "safemcp.transport.http.\(name)", factory: { _ in SwiftLogNoOpLogHandler() })
+        (stream, continuation) = AsyncThrowingStream<Data, Swift.Error>.makeStream()
+        receiver = ResponseReceiver()
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = 3600
-        session = URLSession(configuration: configuration)
-        (stream, continuation) = AsyncThrowingStream<Data, Swift.Error>.makeStream()
+        session = URLSession(configuration: configuration, delegate: receiver, delegateQueue: nil)
     }
 
     func connect() async throws {}
@@ -37,11 +40,14 @@ actor StreamableHTTPUpstreamTransport: Transport {
             var request = URLRequest(url: endpoint)
             request.httpMethod = "DELETE"
             request.setValue(sessionID, forHTTPHeaderField: HTTPHeaderName.sessionID)
-            _ = try? await session.data(for: request)
+            let task = session.dataTask(with: request)
+            receiver.expect(task, onMessage: { _ in }, onHead: { _ in }, onEnd: { _ in })
+            task.resume()
         }
         continuation.finish()
     }
 
+    /// POSTs one message; returns once the response for it (or the end of the stream) arrived.
     func send(_ data: Data) async throws {
         var request = URLRequest(url: endpoint)
         request.httpMethod = "POST"
@@ -50,46 +56,133 @@ actor StreamableHTTPUpstreamTransport: Transport {
         request.setValue("application/json", forHTTPHeaderField: HTTPHeaderName.contentType)
         if let sessionID { request.setValue(sessionID, forHTTPHeaderField: HTTPHeaderName.sessionID) }
         if let protocolVersion { request.setValue(protocolVersion, forHTTPHeaderField: HTTPHeaderName.protocolVersion) }
-        let (body, response) = try await session.data(for: request)
-        guard let http = response as? HTTPURLResponse else { throw MCPError.internalError("not an HTTP response") }
-        if let id = http.value(forHTTPHeaderField: HTTPHeaderName.sessionID) { sessionID = id }
-        let contentType = http.value(forHTTPHeaderField: HTTPHeaderName.contentType) ?? ""
-        let messages = contentType.contains("text/event-stream") ? Self.events(in: body) : (body.isEmpty ? [] : [body])
-        if !(200..<300).contains(http.statusCode) && messages.isEmpty {
-            throw MCPError.internalError("HTTP \(http.statusCode) from \(endpoint)")
+        let requestID = (try? JSONDecoder().decode(Value.self, from: data))?.objectValue?["id"]
+        let task = session.dataTask(with: request)
+        let continuation = self.continuation
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, Error>) in
+            let finished = OnceFlag()
+            receiver.expect(task, onMessage: { message in
+                continuation.yield(message)
+                let value = try? JSONDecoder().decode(Value.self, from: message)
+                if let version = value?.objectValue?["result"]?.objectValue?["protocolVersion"]?.stringValue {
+                    Task { await self.noteProtocolVersion(version) }
+                }
+                if let requestID, value?.objectValue?["id"] == requestID, value?.objectValue?["method"] == nil {
+                    if finished.set() { done.resume() }
+                    task.cancel()
+                }
+            }, onHead: { [weak self] response in
+                Task { await self?.adopt(response) }
+            }, onEnd: { error in
+                guard finished.set() else { return }
+                if let error { done.resume(throwing: error) } else { done.resume() }
+            })
+            task.resume()
         }
-        for message in messages {
-            if protocolVersion == nil,
-               let value = try? JSONDecoder().decode(Value.self, from: message),
-               let version = value.objectValue?["result"]?.objectValue?["protocolVersion"]?.stringValue {
-                protocolVersion = version
-            }
-            continuation.yield(message)
-        }
+    }
+
+    private func adopt(_ response: HTTPURLResponse) {
+        if let id = response.value(forHTTPHeaderField: HTTPHeaderName.sessionID) { sessionID = id }
+    }
+
+    /// Remembers the negotiated protocol version from the initialize result, for the
+    /// MCP-Protocol-Version header of later requests.
+    private func noteProtocolVersion(_ version: String) {
+        protocolVersion = version
     }
 
     nonisolated func receive() -> AsyncThrowingStream<Data, Swift.Error> {
         stream
     }
+}
 
-    /// The `data:` payloads of a server-sent event stream, one per event.
-    static func events(in body: Data) -> [Data] {
-        var events: [Data] = []
-        var lines: [Substring] = []
-        func flush() {
-            if !lines.isEmpty { events.append(Data(lines.joined(separator: "\n").utf8)) }
-            lines = []
+/// True the first time `set` is called, false afterwards, from any thread.
+final class OnceFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = false
+
+    func set() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if done { return false }
+        done = true
+        return true
+    }
+}
+
+/// Routes URLSession delegate callbacks to the POST they belong to, parsing JSON or
+/// server-sent events as the bytes arrive.
+final class ResponseReceiver: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+    private struct Pending {
+        var onMessage: @Sendable (Data) -> Void
+        var onHead: @Sendable (HTTPURLResponse) -> Void
+        var onEnd: @Sendable (Error?) -> Void
+        var isEventStream = false
+        var status = 0
+        var buffer = Data()
+        var eventLines: [Data] = []
+    }
+
+    private let lock = NSLock()
+    private var pending: [Int: Pending] = [:]
+
+    func expect(_ task: URLSessionTask, onMessage: @escaping @Sendable (Data) -> Void, onHead: @escaping @Sendable (HTTPURLResponse) -> Void, onEnd: @escaping @Sendable (Error?) -> Void) {
+        lock.lock()
+        pending[task.taskIdentifier] = Pending(onMessage: onMessage, onHead: onHead, onEnd: onEnd)
+        lock.unlock()
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+                    completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
+        if let http = response as? HTTPURLResponse {
+            lock.lock()
+            pending[dataTask.taskIdentifier]?.isEventStream = (http.value(forHTTPHeaderField: "Content-Type") ?? "").contains("text/event-stream")
+            pending[dataTask.taskIdentifier]?.status = http.statusCode
+            let onHead = pending[dataTask.taskIdentifier]?.onHead
+            lock.unlock()
+            onHead?(http)
         }
-        for rawLine in String(decoding: body, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) {
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
-            if line.isEmpty {
-                flush()
-            } else if line.hasPrefix("data:") {
-                let payload = line.dropFirst(5)
-                lines.append(payload.hasPrefix(" ") ? payload.dropFirst() : payload)
+        completionHandler(.allow)
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+        lock.lock()
+        guard var entry = pending[dataTask.taskIdentifier] else { lock.unlock(); return }
+        entry.buffer.append(data)
+        var messages: [Data] = []
+        if entry.isEventStream {
+            while let newline = entry.buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                var line = entry.buffer[entry.buffer.startIndex..<newline]
+                entry.buffer = entry.buffer[(newline + 1)...]
+                if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+                if line.isEmpty {
+                    if !entry.eventLines.isEmpty { messages.append(Data(entry.eventLines.joined(separator: [UInt8(ascii: "\n")]))) }
+                    entry.eventLines = []
+                } else if line.starts(with: Array("data:".utf8)) {
+                    var payload = line.dropFirst(5)
+                    if payload.first == UInt8(ascii: " ") { payload = payload.dropFirst() }
+                    entry.eventLines.append(Data(payload))
+                }
             }
         }
-        flush()
-        return events.filter { !$0.isEmpty }
+        pending[dataTask.taskIdentifier] = entry
+        lock.unlock()
+        for message in messages where !message.isEmpty { entry.onMessage(message) }
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
+        lock.lock()
+        let entry = pending.removeValue(forKey: task.taskIdentifier)
+        lock.unlock()
+        guard let entry else { return }
+        if !entry.isEventStream, !entry.buffer.isEmpty { entry.onMessage(entry.buffer) }
+        let cancelled = (error as? URLError)?.code == .cancelled
+        if let error, !cancelled {
+            entry.onEnd(error)
+        } else if !(200..<300).contains(entry.status) && entry.buffer.isEmpty && !cancelled {
+            entry.onEnd(MCPError.internalError("HTTP \(entry.status) from the upstream"))
+        } else {
+            entry.onEnd(nil)
+        }
     }
 }
