@@ -52,7 +52,7 @@ public struct StaticRulesPolicy: ProxyPolicy {
 
     /// Argument text that makes a call unsafe whatever the task; matched on normalised text.
     static let dangerousArguments: [(NSRegularExpression, String)] = [
-        (regex(#"\brm\s+(-[a-z]*r[a-z]*f|-[a-z]*f[a-z]*r|--recursive)\b[^;&|]*\s(/|~|\*|\.)(\s|$|\*)"#), "recursive forced delete of a root, home or wildcard path"),
+        (regex(#"\brm\s+(-[a-z]*r[a-z]*f|-[a-z]*f[a-z]*r|--recursive)\b[^;&|]*\s(/|~|\*|\.{1,2})/?\*?(\s|;|$)"#), "recursive forced delete of a root, home or wildcard path"),
         (regex(#"(^|\s|/)(/|~)\s*$"#), "targets the filesystem root or the home directory"),
         (regex(#"\b(mkfs(\.\w+)?|dd\s+if=.*of=/dev/|:\(\)\s*\{\s*:\|:&\s*\};:|shutdown|reboot|halt)\b"#), "destroys a disk or stops the machine"),
         (regex(#"(curl|wget)\b[^|]*\|\s*(sudo\s+)?(ba|z)?sh\b"#), "pipes a download into a shell"),

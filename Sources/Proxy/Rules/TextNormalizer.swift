@@ -6,18 +6,18 @@ import Foundation
 /// forwarded stays as written.
 public enum TextNormalizer {
     public static func normalize(_ text: String) -> String {
-        var output = String.UnicodeScalarView()
-        for scalar in text.precomposedStringWithCompatibilityMapping.lowercased().unicodeScalars {
-            if InvisibleCharacters.contains(scalar) { continue }
-            if let latin = homoglyphs[scalar] {
-                output.append(latin)
-            } else if let letter = leetspeak[scalar] {
-                output.append(letter)
-            } else {
-                output.append(scalar)
-            }
+        var folded = String.UnicodeScalarView()
+        for scalar in text.precomposedStringWithCompatibilityMapping.lowercased().unicodeScalars where !InvisibleCharacters.contains(scalar) {
+            folded.append(homoglyphs[scalar] ?? scalar)
         }
-        return String(output)
+        return String(folded).split(separator: " ", omittingEmptySubsequences: false).map(foldLeetspeak).joined(separator: " ")
+    }
+
+    /// Leetspeak only inside words that have a letter: `pa55wd` is `passwd`, but `chmod 777`
+    /// and `transfer 20` keep their numbers.
+    static func foldLeetspeak(_ word: Substring) -> String {
+        guard word.unicodeScalars.contains(where: { ("a"..."z").contains($0) }) else { return String(word) }
+        return String(String.UnicodeScalarView(word.unicodeScalars.map { leetspeak[$0] ?? $0 }))
     }
 
     /// Lookalikes of Latin letters that a tokenizer would otherwise treat as different words.
@@ -29,8 +29,7 @@ public enum TextNormalizer {
         "τ": "t", "υ": "u", "χ": "x", "ω": "w",
     ]
 
-    /// Digits and symbols read as letters; only inside words matters for matching, and the
-    /// original text is kept beside the folded one, so numbers lose nothing.
+    /// Digits and symbols read as letters.
     static let leetspeak: [Unicode.Scalar: Unicode.Scalar] = [
         "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i",
     ]

@@ -33,7 +33,11 @@ actor UpstreamConnection {
     private var early: [Int: Result<Value, Error>] = [:]
     private var timers: [Int: Task<Void, Never>] = [:]
     private var closed = false
-    private var notificationHandler: (@Sendable (String, String, Value?) async -> Void)?
+    /// Notifications are handled in order on their own task: a handler that sends a request
+    /// upstream (a refresh after `tools/list_changed`) must not stall the loop that would
+    /// receive its answer.
+    private let notifications: AsyncStream<(method: String, params: Value?)>
+    private let notificationQueue: AsyncStream<(method: String, params: Value?)>.Continuation
     private(set) var serverCapabilities: Value = .object([:])
     private(set) var instructions: String?
 
@@ -41,10 +45,17 @@ actor UpstreamConnection {
         self.name = name
         self.transport = transport
         self.timeout = timeout
+        (notifications, notificationQueue) = AsyncStream.makeStream()
     }
 
     func onNotification(_ handler: @escaping @Sendable (String, String, Value?) async -> Void) {
-        notificationHandler = handler
+        let name = name
+        let notifications = notifications
+        Task {
+            for await notification in notifications {
+                await handler(name, notification.method, notification.params)
+            }
+        }
     }
 
     /// Connects and performs the MCP handshake as a client with no capabilities of its own, so
@@ -124,6 +135,7 @@ actor UpstreamConnection {
     private func markClosed() {
         guard !closed else { return }
         closed = true
+        notificationQueue.finish()
         for id in outstanding {
             finish(id, with: .failure(UpstreamFailure.closed(upstream: name)))
         }
@@ -156,7 +168,7 @@ actor UpstreamConnection {
                 : .error(id: id, code: JSONRPCMessage.methodNotFound, message: "the safemcp proxy does not route \(method) to its clients")
             if let data = try? reply.encoded() { try? await transport.send(data) }
         case .notification(let method, let params):
-            await notificationHandler?(name, method, params)
+            notificationQueue.yield((method, params))
         case .response, .errorResponse:
             break
         }
