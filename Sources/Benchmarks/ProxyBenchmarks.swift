@@ -1,0 +1,275 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// What `safemcp proxy` costs: the latency it adds to a `tools/call` (p50 and p99, the
+/// proxy's rules, policy and audit log all on) against calling the same upstream directly,
+/// calls per second with 8 concurrent Streamable HTTP clients, and the proxy's peak resident
+/// memory. The upstream is a tiny echo server in standard-library Python, so the figures are
+/// the proxy's own cost; everything runs over pipes and loopback, bounded in count.
+public struct ProxyBenchmarks: BenchmarkSection {
+    public let name = "proxy"
+    let proxyExecutable: String
+    let sequentialCalls: Int
+    let concurrentClients: Int
+    let callsPerClient: Int
+
+    public init(proxyExecutable: String, sequentialCalls: Int = 2000, concurrentClients: Int = 8, callsPerClient: Int = 250) {
+        self.proxyExecutable = proxyExecutable
+        self.sequentialCalls = sequentialCalls
+        self.concurrentClients = concurrentClients
+        self.callsPerClient = callsPerClient
+    }
+
+    /// Answers initialize, tools/list and tools/call (echoing the arguments) on stdio.
+    static let echoServer = #"""
+    import json, sys
+    TOOL = {"name": "echo", "description": "Echo the text back.",
+            "inputSchema": {"type": "object", "properties": {"text": {"type": "string"}}, "required": ["text"]}}
+    for line in sys.stdin:
+        message = json.loads(line)
+        if "id" not in message:
+            continue
+        method = message.get("method")
+        if method == "initialize":
+            result = {"protocolVersion": message["params"]["protocolVersion"], "capabilities": {"tools": {}},
+                      "serverInfo": {"name": "echo", "version": "1"}}
+        elif method == "tools/list":
+            result = {"tools": [TOOL]}
+        elif method == "tools/call":
+            result = {"content": [{"type": "text", "text": message["params"]["arguments"]["text"]}]}
+        else:
+            result = {}
+        sys.stdout.write(json.dumps({"jsonrpc": "2.0", "id": message["id"], "result": result}) + "\n")
+        sys.stdout.flush()
+    """#
+
+    public func run(log: (String) -> Void) throws -> [BenchmarkResult] {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("safemcp-proxy-bench-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let server = directory.appendingPathComponent("echo_server.py").path
+        try Data(Self.echoServer.utf8).write(to: URL(fileURLWithPath: server))
+        let upstream = ["python3", server]
+        let proxyArguments = ["proxy", "--policy", "rules", "--task", "Echo some text",
+                              "--audit", directory.appendingPathComponent("audit.jsonl").path]
+
+        log("direct: \(sequentialCalls) sequential calls to the echo server")
+        let direct = try StdioPeer(command: ["/usr/bin/env"] + upstream).latencies(calls: sequentialCalls)
+        log("through the proxy: \(sequentialCalls) sequential calls")
+        let proxyPeer = try StdioPeer(command: [proxyExecutable] + proxyArguments + ["--"] + upstream)
+        let proxied = try proxyPeer.latencies(calls: sequentialCalls)
+        let stdioPeakKB = proxyPeer.peakResidentKB()
+        proxyPeer.close()
+
+        log("\(concurrentClients) concurrent HTTP clients × \(callsPerClient) calls")
+        let http = try HTTPProxyUnderLoad(executable: proxyExecutable, arguments: proxyArguments, upstream: upstream)
+        defer { http.close() }
+        let callsPerSecond = try http.callsPerSecond(clients: concurrentClients, callsPerClient: callsPerClient)
+        let peakKB = max(stdioPeakKB, http.peakResidentKB())
+
+        let p50Direct = Self.percentile(direct, 0.5), p99Direct = Self.percentile(direct, 0.99)
+        let p50Proxied = Self.percentile(proxied, 0.5), p99Proxied = Self.percentile(proxied, 0.99)
+        return [
+            BenchmarkResult(section: name, name: "tools/call p50 via proxy", value: p50Proxied * 1000, unit: "ms",
+                            reference: Reference(label: "direct", value: p50Direct * 1000, higherIsBetter: false)),
+            BenchmarkResult(section: name, name: "tools/call p99 via proxy", value: p99Proxied * 1000, unit: "ms",
+                            reference: Reference(label: "direct", value: p99Direct * 1000, higherIsBetter: false)),
+            BenchmarkResult(section: name, name: "added latency p50", value: (p50Proxied - p50Direct) * 1000, unit: "ms"),
+            BenchmarkResult(section: name, name: "added latency p99", value: (p99Proxied - p99Direct) * 1000, unit: "ms", target: .atMost(15)),
+            BenchmarkResult(section: name, name: "calls/s, \(concurrentClients) HTTP clients", value: callsPerSecond, unit: "calls/s"),
+            BenchmarkResult(section: name, name: "proxy peak RSS", value: Double(peakKB) / 1024, unit: "MB", target: .atMost(300)),
+        ]
+    }
+
+    static func percentile(_ samples: [Double], _ fraction: Double) -> Double {
+        let sorted = samples.sorted()
+        return sorted[min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.up)) - 1)]
+    }
+
+    static func peakResidentKB(pid: Int32) -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
+        return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+    }
+}
+
+/// An MCP server process driven over its stdin/stdout, one request at a time.
+final class StdioPeer {
+    let process = Process()
+    private let input = Pipe()
+    private let output = Pipe()
+    private var buffer = Data()
+    private var nextID = 1
+
+    init(command: [String]) throws {
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        _ = try request("initialize", #"{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}"#)
+        try send(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#)
+        _ = try request("tools/list", "{}")
+    }
+
+    func latencies(calls: Int) throws -> [Double] {
+        for _ in 0..<min(100, calls) { _ = try request("tools/call", #"{"name":"echo","arguments":{"text":"warm up"}}"#) }
+        var samples: [Double] = []
+        samples.reserveCapacity(calls)
+        for index in 0..<calls {
+            let started = Stopwatch.now()
+            let reply = try request("tools/call", #"{"name":"echo","arguments":{"text":"call \#(index)"}}"#)
+            samples.append(Stopwatch.now() - started)
+            guard reply.contains("call \(index)") else { throw BenchmarkFailure("unexpected reply: \(reply)") }
+        }
+        return samples
+    }
+
+    func request(_ method: String, _ params: String) throws -> String {
+        let id = nextID
+        nextID += 1
+        try send(#"{"jsonrpc":"2.0","id":\#(id),"method":"\#(method)","params":\#(params)}"#)
+        while true {
+            let line = try readLine()
+            if line.contains("\"id\":\(id)") || line.contains("\"id\": \(id)") { return line }
+        }
+    }
+
+    private func send(_ line: String) throws {
+        try input.fileHandleForWriting.write(contentsOf: Data((line + "\n").utf8))
+    }
+
+    private func readLine() throws -> String {
+        while true {
+            if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
+                buffer = Data(buffer[(newline + 1)...])
+                return line
+            }
+            let chunk = output.fileHandleForReading.availableData
+            guard !chunk.isEmpty else { throw BenchmarkFailure("the peer closed its output") }
+            buffer.append(chunk)
+        }
+    }
+
+    func peakResidentKB() -> Int {
+        ProxyBenchmarks.peakResidentKB(pid: process.processIdentifier)
+    }
+
+    func close() {
+        try? input.fileHandleForWriting.close()
+        process.waitUntilExit()
+    }
+}
+
+/// `safemcp proxy --http 127.0.0.1:0` and clients that each open their own MCP session.
+final class HTTPProxyUnderLoad {
+    let process = Process()
+    let url: URL
+
+    init(executable: String, arguments: [String], upstream: [String]) throws {
+        let errors = Pipe()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments + ["--http", "127.0.0.1:0", "--"] + upstream
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        var text = ""
+        let deadline = Stopwatch.now() + 30
+        while Stopwatch.now() < deadline {
+            let chunk = errors.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+            if let range = text.range(of: #"http://127\.0\.0\.1:\d+/mcp"#, options: .regularExpression) {
+                url = URL(string: String(text[range]))!
+                return
+            }
+        }
+        process.terminate()
+        throw BenchmarkFailure("the HTTP proxy did not start: \(text)")
+    }
+
+    func callsPerSecond(clients: Int, callsPerClient: Int) throws -> Double {
+        let sessions = try (0..<clients).map { _ in try HTTPClientSession(url: url) }
+        let failures = FailureCount()
+        let group = DispatchGroup()
+        let started = Stopwatch.now()
+        for session in sessions {
+            DispatchQueue.global().async(group: group) {
+                for index in 0..<callsPerClient where (try? session.call(index)) != true {
+                    failures.add()
+                }
+            }
+        }
+        group.wait()
+        let elapsed = Stopwatch.now() - started
+        guard failures.value == 0 else { throw BenchmarkFailure("\(failures.value) concurrent calls failed") }
+        return Double(clients * callsPerClient) / elapsed
+    }
+
+    func peakResidentKB() -> Int {
+        ProxyBenchmarks.peakResidentKB(pid: process.processIdentifier)
+    }
+
+    func close() {
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
+
+/// One MCP session over Streamable HTTP, with blocking calls (the bench runs on threads).
+final class HTTPClientSession: @unchecked Sendable {
+    let url: URL
+    let session = URLSession(configuration: .ephemeral)
+    var sessionID = ""
+
+    init(url: URL) throws {
+        self.url = url
+        let (_, response) = try post(#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}"#)
+        sessionID = response.value(forHTTPHeaderField: "Mcp-Session-Id") ?? ""
+        _ = try post(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#)
+    }
+
+    func call(_ index: Int) throws -> Bool {
+        let (body, _) = try post(#"{"jsonrpc":"2.0","id":\#(index + 1),"method":"tools/call","params":{"name":"echo","arguments":{"text":"call \#(index)"}}}"#)
+        return body.contains("call \(index)")
+    }
+
+    private func post(_ body: String) throws -> (String, HTTPURLResponse) {
+        var request = URLRequest(url: url)
+        request.httpMethod = "POST"
+        request.httpBody = Data(body.utf8)
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue("application/json, text/event-stream", forHTTPHeaderField: "Accept")
+        request.setValue("2025-06-18", forHTTPHeaderField: "MCP-Protocol-Version")
+        if !sessionID.isEmpty { request.setValue(sessionID, forHTTPHeaderField: "Mcp-Session-Id") }
+        final class Box: @unchecked Sendable { var result: Result<(Data, URLResponse), Error>? }
+        let box = Box()
+        let done = DispatchSemaphore(value: 0)
+        session.dataTask(with: request) { data, response, error in
+            if let data, let response { box.result = .success((data, response)) } else { box.result = .failure(error ?? BenchmarkFailure("no response")) }
+            done.signal()
+        }.resume()
+        done.wait()
+        let (data, response) = try box.result!.get()
+        guard let http = response as? HTTPURLResponse, (200..<300).contains(http.statusCode) else {
+            throw BenchmarkFailure("HTTP error from the proxy: \(String(decoding: data, as: UTF8.self))")
+        }
+        return (String(decoding: data, as: UTF8.self), http)
+    }
+}
+
+final class FailureCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+    func add() { lock.lock(); count += 1; lock.unlock() }
+}
+
+struct BenchmarkFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
