@@ -24,6 +24,7 @@ let package = Package(
         .target(name: "RunLog", dependencies: ["Checksums"]),
         .target(name: "TestSupport", path: "Sources/TestSupport"),
         .target(name: "Configuration", dependencies: ["Yams"]),
+        .target(name: "Metrics", dependencies: ["Episodes"]),
         .executableTarget(name: "SafeMCPCLI", dependencies: [
             "Benchmarks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -31,6 +32,7 @@ let package = Package(
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
         .testTarget(name: "HDF5StoreTests", dependencies: ["HDF5Store"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Episodes"]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog", "Checksums", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
