@@ -2,7 +2,7 @@
 /// loops calling them vectorise (a libm call per element does not).
 public enum FastMath {
     /// erf by the rational approximation Eigen and XLA use for float: x·P(x²)/Q(x²) on
-    /// [−4, 4], where erf already rounds to ±1 in Float32. Absolute error below 1e-6 (tested
+    /// [−4, 4], where erf already rounds to ±1 in Float32. Absolute error below 4e-7 (tested
     /// against libm's double `erf`).
     @inlinable @inline(__always)
     public static func erf(_ value: Float) -> Float {
@@ -24,7 +24,7 @@ public enum FastMath {
     }
 
     /// e^x by Cephes' `expf` polynomial after reducing x = n·ln2 + r, |r| ≤ ln2/2; relative
-    /// error about 2e-7. Returns 0 below −87.3 and is clamped at 88 (about 1.65e38).
+    /// error below 1.5e-7 (tested). Returns 0 below −87.3 and is clamped at 88 (about 1.65e38).
     @inlinable @inline(__always)
     public static func exp(_ value: Float) -> Float {
         let x = value > 88 ? 88 : value
