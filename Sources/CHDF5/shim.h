@@ -24,7 +24,5 @@ static inline hid_t safemcp_H5T_C_S1(void) { return H5T_C_S1; }
 static inline hsize_t safemcp_H5S_UNLIMITED(void) { return H5S_UNLIMITED; }
 static inline hid_t safemcp_H5E_DEFAULT(void) { return H5E_DEFAULT; }
 static inline size_t safemcp_H5T_VARIABLE(void) { return H5T_VARIABLE; }
-static inline hid_t safemcp_H5P_ATTRIBUTE_CREATE(void) { return H5P_ATTRIBUTE_CREATE; }
-static inline hid_t safemcp_H5T_NATIVE_INT(void) { return H5T_NATIVE_INT; }
 
 #endif
