@@ -22,6 +22,7 @@ let package = Package(
         .target(name: "Benchmarks"),
         .executableTarget(name: "SafeMCPCLI", dependencies: [
             "Benchmarks",
+            "HDF5Store",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
