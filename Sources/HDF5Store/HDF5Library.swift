@@ -46,7 +46,9 @@ enum HDF5Library {
             var type = H5E_MINOR
             let length = H5Eget_msg(entry.minor, &type, &buffer, buffer.count)
             let minor = length > 0 ? String(cString: buffer) : ""
-            let detail = [entry.description, minor].filter { !$0.isEmpty }.joined(separator: ": ")
+            // Some descriptions span lines (H5Fopen lists its arguments); an error stays one line.
+            let description = entry.description.split(whereSeparator: \.isNewline).joined(separator: " ")
+            let detail = [description, minor].filter { !$0.isEmpty }.joined(separator: ": ")
             return "\(entry.function): \(detail)"
         }
         _ = H5Eclear2(safemcp_H5E_DEFAULT())

@@ -164,6 +164,31 @@ final class HDF5FileTests: XCTestCase {
         }
     }
 
+    func testFailedCallsLeaveNothingOpen() throws {
+        let file = try HDF5File.create(path("failures.h5"))
+        try file.write([1, 2, 3, 4] as [Int64], shape: [2, 2], to: "ids")
+        try file.write(strings: ["a"], to: "texts")
+        try file.write([1] as [Float], shape: [], to: "scalar")
+        let failures: [() throws -> Void] = [
+            { _ = try file.read(Float.self, from: "ids") },
+            { _ = try file.read(Int64.self, from: "ids", rows: 0..<9) },
+            { _ = try file.readStrings(from: "ids") },
+            { _ = try file.read(Float.self, from: "texts") },
+            { try file.append(rows: [1] as [Int64], to: "ids") },
+            { try file.append(rows: [1] as [Float], to: "scalar") },
+            { _ = try file.read(Float.self, from: "scalar", rows: 0..<1) },
+            { try file.append(strings: ["b"], to: "ids") },
+            { _ = try file.integerAttribute("missing", of: "ids") },
+            { try file.setAttribute("x", integer: 1, on: "missing") },
+            { _ = try file.members(of: "ids") },
+            { try file.write([1] as [Float], shape: [1, 0], to: "empty_trailing") },
+        ]
+        for (index, failure) in failures.enumerated() {
+            XCTAssertThrowsError(try failure(), "call \(index)")
+            XCTAssertEqual(file.openObjectCount, 0, "call \(index) left an object open")
+        }
+    }
+
     func testReadOnlyFileRefusesWrites() throws {
         let file = try HDF5File.create(path("readonly.h5"))
         try file.write([1] as [Float], shape: [1], to: "x")
