@@ -189,6 +189,28 @@ final class HDF5FileTests: XCTestCase {
         }
     }
 
+    func testAtomicCreateReplacesTheFileOnlyWhenTheBodySucceeds() throws {
+        let target = path("dataset.h5")
+        try HDF5File.createAtomically(target) { file in
+            try file.write(strings: ["first"], to: "texts")
+        }
+        struct Interrupted: Error {}
+        XCTAssertThrowsError(try HDF5File.createAtomically(target) { file in
+            try file.write(strings: ["second"], to: "texts")
+            throw Interrupted()
+        }) { error in
+            XCTAssertTrue(error is Interrupted, "\(error)")
+        }
+        XCTAssertEqual(try HDF5File.open(target).readStrings(from: "texts"), ["first"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["dataset.h5"])
+
+        try HDF5File.createAtomically(target) { file in
+            try file.write(strings: ["third"], to: "texts")
+        }
+        XCTAssertEqual(try HDF5File.open(target).readStrings(from: "texts"), ["third"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["dataset.h5"])
+    }
+
     func testReadOnlyFileRefusesWrites() throws {
         let file = try HDF5File.create(path("readonly.h5"))
         try file.write([1] as [Float], shape: [1], to: "x")
