@@ -27,6 +27,7 @@ let package = Package(
         .target(name: "Metrics", dependencies: ["Episodes"]),
         .executableTarget(name: "SafeMCPCLI", dependencies: [
             "Benchmarks",
+            "HDF5Store",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
