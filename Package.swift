@@ -24,14 +24,18 @@ let package = Package(
         .target(name: "RunLog", dependencies: ["Checksums"]),
         .target(name: "TestSupport", path: "Sources/TestSupport"),
         .target(name: "Configuration", dependencies: ["Yams"]),
+        .target(name: "Report", dependencies: ["RunLog"]),
         .executableTarget(name: "SafeMCPCLI", dependencies: [
             "Benchmarks",
+            "Report",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
         .testTarget(name: "HDF5StoreTests", dependencies: ["HDF5Store"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog", "Checksums", "TestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "RunLog", "TestSupport"],
+                    exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )
