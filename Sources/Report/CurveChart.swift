@@ -32,16 +32,23 @@ struct CurveChart {
 
         """
         svg += axes(x: xScale, y: yScale)
+        // Every faint raw line goes under every smoothed line, so no run's noise hides
+        // another run's trend.
+        for (curve, points) in zip(curves, finite) {
+            let raw = path(steps: points.map(\.step), values: points.map(\.value), x: xScale, y: yScale)
+            svg += "<path class=\"raw run-\(curve.runIndex)\" \(dataAttributes(curve)) d=\"\(raw)\"/>\n"
+        }
         for (curve, points) in zip(curves, finite) {
             let smoothed = Smoothing.debiasedEMA(points.map(\.value), weight: smoothing)
-            let raw = path(steps: points.map(\.step), values: points.map(\.value), x: xScale, y: yScale)
             let smooth = path(steps: points.map(\.step), values: smoothed, x: xScale, y: yScale)
-            let data = "data-run=\"\(curve.runName.htmlEscaped)\" data-tag=\"\(tag.tag.htmlEscaped)\""
-            svg += "<path class=\"raw run-\(curve.runIndex)\" \(data) d=\"\(raw)\"/>\n"
-            svg += "<path class=\"smoothed run-\(curve.runIndex)\" \(data) d=\"\(smooth)\"/>\n"
+            svg += "<path class=\"smoothed run-\(curve.runIndex)\" \(dataAttributes(curve)) d=\"\(smooth)\"/>\n"
         }
         svg += "</svg>"
         return svg
+    }
+
+    private func dataAttributes(_ curve: Curve) -> String {
+        "data-run=\"\(curve.runName.htmlEscaped)\" data-tag=\"\(tag.tag.htmlEscaped)\""
     }
 
     private func axes(x: AxisScale, y: AxisScale) -> String {

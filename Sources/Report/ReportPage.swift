@@ -98,7 +98,7 @@ public struct ReportPage {
             html += "<tr><th scope=\"row\">\(name)</th>"
             for run in runs {
                 if let text = value(run) {
-                    html += "<td>\(name == "command" || name == "git commit" ? "<code>\(text.htmlEscaped)</code>" : text.htmlEscaped)</td>"
+                    html += "<td>\(["command", "git commit", "folder"].contains(name) ? "<code>\(text.htmlEscaped)</code>" : text.htmlEscaped)</td>"
                 } else {
                     html += "<td class=\"absent\">—</td>"
                 }
@@ -208,9 +208,9 @@ public struct ReportPage {
             case .neither: break
             }
         }
-        var html = "<table class=\"eval\">\n<caption>\(table.title.htmlEscaped)</caption>\n<thead><tr><th scope=\"col\">defense</th>"
+        var html = "<table class=\"eval\">\n<caption>\(table.title.htmlEscaped) <span class=\"hint\">(best of each column in bold)</span></caption>\n<thead><tr><th scope=\"col\">defense</th>"
         for column in table.columns {
-            html += "<th scope=\"col\">\(column.htmlEscaped)</th>"
+            html += "<th scope=\"col\" class=\"number\">\(column.htmlEscaped)</th>"
         }
         html += "</tr></thead>\n<tbody>\n"
         for row in table.rows {
@@ -240,5 +240,12 @@ public struct ReportPage {
             }
         }
         return html
+    }
+}
+
+extension ReportPage {
+    /// Writes the page atomically, so a browser reloading it never sees half a file.
+    public func write(to url: URL) throws {
+        try AtomicFile.write(Data(render().utf8), to: url)
     }
 }

@@ -24,6 +24,7 @@ enum ReportStyle {
       font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", sans-serif; }
     h1 { font-size: 24px; margin: 20px 0 4px; }
     h2 { font-size: 19px; margin: 32px 0 10px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
+    h2 code { color: var(--muted); font-size: 15px; font-weight: 400; margin-right: 6px; }
     h3 { font-size: 16px; margin: 20px 0 8px; }
     p.lead { margin: 0 0 8px; color: var(--muted); }
     code, pre { font-family: ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", Menlo, monospace; font-size: 13px; }
@@ -55,9 +56,13 @@ enum ReportStyle {
     caption { text-align: left; font-weight: 600; padding: 4px 0; }
     th, td { padding: 5px 12px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
     thead th { border-bottom: 2px solid var(--frame); }
+    th[scope="row"] { white-space: nowrap; }
+    table.eval th[scope="row"] { font-weight: 400; }
+    table.eval thead th.number { text-align: right; }
     td.number { text-align: right; font-variant-numeric: tabular-nums; }
     td.best { font-weight: 700; }
-    td.absent { color: var(--muted); }
+    td.absent, .absent, caption .hint { color: var(--muted); }
+    caption .hint { font-weight: 400; font-size: 13px; }
     .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
     .swatch.run-0 { background: var(--run-0); } .swatch.run-1 { background: var(--run-1); }
     .swatch.run-2 { background: var(--run-2); } .swatch.run-3 { background: var(--run-3); }
