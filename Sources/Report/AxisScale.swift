@@ -36,6 +36,8 @@ public struct AxisScale: Equatable, Sendable {
         if max(abs(lower), abs(upper)) >= 10_000, tickStep.truncatingRemainder(dividingBy: 1000) == 0 {
             return value == 0 ? "0" : "\(Int((value / 1000).rounded()))k"
         }
+        // Past four decimals the zeros outgrow the axis margin; exponents stay short.
+        if decimals > 4 { return value == 0 ? "0" : String(format: "%.3g", value) }
         let text = String(format: "%.\(decimals)f", value)
         // `-0.0` reads as a different number from `0.0`.
         return text.hasPrefix("-") && Double(text) == 0 ? String(text.dropFirst()) : text

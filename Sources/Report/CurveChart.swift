@@ -79,16 +79,46 @@ struct CurveChart {
     }
 
     private func path(steps: [Int], values: [Double], x: AxisScale, y: AxisScale) -> String {
-        var commands: [String] = []
-        commands.reserveCapacity(steps.count)
+        var vertices: [Vertex] = []
+        vertices.reserveCapacity(steps.count)
         for (step, value) in zip(steps, values) where value.isFinite {
-            let px = Self.left + x.fraction(Double(step)) * Self.plotWidth
-            let py = Self.top + (1 - y.fraction(value)) * Self.plotHeight
-            commands.append("\(commands.isEmpty ? "M" : "L")\(Self.format(px)) \(Self.format(py))")
+            vertices.append(Vertex(x: Self.left + x.fraction(Double(step)) * Self.plotWidth,
+                                   y: Self.top + (1 - y.fraction(value)) * Self.plotHeight))
+        }
+        if vertices.count > Self.verticesBeforeThinning { vertices = Self.envelope(vertices) }
+        var commands = vertices.enumerated().map { index, vertex in
+            "\(index == 0 ? "M" : "L")\(Self.format(vertex.x)) \(Self.format(vertex.y))"
         }
         // A lone point still shows as a dot: a zero-length segment with round caps.
         if commands.count == 1 { commands.append("h0") }
         return commands.joined()
+    }
+
+    struct Vertex: Equatable {
+        var x: Double
+        var y: Double
+    }
+
+    /// Below this many points every point is drawn; a long run's path is thinned instead of
+    /// growing the page by megabytes.
+    static let verticesBeforeThinning = 2000
+
+    /// Keeps, per half-pixel column, the first, lowest, highest and last point in their order:
+    /// the drawn line covers the same pixels, spikes included, with at most four points a column.
+    static func envelope(_ vertices: [Vertex]) -> [Vertex] {
+        var kept: [Vertex] = []
+        var start = 0
+        while start < vertices.count {
+            let column = (vertices[start].x * 2).rounded(.down)
+            var end = start
+            while end < vertices.count, (vertices[end].x * 2).rounded(.down) == column { end += 1 }
+            let slice = vertices[start..<end]
+            let lowest = slice.indices.min { vertices[$0].y < vertices[$1].y }!
+            let highest = slice.indices.max { vertices[$0].y < vertices[$1].y }!
+            for index in Set([start, lowest, highest, end - 1]).sorted() { kept.append(vertices[index]) }
+            start = end
+        }
+        return kept
     }
 
     /// One decimal is finer than a pixel and keeps long runs' paths small.

@@ -27,6 +27,8 @@ final class AxisScaleTests: XCTestCase {
         XCTAssertEqual(scale.ticks.map(scale.label), ["-0.3", "-0.2", "-0.1", "0.0", "0.1", "0.2", "0.3"])
         let small = AxisScale(dataMin: 0.0001, dataMax: 0.0009, targetTicks: 5)
         XCTAssertEqual(small.ticks.map(small.label), ["0.0000", "0.0002", "0.0004", "0.0006", "0.0008", "0.0010"])
+        let tiny = AxisScale(dataMin: 0, dataMax: 9.5e-7, targetTicks: 5)
+        XCTAssertEqual(tiny.ticks.map(tiny.label), ["0", "2e-07", "4e-07", "6e-07", "8e-07", "1e-06"])
     }
 
     func testFlatSeriesGetsABand() {
