@@ -51,7 +51,7 @@ struct CurvesCommand: ParsableCommand {
             return
         }
         let status = directory.facts?.status.map { ", \($0)" } ?? ""
-        print("\(directory.name) (\(directory.url.path)\(status))")
+        print("\(directory.name) (\(directory.url.relativePath)\(status))")
         if summaries.isEmpty {
             print("no scalars logged yet")
         } else {

@@ -35,7 +35,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let directories = try runs.map { try RunDirectory.load(URL(fileURLWithPath: $0)) }
-        let output = URL(fileURLWithPath: out ?? URL(fileURLWithPath: runs[0]).appendingPathComponent("report.html").path)
+        let output = out.map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: runs[0]).appendingPathComponent("report.html")
         let page = ReportPage(runs: directories, smoothing: smoothing)
         try page.write(to: output)
         for (label, run) in zip(page.labels, directories) where !run.missingFiles.isEmpty {
@@ -60,7 +60,7 @@ struct ReportCommand: ParsableCommand {
             let result = Output(output: output.path, runs: page.labels, tags: tags, smoothing: smoothing, missingFiles: missing)
             print(String(decoding: try encoder.encode(result), as: UTF8.self))
         } else {
-            print(output.path)
+            print(output.relativePath)
         }
     }
 }
