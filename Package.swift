@@ -22,9 +22,9 @@ let package = Package(
         .target(name: "Episodes"),
         .target(name: "Benchmarks"),
         .target(name: "RunLog", dependencies: ["Checksums"]),
+        .target(name: "Report", dependencies: ["RunLog"]),
         .target(name: "TestSupport", path: "Sources/TestSupport"),
         .target(name: "Configuration", dependencies: ["Yams"]),
-        .target(name: "Report", dependencies: ["RunLog"]),
         .executableTarget(name: "SafeMCPCLI", dependencies: [
             "Benchmarks",
             "Report",
