@@ -22,12 +22,14 @@ let package = Package(
         .target(name: "Episodes"),
         .target(name: "Benchmarks"),
         .target(name: "RunLog", dependencies: ["Checksums"]),
+        .target(name: "Report", dependencies: ["RunLog"]),
         .target(name: "TestSupport", path: "Sources/TestSupport"),
         .target(name: "Configuration", dependencies: ["Yams"]),
         .target(name: "Metrics", dependencies: ["Episodes"]),
         .executableTarget(name: "SafeMCPCLI", dependencies: [
             "Benchmarks",
             "HDF5Store",
+            "Report",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
@@ -35,6 +37,8 @@ let package = Package(
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Episodes"]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog", "Checksums", "TestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "RunLog", "TestSupport"],
+                    exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

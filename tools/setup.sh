@@ -7,7 +7,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 venv="$root/.venv"
 requirements="$root/tools/requirements-test.txt"
-debian_packages=(libopenblas-dev libhdf5-dev pkg-config)
+debian_packages=(libopenblas-dev libhdf5-dev pkg-config chromium)
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 
