@@ -22,5 +22,7 @@ static inline hid_t safemcp_H5T_NATIVE_UINT64(void) { return H5T_NATIVE_UINT64; 
 static inline hid_t safemcp_H5T_NATIVE_UINT8(void) { return H5T_NATIVE_UINT8; }
 static inline hid_t safemcp_H5T_C_S1(void) { return H5T_C_S1; }
 static inline hsize_t safemcp_H5S_UNLIMITED(void) { return H5S_UNLIMITED; }
+static inline hid_t safemcp_H5E_DEFAULT(void) { return H5E_DEFAULT; }
+static inline size_t safemcp_H5T_VARIABLE(void) { return H5T_VARIABLE; }
 
 #endif
