@@ -20,12 +20,15 @@ let package = Package(
         .target(name: "HDF5Store", dependencies: ["CHDF5", "Checksums"]),
         .target(name: "Episodes"),
         .target(name: "Benchmarks"),
+        .target(name: "Importers", dependencies: ["Episodes"]),
         .executableTarget(name: "SafeMCPCLI", dependencies: [
             "Benchmarks",
+            "Importers",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
         .testTarget(name: "HDF5StoreTests", dependencies: ["HDF5Store"]),
+        .testTarget(name: "ImportersTests", dependencies: ["Importers"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v5]
 )
