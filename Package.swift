@@ -21,14 +21,17 @@ let package = Package(
         .target(name: "Episodes"),
         .target(name: "Benchmarks"),
         .target(name: "Importers", dependencies: ["Episodes"]),
+        .target(name: "Datasets", dependencies: ["Episodes", "HDF5Store"]),
         .executableTarget(name: "SafeMCPCLI", dependencies: [
             "Benchmarks",
             "Importers",
+            "Datasets",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
         .testTarget(name: "HDF5StoreTests", dependencies: ["HDF5Store"]),
         .testTarget(name: "ImportersTests", dependencies: ["Importers"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Importers", "Episodes"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -69,15 +69,15 @@ enum ToolEmuImporter {
             if parameter["required"]?.bool == true { required.append(.string(parameterName)) }
         }
         return Tool(name: toolkit + name, description: spec["summary"]?.string ?? "",
-                    inputSchema: .object(["type": "object", "properties": .object(properties), "required": .array(required)]))
+                    inputSchema: .object(["type": .string("object"), "properties": .object(properties), "required": .array(required)]))
     }
 
     private static func jsonSchemaType(_ type: JSONValue) -> JSONValue {
         switch type.string {
         case "integer", "number", "string", "boolean", "array", "object": return type
-        case "int": return "integer"
-        case "float": return "number"
-        case "bool": return "boolean"
+        case "int": return .string("integer")
+        case "float": return .string("number")
+        case "bool": return .string("boolean")
         default: return type
         }
     }
