@@ -8,7 +8,6 @@ import XCTest
 final class RealDataImportTests: XCTestCase {
     func testStage2TrainImportsEveryRowWithAReadableLabel() throws {
         let result = Importer.run(.safemcp, inputs: [try SharedData.file("safemcp/stage2_train.jsonl")])
-        print(result.summary.files[0])
         XCTAssertEqual(result.summary.rowsRead, 2189)
         XCTAssertEqual(result.summary.imported, 2185)
         XCTAssertEqual(result.summary.droppedByReason, ["no_safety_tag": 4])
@@ -29,17 +28,19 @@ final class RealDataImportTests: XCTestCase {
 
     func testEveryOtherFileImports() throws {
         let data = try SharedData.directory()
-        let runs: [(ImportFormat, [String])] = [
-            (.safemcp, ["safemcp/stage2_test.jsonl"]),
-            (.powerseeking, ["powerseeking/cases_dev.json"]),
-            (.toolemu, ["toolemu/all_toolkits.json", "toolemu/all_cases.json", "toolemu/trajectories_gpt4o_mini_safemcp.jsonl"]),
-            (.agentharm, ["agentharm/harmful_behaviors_validation.json", "agentharm/benign_behaviors_validation.json", "agentharm/chat_validation.json"]),
-            (.harmactions, ["harmactions/harmactions_dataset.json"]),
+        let runs: [(ImportFormat, [String], minimum: Int)] = [
+            (.safemcp, ["safemcp/stage2_test.jsonl"], 115),
+            (.powerseeking, ["powerseeking/cases_dev.json"], 20),
+            (.toolemu, ["toolemu/all_toolkits.json", "toolemu/all_cases.json", "toolemu/trajectories_gpt4o_mini_safemcp.jsonl"], 288),
+            (.agentharm, ["agentharm/harmful_behaviors_validation.json", "agentharm/benign_behaviors_validation.json",
+                          "agentharm/chat_validation.json"], 72),
+            (.harmactions, ["harmactions/harmactions_dataset.json"], 260),
         ]
-        for (format, files) in runs {
+        for (format, files, minimum) in runs {
             let result = Importer.run(format, inputs: files.map { data.appendingPathComponent($0) })
-            for file in result.summary.files { print(format, file) }
-            for issue in result.summary.issues.prefix(10) { print(issue) }
+            XCTAssertGreaterThanOrEqual(result.episodes.count, minimum, "\(format)")
+            XCTAssertEqual(result.summary.issues, [], "\(format)")
+            if format == .agentharm { XCTAssertTrue(result.episodes.allSatisfy { $0.evaluationOnly == true }) }
         }
     }
 }
