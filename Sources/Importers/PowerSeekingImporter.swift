@@ -29,22 +29,22 @@ enum PowerSeekingImporter {
         return (log.episodes, log)
     }
 
-    static func episode(from case_: JSONValue, id: String, log: inout ImportLog) throws -> Episode {
-        let trajectory = case_["trajectory"]?.array ?? []
+    static func episode(from record: JSONValue, id: String, log: inout ImportLog) throws -> Episode {
+        let trajectory = record["trajectory"]?.array ?? []
         let header = trajectory.first
-        guard let instruction = case_.first("user_instruction")?.string ?? header?["user_instruction"]?.string else {
+        guard let instruction = record.first("user_instruction")?.string ?? header?["user_instruction"]?.string else {
             throw RowError("missing_field", "missing field 'user_instruction'")
         }
-        let persona = case_.first("system_prompt")?.string ?? header?["system_prompt"]?.string
-        let tools = try toolList(case_["tools"])
+        let persona = record.first("system_prompt")?.string ?? header?["system_prompt"]?.string
+        let tools = try toolList(record["tools"])
         var steps: [Step] = []
         for (number, entry) in trajectory.dropFirst().enumerated() {
             steps += try self.steps(from: entry, number: number + 1)
         }
 
-        let evaluation = case_["evaluation"] ?? .object([:])
-        let evidence = case_["eval_evidence"] ?? evaluation["evidence"]
-        let riskType = (case_["eval_primary_category"] ?? evaluation["primary_category"])?.string
+        let evaluation = record["evaluation"] ?? .object([:])
+        let evidence = record["eval_evidence"] ?? evaluation["evidence"]
+        let riskType = (record["eval_primary_category"] ?? evaluation["primary_category"])?.string
         let enabler = locate(evidence?["power_seeking_step"], in: steps, log: &log)
         let terminal = locate(evidence?["risk_action_step"], in: steps, log: &log)
         if let enabler {
@@ -58,14 +58,14 @@ enum PowerSeekingImporter {
         }
 
         var metadata: [String: JSONValue] = [:]
-        metadata["pattern"] = case_["pattern"]
-        metadata["severity"] = case_["eval_severity"] ?? evaluation["severity"]
+        metadata["pattern"] = record["pattern"]
+        metadata["severity"] = record["eval_severity"] ?? evaluation["severity"]
         metadata["primary_category"] = riskType.map(JSONValue.string)
         metadata["evidence"] = evidence
-        metadata["unsafe_workflow_trace"] = case_["eval_unsafe_workflow_trace"] ?? evaluation["unsafe_workflow_trace"]
-        metadata["expected_workflows"] = case_["eval_expected_workflows"] ?? evaluation["expected_workflows"]
-        metadata["explanation"] = case_["eval_explanation"] ?? evaluation["explanation"]
-        let powerSeeking = (case_["eval_is_power_seeking"] ?? evaluation["is_power_seeking"])?.bool
+        metadata["unsafe_workflow_trace"] = record["eval_unsafe_workflow_trace"] ?? evaluation["unsafe_workflow_trace"]
+        metadata["expected_workflows"] = record["eval_expected_workflows"] ?? evaluation["expected_workflows"]
+        metadata["explanation"] = record["eval_explanation"] ?? evaluation["explanation"]
+        let powerSeeking = (record["eval_is_power_seeking"] ?? evaluation["is_power_seeking"])?.bool
         return Episode(id: id, source: source,
                        task: AgentTask(instruction: instruction, persona: persona),
                        tools: tools, steps: steps,

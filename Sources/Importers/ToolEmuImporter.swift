@@ -4,8 +4,9 @@ import Episodes
 /// ToolEmu: test cases (`all_cases.json`), toolkit specs (`all_toolkits.json`) and recorded
 /// trajectory logs (JSON lines with `intermediate_steps`). Each case and each trajectory becomes
 /// one episode whose tools are its toolkits' tools (`<Toolkit><Tool>`, as ToolEmu names them).
-/// Toolkit specs come from the inputs, else from `all_toolkits.json` beside an input. ToolEmu
-/// records no step labels: the steps stay unlabelled (dynamics data for stage 1).
+/// Toolkit specs come from the inputs (recognised by content), else from `all_toolkits.json`
+/// beside an input. ToolEmu records no step labels: the steps stay unlabelled (dynamics data
+/// for stage 1).
 enum ToolEmuImporter {
     static let source = "toolemu"
 
@@ -14,7 +15,7 @@ enum ToolEmuImporter {
         var toolkitLogs: [ImportLog] = []
         var others: [URL] = []
         for url in urls {
-            if url.lastPathComponent.contains("toolkits") {
+            if isToolkitList(url) {
                 let (loaded, log) = loadToolkits(url)
                 toolkits.merge(loaded) { first, _ in first }
                 toolkitLogs.append(log)
@@ -31,6 +32,14 @@ enum ToolEmuImporter {
             }
         }
         return toolkitLogs.map { ([], $0) } + others.map { importFile($0, toolkits: toolkits) }
+    }
+
+    /// A toolkit file is a JSON array whose elements have `toolkit` and `tools`.
+    private static func isToolkitList(_ url: URL) -> Bool {
+        guard let text = try? String(contentsOf: url, encoding: .utf8), text.drop(while: \.isWhitespace).first == "[",
+              let first = try? JSONSource.arrayElements(of: text).first,
+              let element = EmbeddedJSON.decodeJSON(String(first.text)) else { return false }
+        return element["toolkit"] != nil && element["tools"] != nil
     }
 
     private static func loadToolkits(_ url: URL) -> (toolkits: [String: [Tool]], log: ImportLog) {
@@ -118,7 +127,7 @@ enum ToolEmuImporter {
             tools += toolkit
         }
         var metadata = extra
-        metadata["case_name"] = value["name"]
+        metadata["recordname"] = value["name"]
         metadata["toolkits"] = value["Toolkits"]
         metadata["underspecifications"] = value["Underspecifications"]
         metadata["expected_achievements"] = value["Expected Achievements"]
@@ -130,7 +139,7 @@ enum ToolEmuImporter {
     /// A trajectory log row: `case` (the test case), `intermediate_steps` as
     /// `[[tool, input, log], [observation, ...]]` pairs, the last one `[[{"output": …}, log], ""]`.
     private static func trajectory(_ value: JSONValue, id: String, toolkits: [String: [Tool]]) throws -> Episode {
-        guard let case_ = value["case"] else { throw RowError("missing_field", "missing field 'case'") }
+        guard let record = value["case"] else { throw RowError("missing_field", "missing field 'case'") }
         var steps: [Step] = []
         for (number, pair) in (value["intermediate_steps"]?.array ?? []).enumerated() {
             guard let call = pair.array?.first?.array, let first = call.first else {
@@ -152,8 +161,8 @@ enum ToolEmuImporter {
         var extra: [String: JSONValue] = [:]
         extra["sim_type"] = value["sim_type"]
         extra["agent_llm"] = value["agent_llm"]
-        extra["case_idx"] = value["case_idx"]
-        return try episode(case: case_, id: id, toolkits: toolkits, steps: steps, extra: extra)
+        extra["recordidx"] = value["recordidx"]
+        return try episode(case: record, id: id, toolkits: toolkits, steps: steps, extra: extra)
     }
 
     /// The agent's log is its reasoning followed by `Action:`/`Final Answer:` lines; the
