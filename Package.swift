@@ -31,6 +31,7 @@ let package = Package(
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
         .testTarget(name: "HDF5StoreTests", dependencies: ["HDF5Store"]),
         .testTarget(name: "ImportersTests", dependencies: ["Importers"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EpisodesTests", dependencies: ["Episodes"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Importers", "Episodes"]),
     ],
     swiftLanguageModes: [.v5]
