@@ -19,13 +19,17 @@ let package = Package(
         .target(name: "NeuralNet", dependencies: ["CBLAS"]),
         .target(name: "HDF5Store", dependencies: ["CHDF5", "Checksums"]),
         .target(name: "Episodes"),
-        .target(name: "Benchmarks"),
+        .target(name: "TextEncoder", dependencies: ["CBLAS"]),
+        .target(name: "Benchmarks", dependencies: ["TextEncoder"]),
         .executableTarget(name: "SafeMCPCLI", dependencies: [
             "Benchmarks",
+            "TextEncoder",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
         .testTarget(name: "HDF5StoreTests", dependencies: ["HDF5Store"]),
+        .testTarget(name: "TextEncoderTests", dependencies: ["TextEncoder"],
+                    exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )
