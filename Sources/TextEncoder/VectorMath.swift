@@ -5,13 +5,14 @@ import Foundation
 /// attention matrix products at 256 tokens.
 enum VectorMath {
     /// `exp(x)` to about 2 ulp: Cody-Waite reduction to `r ∈ [-ln2/2, ln2/2]`, the Cephes
-    /// degree-6 polynomial, then scaling by `2^n` through the exponent bits.
+    /// degree-6 polynomial, then scaling by `2^n` through the exponent bits. No integer
+    /// conversion (it would trap on overflow and stop vectorisation): adding 1.5 · 2^23 rounds
+    /// `x · log2(e)` to an integer that then sits in the low mantissa bits.
     @inline(__always)
     static func exp(_ value: Float) -> Float {
         let x = value < -87.33654 ? -87.33654 : (value > 88.0 ? 88.0 : value)
-        let t = x * 1.442695041
-        // Adding and subtracting 1.5 * 2^23 rounds to the nearest integer without a libcall.
-        let n = (t + 12582912.0) - 12582912.0
+        let shifted = x * 1.442695041 + 12582912.0
+        let n = shifted - 12582912.0
         let r = (x - n * 0.693359375) + n * 2.12194440e-4
         var p: Float = 1.9875691500e-4
         p = p * r + 1.3981999507e-3
@@ -20,7 +21,7 @@ enum VectorMath {
         p = p * r + 1.6666665459e-1
         p = p * r + 5.0000001201e-1
         let y = p * r * r + r + 1
-        let scale = Float(bitPattern: UInt32(bitPattern: Int32(n) &+ 127) << 23)
+        let scale = Float(bitPattern: (shifted.bitPattern &- 0x4B40_0000 &+ 127) << 23)
         return y * scale
     }
 
@@ -57,16 +58,60 @@ enum VectorMath {
 
     /// Softmax of one row in place.
     static func softmax(_ row: UnsafeMutablePointer<Float>, count: Int) {
-        var maximum = -Float.greatestFiniteMagnitude
-        for i in 0..<count where row[i] > maximum { maximum = row[i] }
-        var sum: Float = 0
-        for i in 0..<count {
-            let e = exp(row[i] - maximum)
-            row[i] = e
-            sum += e
-        }
-        let inverse = 1 / sum
+        let maximum = self.maximum(row, count: count)
+        for i in 0..<count { row[i] = exp(row[i] - maximum) }
+        let inverse = 1 / sum(row, count: count)
         for i in 0..<count { row[i] *= inverse }
+    }
+
+    /// Sums and maxima keep eight partial results: a single running total is a chain of
+    /// dependent additions the compiler may not reorder into vector lanes.
+    static func sum(_ values: UnsafePointer<Float>, count: Int) -> Float {
+        var lanes = SIMD8<Float>()
+        var i = 0
+        while i + 8 <= count {
+            lanes += UnsafeRawPointer(values + i).loadUnaligned(as: SIMD8<Float>.self)
+            i += 8
+        }
+        var total = lanes.sum()
+        while i < count {
+            total += values[i]
+            i += 1
+        }
+        return total
+    }
+
+    static func maximum(_ values: UnsafePointer<Float>, count: Int) -> Float {
+        var lanes = SIMD8<Float>(repeating: -.greatestFiniteMagnitude)
+        var i = 0
+        while i + 8 <= count {
+            lanes = pointwiseMax(lanes, UnsafeRawPointer(values + i).loadUnaligned(as: SIMD8<Float>.self))
+            i += 8
+        }
+        var result = lanes.max()
+        while i < count {
+            result = Swift.max(result, values[i])
+            i += 1
+        }
+        return result
+    }
+
+    /// `Σ (x - mean)²`.
+    static func centredSquares(_ values: UnsafePointer<Float>, count: Int, mean: Float) -> Float {
+        var lanes = SIMD8<Float>()
+        let centre = SIMD8<Float>(repeating: mean)
+        var i = 0
+        while i + 8 <= count {
+            let d = UnsafeRawPointer(values + i).loadUnaligned(as: SIMD8<Float>.self) - centre
+            lanes += d * d
+            i += 8
+        }
+        var total = lanes.sum()
+        while i < count {
+            total += (values[i] - mean) * (values[i] - mean)
+            i += 1
+        }
+        return total
     }
 
     /// Layer normalisation of each of `rows` rows of `width` floats in place (biased variance,
@@ -75,14 +120,8 @@ enum VectorMath {
                           scale: UnsafePointer<Float>, shift: UnsafePointer<Float>, epsilon: Float) {
         for r in 0..<rows {
             let row = values + r * width
-            var sum: Float = 0
-            for i in 0..<width { sum += row[i] }
-            let mean = sum / Float(width)
-            var squares: Float = 0
-            for i in 0..<width {
-                let d = row[i] - mean
-                squares += d * d
-            }
+            let mean = sum(row, count: width) / Float(width)
+            let squares = centredSquares(row, count: width, mean: mean)
             let inverse = 1 / (squares / Float(width) + epsilon).squareRoot()
             for i in 0..<width { row[i] = (row[i] - mean) * inverse * scale[i] + shift[i] }
         }
