@@ -13,18 +13,31 @@ public enum OpenBLASKernels {
     public static var coreName: String { String(cString: openblas_get_corename()) }
 
     /// Switches to the SkylakeX kernels when the CPU has the AVX-512 subsets they use, OpenBLAS
-    /// chose kernels without AVX-512, and `OPENBLAS_CORETYPE` does not already name a core.
-    /// Call it first thing in a process, before any thread runs BLAS. Returns the core in use.
+    /// chose kernels without AVX-512, and `OPENBLAS_CORETYPE` is unset (a machine that sets it
+    /// has chosen). Call it first thing in a process, before any thread runs BLAS. Returns the
+    /// core in use.
     @discardableResult
     public static func preferAVX512() -> String {
-        guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
-              ["Haswell", "Zen"].contains(coreName), cpuHasAVX512(),
-              let quit = symbol("gotoblas_dynamic_quit"), let initialise = symbol("gotoblas_dynamic_init")
-        else { return coreName }
-        setenv("OPENBLAS_CORETYPE", "SkylakeX", 1)
+        if ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil, canUseAVX512 {
+            select(core: "SkylakeX")
+        }
+        return coreName
+    }
+
+    /// Whether the CPU has AVX-512 and OpenBLAS is running kernels that do not use it.
+    public static var canUseAVX512: Bool {
+        ["Haswell", "Zen"].contains(coreName) && cpuHasAVX512()
+    }
+
+    /// Re-runs OpenBLAS's kernel selection for `core` (an `OPENBLAS_CORETYPE` name). No BLAS call
+    /// may be running. Returns whether OpenBLAS now uses that core.
+    @discardableResult
+    public static func select(core: String) -> Bool {
+        guard let quit = symbol("gotoblas_dynamic_quit"), let initialise = symbol("gotoblas_dynamic_init") else { return false }
+        setenv("OPENBLAS_CORETYPE", core, 1)
         quit()
         initialise()
-        return coreName
+        return coreName.caseInsensitiveCompare(core) == .orderedSame
     }
 
     static func cpuHasAVX512() -> Bool {

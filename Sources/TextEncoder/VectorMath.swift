@@ -85,7 +85,8 @@ enum VectorMath {
         var lanes = SIMD8<Float>(repeating: -.greatestFiniteMagnitude)
         var i = 0
         while i + 8 <= count {
-            lanes = pointwiseMax(lanes, UnsafeRawPointer(values + i).loadUnaligned(as: SIMD8<Float>.self))
+            let next = UnsafeRawPointer(values + i).loadUnaligned(as: SIMD8<Float>.self)
+            lanes.replace(with: next, where: next .> lanes)
             i += 8
         }
         var result = lanes.max()

@@ -138,11 +138,13 @@ public struct WordPieceTokenizer: Sendable {
     }
 
     static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
-        scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar.properties.isWhitespace
+        if scalar.isASCII { return scalar == " " || (9...13).contains(scalar.value) }
+        return scalar.properties.isWhitespace
     }
 
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         if scalar == "\t" || scalar == "\n" || scalar == "\r" { return false }
+        if scalar.isASCII { return scalar.value < 32 || scalar.value == 127 }
         switch scalar.properties.generalCategory {
         case .control, .format, .surrogate, .privateUse, .unassigned: return true
         default: return false
@@ -155,6 +157,7 @@ public struct WordPieceTokenizer: Sendable {
         if (33...47).contains(value) || (58...64).contains(value) || (91...96).contains(value) || (123...126).contains(value) {
             return true
         }
+        if scalar.isASCII { return false }
         switch scalar.properties.generalCategory {
         case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
              .initialPunctuation, .finalPunctuation, .otherPunctuation:
