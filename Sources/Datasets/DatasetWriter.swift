@@ -1,6 +1,7 @@
 import Foundation
 import Episodes
 import HDF5Store
+import TextEncoder
 
 /// Writes episodes to a dataset file: texts, labels and tool lists as columns, the embedding
 /// of every text part beside its text, and each episode's canonical JSON line. The file is
@@ -9,7 +10,7 @@ public enum DatasetWriter {
     /// Texts are embedded in batches of this many distinct texts (progress is logged per batch).
     public static let embeddingBatch = 512
 
-    public static func write(_ episodes: [Episode], to url: URL, embedding: TextEmbedding?,
+    public static func write(_ episodes: [Episode], to url: URL, embedding: TextEmbedder?,
                              progress: (String) -> Void = { _ in }) throws {
         let columns = try Columns(episodes)
         let temporary = url.deletingLastPathComponent()
@@ -23,7 +24,7 @@ public enum DatasetWriter {
             try file.setAttribute("format", string: DatasetLayout.formatName)
             try file.setAttribute("format_version", integer: DatasetLayout.formatVersion)
             try file.setAttribute("label_names", json: DatasetLayout.labelNames)
-            try file.setAttribute("encoder", string: embedding?.encoderID ?? "none")
+            try file.setAttribute("encoder", string: embedding?.id ?? "none")
             try file.setAttribute("embedding_dimension", integer: Int64(embedding?.dimension ?? 0))
             try file.flush()
             try file.close()
@@ -37,7 +38,7 @@ public enum DatasetWriter {
     }
 
     /// Embeds every distinct non-empty text once; an absent text (empty string) gets a zero row.
-    private static func writeEmbeddings(_ columns: Columns, embedding: TextEmbedding, file: HDF5File,
+    private static func writeEmbeddings(_ columns: Columns, embedding: TextEmbedder, file: HDF5File,
                                         progress: (String) -> Void) throws {
         let parts: [(path: String, texts: [String])] = [
             (DatasetLayout.Episodes.instructionEmbedding, columns.instructions),
@@ -59,7 +60,7 @@ public enum DatasetWriter {
             let batch = Array(distinct[start..<min(start + embeddingBatch, distinct.count)])
             let embedded = try embedding.embed(batch)
             guard embedded.count == batch.count, embedded.allSatisfy({ $0.count == embedding.dimension }) else {
-                throw DatasetError(path: file.path, problem: "encoder \(embedding.encoderID) returned vectors of the wrong count or size")
+                throw DatasetError(path: file.path, problem: "encoder \(embedding.id) returned vectors of the wrong count or size")
             }
             for (text, vector) in zip(batch, embedded) { vectors[text] = vector }
             start += batch.count

@@ -30,10 +30,23 @@ public final class HDF5File {
 
     /// Creates the file, replacing any file already at `path`.
     public static func create(_ path: String) throws -> HDF5File {
+        try create(path, userBlockBytes: 0)
+    }
+
+    /// `userBlockBytes` (0, or a power of two ≥ 512) are reserved at the start of the file for
+    /// our own use; HDF5 and h5py skip them.
+    static func create(_ path: String, userBlockBytes: Int) throws -> HDF5File {
         try HDF5Library.locked {
             let access = try fileAccessProperties(path: path)
             defer { H5Pclose(access) }
-            let id = H5Fcreate(path, safemcp_H5F_ACC_TRUNC(), safemcp_H5P_DEFAULT(), access)
+            let creation = H5Pcreate(safemcp_H5P_FILE_CREATE())
+            guard creation >= 0, H5Pset_userblock(creation, hsize_t(userBlockBytes)) >= 0 else {
+                if creation >= 0 { H5Pclose(creation) }
+                throw HDF5Error(file: path, object: "/", problem: "cannot reserve a \(userBlockBytes)-byte user block",
+                                stack: HDF5Library.takeErrorStack())
+            }
+            defer { H5Pclose(creation) }
+            let id = H5Fcreate(path, safemcp_H5F_ACC_TRUNC(), creation, access)
             guard id >= 0 else {
                 throw HDF5Error(file: path, object: "/", problem: "cannot create file",
                                 stack: HDF5Library.takeErrorStack())
@@ -223,5 +236,27 @@ extension HDF5File {
     func check(_ length: Int, object: String, _ problem: @autoclosure () -> String) throws -> Int {
         guard length >= 0 else { throw failure(object: object, problem()) }
         return length
+    }
+}
+
+extension HDF5File {
+    /// Paths (relative to `group`, sorted) of every dataset below `group`, at any depth.
+    public func datasets(under group: String) throws -> [String] {
+        try HDF5Library.locked {
+            var found: [String] = []
+            func walk(_ relative: String) throws {
+                let absolute = relative.isEmpty ? group : group + "/" + relative
+                for member in try members(of: absolute) {
+                    let child = relative.isEmpty ? member : relative + "/" + member
+                    switch try objectKind(at: group + "/" + child) {
+                    case .group: try walk(child)
+                    case .dataset: found.append(child)
+                    case nil: break
+                    }
+                }
+            }
+            try walk("")
+            return found.sorted()
+        }
     }
 }

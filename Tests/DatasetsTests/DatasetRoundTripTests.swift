@@ -2,12 +2,13 @@ import Datasets
 import Episodes
 import Foundation
 import Importers
+import TextEncoder
 import XCTest
 
 /// A stand-in encoder whose vectors are easy to recompute independently: character count,
 /// vowel count, space count and 1.
-final class CountingEmbedding: TextEmbedding {
-    let encoderID = "counting-test"
+final class CountingEmbedding: TextEmbedder {
+    let id = "counting-test"
     let dimension = 4
     private(set) var textsEmbedded = 0
 

@@ -97,4 +97,120 @@ final class H5pyInteroperabilityTests: XCTestCase {
         XCTAssertEqual(try writable.shape(of: "cache/embeddings"), [11, 4])
         XCTAssertEqual(try writable.readStrings(from: "texts", rows: 4..<5), ["appended"])
     }
+
+    /// h5py reads a Swift checkpoint's numbers, shapes and attributes, and a second
+    /// implementation in Python of the canonical serialisation and of CRC-32C reproduces both
+    /// stored checksums (the contents' and the seal's).
+    func testH5pyReadsACheckpointAndReproducesItsChecksums() throws {
+        let path = directory.appendingPathComponent("checkpoint.h5").path
+        let checkpoint = CheckpointFixtures.sample()
+        try checkpoint.save(to: path)
+
+        let script = #"""
+        import sys, json, struct, h5py, numpy as np
+
+        TABLE = []
+        for i in range(256):
+            c = i
+            for _ in range(8):
+                c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
+            TABLE.append(c)
+
+        def crc32c(data, crc=0):
+            crc ^= 0xFFFFFFFF
+            for b in data:
+                crc = TABLE[(crc ^ b) & 0xFF] ^ (crc >> 8)
+            return crc ^ 0xFFFFFFFF
+
+        class Digest:
+            crc = 0
+            def raw(self, data): self.crc = crc32c(data, self.crc)
+            def int(self, value): self.raw(struct.pack("<q", int(value)))
+            def text(self, value):
+                data = value.encode("utf-8")
+                self.int(len(data))
+                self.raw(data)
+
+        path = sys.argv[1]
+        f = h5py.File(path, "r")
+
+        def tensors(group):
+            found = {}
+            f[group].visititems(lambda name, obj: found.__setitem__(name, np.asarray(obj[()]))
+                                if isinstance(obj, h5py.Dataset) else None)
+            return found
+
+        model, optimizer = tensors("model"), tensors("optimizer/state")
+        scalars = {k: float(v) for k, v in f["optimizer"].attrs.items()}
+        training = {k: int(v) for k, v in f["training"].attrs.items()}
+        rng = f["training/rng_state"][()]
+        config = f.attrs["config"]
+
+        d = Digest()
+        d.text(f.attrs["format"])
+        d.int(f.attrs["format_version"])
+        for section, group in (("model", model), ("optimizer", optimizer)):
+            d.text(section)
+            d.int(len(group))
+            for name in sorted(group):
+                d.text(name)
+                d.int(group[name].ndim)
+                for dim in group[name].shape:
+                    d.int(dim)
+                d.raw(group[name].astype("<f4").tobytes())
+        d.text("optimizer_scalars")
+        d.int(len(scalars))
+        for name in sorted(scalars):
+            d.text(name)
+            d.raw(struct.pack("<d", scalars[name]))
+        d.text("rng_state")
+        d.int(len(rng))
+        d.raw(rng.astype("<u8").tobytes())
+        d.text("training_state")
+        d.int(len(training))
+        for name in sorted(training):
+            d.text(name)
+            d.int(training[name])
+        d.text("config")
+        d.text(config)
+
+        raw = open(path, "rb").read()
+        length, body_crc, header_crc = struct.unpack("<QII", raw[16:32])
+        print(json.dumps({
+            "tensors": {name: {"shape": list(t.shape), "values": [float(x) for x in t.ravel()]}
+                        for name, t in {**{"model/" + k: v for k, v in model.items()},
+                                        **{"optimizer/" + k: v for k, v in optimizer.items()}}.items()},
+            "scalar_bits": {k: str(struct.unpack("<Q", struct.pack("<d", v))[0]) for k, v in scalars.items()},
+            "training": training,
+            "rng": [str(int(x)) for x in rng],
+            "config": config,
+            "format_version": int(f.attrs["format_version"]),
+            "stored_checksum": int(f.attrs["checksum"]),
+            "python_checksum": d.crc,
+            "seal_magic": raw[:16].decode("ascii"),
+            "seal_checks": [length == len(raw), body_crc == crc32c(raw[512:]), header_crc == crc32c(raw[:28])],
+        }))
+        """#
+        let output = try Python.run(script, arguments: [path])
+        let seen = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
+
+        let seenTensors = try XCTUnwrap(seen["tensors"] as? [String: [String: Any]])
+        let expected = checkpoint.tensors.map { ("model/" + $0.key, $0.value) }
+            + checkpoint.optimizerTensors.map { ("optimizer/" + $0.key, $0.value) }
+        XCTAssertEqual(Set(seenTensors.keys), Set(expected.map(\.0)))
+        for (name, tensor) in expected {
+            XCTAssertEqual(seenTensors[name]?["shape"] as? [Int], tensor.shape, name)
+            XCTAssertEqual((seenTensors[name]?["values"] as? [Double])?.map { Float($0) }, tensor.values, name)
+        }
+        XCTAssertEqual((seen["scalar_bits"] as? [String: String])?.mapValues { UInt64($0) },
+                       checkpoint.optimizerScalars.mapValues { $0.bitPattern })
+        XCTAssertEqual((seen["training"] as? [String: Int])?.mapValues { Int64($0) }, checkpoint.trainingState)
+        XCTAssertEqual((seen["rng"] as? [String])?.compactMap { UInt64($0) }, checkpoint.rngState)
+        XCTAssertEqual(seen["config"] as? String, checkpoint.configJSON)
+        XCTAssertEqual(seen["format_version"] as? Int, Int(Checkpoint.formatVersion))
+        XCTAssertEqual(seen["stored_checksum"] as? Int, Int(checkpoint.checksum))
+        XCTAssertEqual(seen["python_checksum"] as? Int, Int(checkpoint.checksum))
+        XCTAssertEqual(seen["seal_magic"] as? String, "SAFEMCP-CHECKPT\n")
+        XCTAssertEqual(seen["seal_checks"] as? [Bool], [true, true, true])
+    }
 }
