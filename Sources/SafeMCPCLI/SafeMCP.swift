@@ -1,4 +1,5 @@
 import ArgumentParser
+import TextEncoder
 
 @main
 struct SafeMCP: ParsableCommand {
@@ -6,6 +7,19 @@ struct SafeMCP: ParsableCommand {
         commandName: "safemcp",
         abstract: "Train, evaluate and serve a defense policy for LLM agents that use tools through MCP.",
         version: "0.1.0",
-        subcommands: [BenchCommand.self, ReportCommand.self, CurvesCommand.self]
+        subcommands: [
+            BenchCommand.self,
+            EmbedCommand.self,
+            DataCommand.self,
+            ReportCommand.self,
+            CurvesCommand.self,
+        ]
     )
+
+    /// Picks OpenBLAS's AVX-512 kernels where it would not by itself (see `OpenBLASKernels`),
+    /// before any command runs a matrix product.
+    static func main() {
+        OpenBLASKernels.preferAVX512()
+        main(nil)
+    }
 }
