@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
@@ -19,13 +20,16 @@ let package = Package(
         .target(name: "NeuralNet", dependencies: ["CBLAS"]),
         .target(name: "HDF5Store", dependencies: ["CHDF5", "Checksums"]),
         .target(name: "Episodes"),
-        .target(name: "Benchmarks"),
+        .target(name: "Environments", dependencies: ["Episodes", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Benchmarks", dependencies: ["Environments"]),
         .executableTarget(name: "SafeMCPCLI", dependencies: [
             "Benchmarks",
+            "Environments",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
         .testTarget(name: "HDF5StoreTests", dependencies: ["HDF5Store"]),
+        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments"]),
     ],
     swiftLanguageModes: [.v5]
 )
