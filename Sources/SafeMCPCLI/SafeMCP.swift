@@ -6,6 +6,6 @@ struct SafeMCP: ParsableCommand {
         commandName: "safemcp",
         abstract: "Train, evaluate and serve a defense policy for LLM agents that use tools through MCP.",
         version: "0.1.0",
-        subcommands: [BenchCommand.self]
+        subcommands: [BenchCommand.self, EnvsCommand.self]
     )
 }
