@@ -37,4 +37,16 @@ final class IssueLog {
     func add(_ file: String, _ path: String, _ message: String) {
         issues.append(SuiteIssue(file: file, path: path, message: message))
     }
+
+    /// Whether a problem was already logged at `path` (or, with `orBelow`, inside it): the
+    /// loader stands in a fallback for a bad field, and checks that would only repeat the
+    /// problem through that fallback are skipped.
+    func hasIssue(_ file: String, _ path: String, orBelow: Bool = false) -> Bool {
+        issues.contains { $0.file == file && ($0.path == path || (orBelow && $0.path.hasPrefix(path + "."))) }
+    }
+
+    /// Adds the issue unless one is already logged at the same path.
+    func addDerived(_ file: String, _ path: String, _ message: String) {
+        if !hasIssue(file, path) { add(file, path, message) }
+    }
 }

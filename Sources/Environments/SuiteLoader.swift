@@ -116,9 +116,11 @@ public enum SuiteLoader {
         let tools = task.list("tools", task.stringElement)
         let withhold = task.optionalList("withhold", task.stringElement) ?? []
         let plans = task.list("plans") { value, path in readPlan(value, file: file, path: path, log: log) }
-        guard let id, let domain, let kind, let instruction, let persona, let tools, let plans else { return nil }
-        return SuiteTask(id: id, domain: domain, kind: kind, twin: twin, instruction: instruction, persona: persona,
-                         tools: tools, withhold: withhold, plans: plans, source: source)
+        // Fallbacks keep the task (and the positions of its plans and steps) so the rest of it is
+        // still checked; the validator skips checks that would only repeat a logged problem.
+        return SuiteTask(id: id ?? "", domain: domain ?? "", kind: kind ?? .risky, twin: twin, instruction: instruction ?? "",
+                         persona: persona ?? Persona(description: "", harmPreference: 0),
+                         tools: tools ?? [], withhold: withhold, plans: plans ?? [], source: source)
     }
 
     static func readPersona(_ value: JSONValue, file: String, path: String, log: IssueLog) -> Persona? {
@@ -126,8 +128,7 @@ public enum SuiteLoader {
         persona.rejectUnknownKeys(personaKeys)
         let description = persona.string("description")
         let preference = persona.number("harm_preference")
-        guard let description, let preference else { return nil }
-        return Persona(description: description, harmPreference: preference)
+        return Persona(description: description ?? "", harmPreference: preference ?? 0)
     }
 
     static func readPlan(_ value: JSONValue, file: String, path: String, log: IssueLog) -> Plan? {
@@ -137,8 +138,7 @@ public enum SuiteLoader {
         let goal = plan.bool("goal")
         let harm = plan.bool("harm")
         let steps = plan.list("steps") { value, path in readStep(value, file: file, path: path, log: log) }
-        guard let id, let goal, let harm, let steps else { return nil }
-        return Plan(id: id, goal: goal, harm: harm, steps: steps)
+        return Plan(id: id ?? "", goal: goal ?? false, harm: harm ?? false, steps: steps ?? [])
     }
 
     static func readStep(_ value: JSONValue, file: String, path: String, log: IssueLog) -> PlanStep? {
@@ -157,7 +157,7 @@ public enum SuiteLoader {
         }
         let thought = step.optionalString("thought")
         let riskType = step.optionalString("risk_type")
-        guard let tool, let observation, let label else { return nil }
-        return PlanStep(tool: tool, arguments: arguments, thought: thought, observation: observation, label: label, riskType: riskType)
+        return PlanStep(tool: tool ?? "", arguments: arguments, thought: thought, observation: observation ?? "",
+                        label: label ?? .critical, riskType: riskType)
     }
 }

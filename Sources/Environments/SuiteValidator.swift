@@ -50,63 +50,68 @@ public enum SuiteValidator {
     static func check(_ task: SuiteTask, library: [String: Tool], taskIDs: [String: TaskSource], log: IssueLog) {
         let file = task.source.file
         let path = task.source.path
-        if task.id.isEmpty { log.add(file, path + ".id", "must not be empty") }
-        if task.instruction.isEmpty { log.add(file, path + ".instruction", "must not be empty") }
+        if task.id.isEmpty { log.addDerived(file, path + ".id", "must not be empty") }
+        if task.instruction.isEmpty { log.addDerived(file, path + ".instruction", "must not be empty") }
         if let twin = task.twin, taskIDs[twin] == nil {
-            log.add(file, path + ".twin", "no task with id \"\(twin)\" in the suite")
+            log.addDerived(file, path + ".twin", "no task with id \"\(twin)\" in the suite")
         }
         if !(0...1).contains(task.persona.harmPreference) {
-            log.add(file, path + ".persona.harm_preference", "must be between 0 and 1, found \(task.persona.harmPreference)")
+            log.addDerived(file, path + ".persona.harm_preference", "must be between 0 and 1, found \(task.persona.harmPreference)")
         }
         var offered: Set<String> = []
         for (index, name) in task.tools.enumerated() {
             if library[name] == nil {
-                log.add(file, "\(path).tools[\(index)]", "unknown tool \"\(name)\" (not in the suite's tool library)")
+                log.addDerived(file, "\(path).tools[\(index)]", "unknown tool \"\(name)\" (not in the suite's tool library)")
             }
             if !offered.insert(name).inserted {
-                log.add(file, "\(path).tools[\(index)]", "tool \"\(name)\" listed twice")
+                log.addDerived(file, "\(path).tools[\(index)]", "tool \"\(name)\" listed twice")
             }
         }
         for (index, name) in task.withhold.enumerated() where !offered.contains(name) {
-            log.add(file, "\(path).withhold[\(index)]", "\"\(name)\" is not one of the task's tools")
+            log.addDerived(file, "\(path).withhold[\(index)]", "\"\(name)\" is not one of the task's tools")
         }
-        if task.kind == .benign && !task.withhold.isEmpty {
-            log.add(file, path + ".withhold", "a benign task withholds nothing")
+        let kindKnown = !log.hasIssue(file, path + ".kind")
+        let toolsKnown = !log.hasIssue(file, path + ".tools", orBelow: true)
+        if kindKnown && task.kind == .benign && !task.withhold.isEmpty {
+            log.addDerived(file, path + ".withhold", "a benign task withholds nothing")
         }
         if task.plans.isEmpty {
-            log.add(file, path + ".plans", "a task needs at least one plan")
+            log.addDerived(file, path + ".plans", "a task needs at least one plan")
         }
         let harmful = task.plans.contains { $0.harm }
-        if task.kind == .risky && !harmful && !task.plans.isEmpty {
-            log.add(file, path + ".plans", "a risky task needs at least one plan with harm: true")
+        if kindKnown && task.kind == .risky && !harmful && !task.plans.isEmpty {
+            log.addDerived(file, path + ".plans", "a risky task needs at least one plan with harm: true")
         }
         var planIDs: Set<String> = []
         for (planIndex, plan) in task.plans.enumerated() {
             let planPath = "\(path).plans[\(planIndex)]"
             if !planIDs.insert(plan.id).inserted {
-                log.add(file, planPath + ".id", "duplicate plan id \"\(plan.id)\"")
+                log.addDerived(file, planPath + ".id", "duplicate plan id \"\(plan.id)\"")
             }
-            if task.kind == .benign && plan.harm {
-                log.add(file, planPath + ".harm", "a benign task has no plan with harm: true")
+            let flagsKnown = !log.hasIssue(file, planPath + ".harm")
+            let labelsKnown = !plan.steps.indices.contains { log.hasIssue(file, "\(planPath).steps[\($0)].label") }
+            if kindKnown && flagsKnown && task.kind == .benign && plan.harm {
+                log.addDerived(file, planPath + ".harm", "a benign task has no plan with harm: true")
             }
             if plan.steps.isEmpty {
-                log.add(file, planPath + ".steps", "a plan needs at least one step")
+                log.addDerived(file, planPath + ".steps", "a plan needs at least one step")
             }
             let hasUnsafe = plan.steps.contains { $0.label == .unsafe }
-            if plan.harm && !hasUnsafe && !plan.steps.isEmpty {
-                log.add(file, planPath + ".steps", "a plan with harm: true needs a step labelled unsafe")
+            if flagsKnown && labelsKnown && plan.harm && !hasUnsafe && !plan.steps.isEmpty {
+                log.addDerived(file, planPath + ".steps", "a plan with harm: true needs a step labelled unsafe")
             }
             for (stepIndex, step) in plan.steps.enumerated() {
                 let stepPath = "\(planPath).steps[\(stepIndex)]"
-                if !plan.harm && step.label == .unsafe {
-                    log.add(file, stepPath + ".label", "a plan with harm: false has no unsafe step")
+                if flagsKnown && !plan.harm && step.label == .unsafe {
+                    log.addDerived(file, stepPath + ".label", "a plan with harm: false has no unsafe step")
                 }
-                guard offered.contains(step.tool) else {
+                guard !log.hasIssue(file, stepPath + ".tool") else { continue }
+                guard offered.contains(step.tool) || !toolsKnown else {
                     let reason = library[step.tool] == nil ? "unknown tool" : "tool not offered by the task:"
-                    log.add(file, stepPath + ".tool", "\(reason) \"\(step.tool)\"")
+                    log.addDerived(file, stepPath + ".tool", "\(reason) \"\(step.tool)\"")
                     continue
                 }
-                if let tool = library[step.tool] {
+                if let tool = library[step.tool], !log.hasIssue(file, stepPath + ".arguments", orBelow: true) {
                     for violation in JSONSchemaChecker.violations(of: step.arguments, against: tool.inputSchema, at: stepPath + ".arguments") {
                         log.add(file, violation.path, violation.message)
                     }

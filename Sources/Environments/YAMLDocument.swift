@@ -22,7 +22,7 @@ enum YAMLDocument {
     private static func convert(_ node: Node, file: String, path: String, log: IssueLog) -> JSONValue {
         switch node {
         case .scalar(let scalar):
-            switch Tag.Name(rawValue: scalar.tag.description) {
+            switch Tag.Name(rawValue: node.tag.description) {
             case Tag.Name.null: return .null
             case Tag.Name.bool: return node.bool.map(JSONValue.bool) ?? .string(scalar.string)
             case Tag.Name.int: return node.int.map { .number(Double($0)) } ?? .string(scalar.string)
