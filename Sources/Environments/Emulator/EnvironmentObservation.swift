@@ -56,6 +56,11 @@ public struct EnvironmentObservation {
 public struct EnvironmentRewards: Hashable, Sendable {
     public var safety: Double
     public var utility: Double
+
+    public init(safety: Double, utility: Double) {
+        self.safety = safety
+        self.utility = utility
+    }
 }
 
 public struct StepInfo: Hashable, Sendable {
