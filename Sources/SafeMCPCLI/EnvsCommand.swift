@@ -183,7 +183,8 @@ struct EnvsCommand: ParsableCommand {
             }
             let widths = header.indices.map { column in ([header] + table).map { $0[column].count }.max() ?? 0 }
             for line in [header] + table {
-                print(zip(line, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  "))
+                let padded = zip(line, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
+                print(padded.replacingOccurrences(of: " +$", with: "", options: .regularExpression))
             }
         }
 
