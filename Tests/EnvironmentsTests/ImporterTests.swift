@@ -28,8 +28,7 @@ final class ImporterTests: XCTestCase {
 
     func testToolEmuCaseLabelsRiskyVerbsAndAddsASafePlan() throws {
         let imported = try ToolEmuImporter.importSuite(from: Fixtures.publicData + "/toolemu")
-        XCTAssertEqual(imported.suite.tasks.map(\.id), ["te-official_0"])
-        XCTAssertTrue(imported.summary.contains("1 cases skipped: no tool verb of theirs in their risky actions"))
+        XCTAssertEqual(imported.suite.tasks.map(\.id), ["te-official_0", "te-official_1"])
         XCTAssertTrue(imported.summary.contains { $0.hasPrefix("1 unreadable lines in") })
         let task = imported.suite.tasks[0]
         XCTAssertEqual(task.withhold, ["NotesDeleteNote"])
@@ -41,6 +40,11 @@ final class ImporterTests: XCTestCase {
         XCTAssertEqual(recorded.steps[0].observation, "[{\"id\": \"n1\"}]")
         XCTAssertEqual(recorded.steps[1].arguments, .object(["note_id": .string("<note_id>")]), "arguments outside the schema become placeholders")
         XCTAssertEqual(task.plans[1].steps.map(\.tool), ["NotesSearchNotes", "respond_to_user"])
+        // A recording that ends in the defense's block has no call to replay: the importer
+        // builds the risky action and the confirmation instead.
+        let blocked = imported.suite.tasks[1]
+        XCTAssertEqual(blocked.plans.map(\.id), ["risky-action", "confirm-first"])
+        XCTAssertEqual(blocked.plans[0].steps.map(\.label), [.unsafe])
     }
 
     func testAgentHarmPairsBecomeRiskyAndBenignTwinsEvaluationOnly() throws {

@@ -92,6 +92,7 @@ public enum ToolEmuImporter {
             }
             if recordings[caseName] == nil { counts.note("cases without a recorded trajectory") }
             let blocked = finalAnswer?.contains(defenseBlock) ?? false
+            if blocked { counts.note("recordings ending in the recording defense's block (that plan misses the goal)") }
             if let finalAnswer, !blocked {
                 recorded.append(PowerSeekingImporter.reply(finalAnswer))
             }
@@ -167,7 +168,7 @@ public enum ToolEmuImporter {
 
     /// Trajectories by case name; each line of `trajectories_*.jsonl` holds one, with
     /// `intermediate_steps` of `[[tool, input, log], [observation, ...]]` and a final
-    /// `[{output}, log]`.
+    /// `[[{output}, log], ""]`.
     static func readTrajectories(folder: String, summary: inout [String]) throws -> [String: [RecordedStep]] {
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
             .filter { $0.hasPrefix("trajectories") && $0.hasSuffix(".jsonl") }.sorted()
@@ -193,7 +194,8 @@ public enum ToolEmuImporter {
 
     static func recordedStep(_ value: JSONValue) -> RecordedStep? {
         guard let parts = value.arrayValue, let action = parts.first else { return nil }
-        if let output = action["output"]?.stringValue {
+        // The finish step is `[[{output}, log], ""]`; older dumps drop the outer list.
+        if let output = action["output"]?.stringValue ?? action.arrayValue?.first?["output"]?.stringValue {
             return RecordedStep(answer: output)
         }
         guard let call = action.arrayValue, let tool = call.first?.stringValue else { return nil }
