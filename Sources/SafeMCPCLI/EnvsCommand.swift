@@ -16,7 +16,9 @@ struct EnvsCommand: ParsableCommand {
 
         /// Folders with a suite.yaml, by name.
         func suiteNames() throws -> [String] {
-            let names = try FileManager.default.contentsOfDirectory(atPath: envsDir)
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: envsDir) else {
+                throw EnvsError("\(envsDir): no such folder (pass --envs-dir)")
+            }
             return names.filter { FileManager.default.fileExists(atPath: "\(envsDir)/\($0)/suite.yaml") }.sorted()
         }
     }
@@ -88,7 +90,7 @@ struct EnvsCommand: ParsableCommand {
             } else {
                 for name in names {
                     let issues = report[name] ?? []
-                    print(issues.isEmpty ? "\(name): ok" : "\(name): \(issues.count) errors")
+                    print(issues.isEmpty ? "\(name): ok" : "\(name): \(issues.count) error\(issues.count == 1 ? "" : "s")")
                     for issue in issues { print("  \(issue)") }
                 }
             }
@@ -114,10 +116,10 @@ struct EnvsCommand: ParsableCommand {
         @Option(name: .long, help: "Build the suite from public data instead (a file or folder, with --format).")
         var from: String?
 
-        @Option(name: .long, help: "Format of --from: powerseeking, toolemu or agentharm.")
+        @Option(name: .long, help: "Format of --from.")
         var format: ImportFormat?
 
-        @Option(name: .long, help: "none, allow-all, withhold-all or rules.")
+        @Option(name: .long, help: "The defense in the loop.")
         var policy: BuiltinDefense = .none
 
         @Option(name: .long, help: "Episodes per suite.")
@@ -155,6 +157,9 @@ struct EnvsCommand: ParsableCommand {
             } else {
                 let names = suite.isEmpty ? try directory.suiteNames() : suite
                 suites = try names.map { try SuiteLoader.load(directory: "\(directory.envsDir)/\($0)") }
+            }
+            if record != nil, let guarded = suites.first(where: \.evaluationOnly) {
+                throw EnvsError("\(guarded.name) is evaluation-only (AgentHarm terms): its episodes are not recorded, so they cannot reach training data")
             }
             var rows: [Row] = []
             var recorded: [Episode] = []
@@ -198,7 +203,7 @@ struct EnvsCommand: ParsableCommand {
         @Option(name: .long, help: "The public data file or folder.")
         var from: String
 
-        @Option(name: .long, help: "powerseeking, toolemu or agentharm.")
+        @Option(name: .long, help: "Format of --from.")
         var format: ImportFormat
 
         @Option(name: .long, help: "Folder to write (suite.yaml and tasks/).")
@@ -249,6 +254,14 @@ enum ImportFormat: String, ExpressibleByArgument, CaseIterable {
         case .toolemu: return try ToolEmuImporter.importSuite(from: path)
         case .agentharm: return try AgentHarmImporter.importSuite(from: path)
         }
+    }
+}
+
+struct EnvsError: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
     }
 }
 
