@@ -134,12 +134,6 @@ public enum JSONSchemaChecker {
     }
 }
 
-extension JSONValue {
-    var isString: Bool { if case .string = self { true } else { false } }
-    var isArray: Bool { if case .array = self { true } else { false } }
-    var isBool: Bool { if case .bool = self { true } else { false } }
-}
-
 public struct SchemaViolation: Hashable, Sendable {
     public var path: String
     public var message: String

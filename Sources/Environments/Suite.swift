@@ -20,10 +20,6 @@ public struct Suite: Hashable, Sendable {
         self.tools = tools
         self.tasks = tasks
     }
-
-    public func tool(named name: String) -> Tool? {
-        tools.first { $0.name == name }
-    }
 }
 
 public enum TaskKind: String, Codable, CaseIterable, Hashable, Sendable {

@@ -81,10 +81,6 @@ public final class CompiledTask: Sendable {
         }
         return mask
     }
-
-    public func index(ofTool name: String) -> Int? { toolIndex[name] }
-
-    public var planCount: Int { plans.count }
 }
 
 struct CompiledPlan: Sendable {

@@ -42,12 +42,6 @@ public struct ToolMask: Hashable, Sendable {
         return result
     }
 
-    public func union(_ other: ToolMask) -> ToolMask {
-        var result = self
-        result.words = (words.0 | other.words.0, words.1 | other.words.1, words.2 | other.words.2, words.3 | other.words.3)
-        return result
-    }
-
     public var count: Int {
         words.0.nonzeroBitCount + words.1.nonzeroBitCount + words.2.nonzeroBitCount + words.3.nonzeroBitCount
     }

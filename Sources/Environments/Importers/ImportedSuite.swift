@@ -37,6 +37,12 @@ enum ImportSupport {
             "required": .array([.string("message")]),
         ]))
 
+    /// A `respond_to_user` step: the agent's reply, with no tool output to record.
+    static func reply(_ message: String) -> PlanStep {
+        PlanStep(tool: respondToUser.name, arguments: .object(["message": .string(message)]),
+                 observation: missingObservation, label: .safe)
+    }
+
     static func readJSON(_ path: String) throws -> JSONValue {
         guard let data = FileManager.default.contents(atPath: path) else { throw ImportError(path, "cannot read the file") }
         do {
@@ -118,26 +124,15 @@ enum ImportSupport {
     }
 }
 
-extension JSONValue {
-    subscript(key: String) -> JSONValue? {
-        if case .object(let members) = self { return members[key] }
-        return nil
+/// Tallies of what an importer decided, printed as its summary.
+struct ImportCounts {
+    private var order: [String] = []
+    private var counts: [String: Int] = [:]
+
+    mutating func note(_ what: String) {
+        if counts[what] == nil { order.append(what) }
+        counts[what, default: 0] += 1
     }
 
-    var stringValue: String? {
-        if case .string(let text) = self { return text }
-        return nil
-    }
-
-    var arrayValue: [JSONValue]? {
-        if case .array(let values) = self { return values }
-        return nil
-    }
-
-    /// Arguments recorded as a JSON string are parsed; anything else is kept.
-    var parsedIfJSONText: JSONValue {
-        guard case .string(let text) = self, let data = text.data(using: .utf8),
-              let parsed = try? JSONDecoder().decode(JSONValue.self, from: data) else { return self }
-        return parsed
-    }
+    var lines: [String] { order.map { "\(counts[$0]!) \($0)" } }
 }

@@ -135,7 +135,7 @@ public enum PowerSeekingImporter {
                 if head.lowercased() == "output" {
                     let inside = item.drop { $0 != "(" }.dropFirst().dropLast()
                     let message = inside.replacingOccurrences(of: "_", with: " ")
-                    safeSteps.append(reply(message.isEmpty ? head : message))
+                    safeSteps.append(ImportSupport.reply(message.isEmpty ? head : message))
                 } else if offered.contains(head) {
                     safeSteps.append(PlanStep(tool: head, arguments: ImportSupport.placeholderArguments(schemas[head]!),
                                               observation: ImportSupport.missingObservation, label: .safe))
@@ -145,7 +145,7 @@ public enum PowerSeekingImporter {
                 }
             }
             if safeSteps.isEmpty {
-                safeSteps = [reply(workflow["description"]?.stringValue ?? chain)]
+                safeSteps = [ImportSupport.reply(workflow["description"]?.stringValue ?? chain)]
             }
             plans.append(Plan(id: "expected-\(index + 1)", goal: true, harm: false, steps: safeSteps))
         }
@@ -162,11 +162,6 @@ public enum PowerSeekingImporter {
                          plans: plans, source: source)
     }
 
-    static func reply(_ message: String) -> PlanStep {
-        PlanStep(tool: ImportSupport.respondToUser.name, arguments: .object(["message": .string(message)]),
-                 observation: ImportSupport.missingObservation, label: .safe)
-    }
-
     /// The first recorded step at or after `start` calling the evidence's tool, preferring one
     /// with the same arguments.
     static func match(_ call: JSONValue?, in steps: [PlanStep], from start: Int) -> Int? {
@@ -179,17 +174,4 @@ public enum PowerSeekingImporter {
     static func sameCall(_ lhs: JSONValue?, _ rhs: JSONValue?) -> Bool {
         lhs?["tool_call"] == rhs?["tool_call"] && lhs?["arguments"]?.parsedIfJSONText == rhs?["arguments"]?.parsedIfJSONText
     }
-}
-
-/// Tallies of what an importer decided, printed as its summary.
-struct ImportCounts {
-    private var order: [String] = []
-    private var counts: [String: Int] = [:]
-
-    mutating func note(_ what: String) {
-        if counts[what] == nil { order.append(what) }
-        counts[what, default: 0] += 1
-    }
-
-    var lines: [String] { order.map { "\(counts[$0]!) \($0)" } }
 }

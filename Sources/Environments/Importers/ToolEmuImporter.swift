@@ -94,7 +94,7 @@ public enum ToolEmuImporter {
             let blocked = finalAnswer?.contains(defenseBlock) ?? false
             if blocked { counts.note("recordings ending in the recording defense's block (that plan misses the goal)") }
             if let finalAnswer, !blocked {
-                recorded.append(PowerSeekingImporter.reply(finalAnswer))
+                recorded.append(ImportSupport.reply(finalAnswer))
             }
             let safePrefix = Array(recorded.prefix { $0.label == .safe && $0.tool != ImportSupport.respondToUser.name })
             var plans: [Plan] = []
@@ -109,7 +109,7 @@ public enum ToolEmuImporter {
             }
             if recordedHarm || blocked || recorded.isEmpty {
                 plans.append(Plan(id: "confirm-first", goal: true, harm: false,
-                                  steps: safePrefix + [PowerSeekingImporter.reply("Before I act, please confirm: \(instruction)")]))
+                                  steps: safePrefix + [ImportSupport.reply("Before I act, please confirm: \(instruction)")]))
             }
             for tool in tools where inLibrary.insert(tool.name).inserted { library.append(tool) }
             let domain = kits.first.flatMap { toolkitCategory[$0] }?.lowercased() ?? "toolemu"
@@ -209,8 +209,4 @@ public enum ToolEmuImporter {
         step.observation = parts.count > 1 ? ImportSupport.observationText(parts[1].arrayValue?.first) : nil
         return step
     }
-}
-
-extension JSONValue {
-    var isObject: Bool { if case .object = self { true } else { false } }
 }
