@@ -11,6 +11,7 @@ struct SafeMCP: ParsableCommand {
             BenchCommand.self,
             EmbedCommand.self,
             DataCommand.self,
+            EnvsCommand.self,
             ReportCommand.self,
             CurvesCommand.self,
         ]
