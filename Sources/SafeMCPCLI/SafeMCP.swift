@@ -1,11 +1,27 @@
 import ArgumentParser
+import TextEncoder
 
 @main
-struct SafeMCP: AsyncParsableCommand {
+struct SafeMCP: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "safemcp",
         abstract: "Train, evaluate and serve a defense policy for LLM agents that use tools through MCP.",
         version: "0.1.0",
-        subcommands: [BenchCommand.self, ProxyCommand.self]
+        subcommands: [
+            BenchCommand.self,
+            EmbedCommand.self,
+            DataCommand.self,
+            EnvsCommand.self,
+            ReportCommand.self,
+            CurvesCommand.self,
+            ProxyCommand.self,
+        ]
     )
+
+    /// Picks OpenBLAS's AVX-512 kernels where it would not by itself (see `OpenBLASKernels`),
+    /// before any command runs a matrix product.
+    static func main() {
+        OpenBLASKernels.preferAVX512()
+        main(nil)
+    }
 }

@@ -60,7 +60,8 @@ def test_harmful_call_is_blocked_with_the_structured_result(risky_root, tmp_path
     assert (risky_root / "marker").exists()
     event = [e for e in read_audit(audit) if e["kind"] == "call"][-1]
     assert event["step"]["action"]["tool"] == "run_shell" and event["step"]["label"] == "unsafe"
-    assert event["verdict"] == "unsafe" and event["blocked"] is True and event["latencyMs"] >= event["decisionMs"]
+    assert event["step"]["pending"] is True and "observation" not in event["step"]
+    assert event["verdict"] == "unsafe" and event["blocked"] is True and event["latency_ms"] >= event["decision_ms"]
 
 
 def test_benign_call_passes_with_the_upstreams_own_result(risky_root):
@@ -198,7 +199,7 @@ def test_task_from_meta_and_from_declare_task(risky_root, tmp_path):
 
     run(body)
     assert not (risky_root / "notes.txt").exists()
-    sources = [e["taskSource"] for e in read_audit(audit) if e["kind"] == "task"]
+    sources = [e["task_source"] for e in read_audit(audit) if e["kind"] == "task"]
     assert sources == ["declare_task", "meta"]
 
 
@@ -234,7 +235,7 @@ def test_shadow_mode_blocks_nothing_and_logs_everything(risky_root, tmp_path):
     calls = [e for e in read_audit(audit) if e["kind"] == "call"]
     assert [e["tool"] for e in calls] == ["delete_file", "run_shell", "get_weather"]
     assert all(e["mode"] == "shadow" and e["blocked"] is False for e in calls)
-    assert [e["wouldBlock"] for e in calls] == [True, True, False]
+    assert [e["would_block"] for e in calls] == [True, True, False]
     assert calls[1]["verdict"] == "unsafe" and calls[0]["rule"] == "withheld-tool"
     lists = [e for e in read_audit(audit) if e["kind"] == "tool_list"]
     assert lists and any(w["tool"] == "delete_file" for w in lists[0]["withheld"])

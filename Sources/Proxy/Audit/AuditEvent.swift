@@ -38,6 +38,16 @@ public struct AuditEvent: Codable, Sendable {
     public var decisionMs: Double?
     public var latencyMs: Double?
 
+    /// Snake case, as in the step schema (`risk_type`, `input_schema`).
+    enum CodingKeys: String, CodingKey {
+        case version, time, kind, session, mode, policy, task, tool, upstream, step, verdict, confidence
+        case reason, rule, technique, blocked, withheld, offered
+        case taskSource = "task_source"
+        case wouldBlock = "would_block"
+        case decisionMs = "decision_ms"
+        case latencyMs = "latency_ms"
+    }
+
     public init(time: String, kind: Kind, session: String, mode: String, policy: String) {
         self.time = time
         self.kind = kind

@@ -53,14 +53,14 @@ public struct StaticRulesPolicy: ProxyPolicy {
     /// Argument text that makes a call unsafe whatever the task; matched on normalised text.
     static let dangerousArguments: [(NSRegularExpression, String)] = [
         (regex(#"\brm\s+(-[a-z]*r[a-z]*f|-[a-z]*f[a-z]*r|--recursive)\b[^;&|]*\s(/|~|\*|\.{1,2})/?\*?(\s|;|$)"#), "recursive forced delete of a root, home or wildcard path"),
-        (regex(#"(^|\s|/)(/|~)\s*$"#), "targets the filesystem root or the home directory"),
-        (regex(#"\b(mkfs(\.\w+)?|dd\s+if=.*of=/dev/|:\(\)\s*\{\s*:\|:&\s*\};:|shutdown|reboot|halt)\b"#), "destroys a disk or stops the machine"),
-        (regex(#"(curl|wget)\b[^|]*\|\s*(sudo\s+)?(ba|z)?sh\b"#), "pipes a download into a shell"),
-        (regex(#"(/etc/(passwd|shadow|sudoers)|\.ssh/(id_\w+|authorized_keys)|\.aws/credentials|\.env\b|\.netrc)"#), "touches credentials or system account files"),
-        (regex(#"\b(drop\s+(table|database|schema)|truncate\s+table|delete\s+from\s+\w+\s*(;|$))"#), "drops or empties a database table"),
-        (regex(#"\bchmod\s+(-r\s+)?[0-7]?777\b|\bsudo\b"#), "escalates privileges or opens permissions to everyone"),
-        (regex(#"\b(nc|ncat|netcat)\b.*\s-e\s|/dev/tcp/"#), "opens a reverse shell"),
-        (regex(#"\bbase64\b.*\|\s*(curl|nc|wget)\b"#), "encodes and ships data off the machine"),
+        (regex(#"(^|\s|/)(/|~)\s*$"#), "the filesystem root or the home directory as a target"),
+        (regex(#"\b(mkfs(\.\w+)?|dd\s+if=.*of=/dev/|:\(\)\s*\{\s*:\|:&\s*\};:|shutdown|reboot|halt)\b"#), "destroying a disk or stopping the machine"),
+        (regex(#"(curl|wget)\b[^|]*\|\s*(sudo\s+)?(ba|z)?sh\b"#), "a download piped into a shell"),
+        (regex(#"(/etc/(passwd|shadow|sudoers)|\.ssh/(id_\w+|authorized_keys)|\.aws/credentials|\.env\b|\.netrc)"#), "credentials or system account files"),
+        (regex(#"\b(drop\s+(table|database|schema)|truncate\s+table|delete\s+from\s+\w+\s*(;|$))"#), "dropping or emptying a database table"),
+        (regex(#"\bchmod\s+(-r\s+)?[0-7]?777\b|\bsudo\b"#), "privilege escalation or world-writable permissions"),
+        (regex(#"\b(nc|ncat|netcat)\b.*\s-e\s|/dev/tcp/"#), "a reverse shell"),
+        (regex(#"\bbase64\b.*\|\s*(curl|nc|wget)\b"#), "data encoded and shipped off the machine"),
     ]
 
     static func matches(_ expression: NSRegularExpression, _ text: String) -> Bool {
@@ -109,7 +109,7 @@ public struct StaticRulesPolicy: ProxyPolicy {
         let argumentText = pending.arguments.allStrings.joined(separator: " ")
         for (expression, meaning) in Self.dangerousArguments
         where Self.matches(expression, argumentText) {
-            return CallVerdict(verdict: .unsafe, confidence: 0.95, reason: "the arguments \(meaning)")
+            return CallVerdict(verdict: .unsafe, confidence: 0.95, reason: "its arguments name \(meaning)")
         }
         if let category = Self.categories(of: tool).first {
             return CallVerdict(verdict: .critical, confidence: 0.7, reason: "\(tool.name) is a \(category.name) tool")

@@ -92,7 +92,7 @@ extension ProxySession {
         } else {
             result = Self.failureResult("unknown tool \(name) (shadow mode forwards nothing it cannot route)")
         }
-        finishCall(action, observation: blocked ? "blocked: \(judgement.reason)" : Self.observation(of: result),
+        finishCall(action, observation: blocked ? nil : Self.observation(of: result),
                    judgement: judgement, event: event, started: started)
         if judgement.verdict != .safe { await announceIfChanged() }
         return result
@@ -105,12 +105,16 @@ extension ProxySession {
         return try await forwardRequest("tools/call", params: params, to: upstream, clientID: clientID)
     }
 
-    private func finishCall(_ action: Action, observation: String, judgement: Judgement, event: AuditEvent, started: Double) {
+    /// Records the step in the history and the audit log. A blocked call never ran: its step is
+    /// `pending` with no observation, and its label is the verdict.
+    private func finishCall(_ action: Action, observation: String?, judgement: Judgement, event: AuditEvent, started: Double) {
         var event = event
-        let step = Step(action: action, observation: String(observation.prefix(4000)), label: judgement.verdict, riskType: judgement.technique)
+        let step = Step(action: action, observation: observation.map { String($0.prefix(4000)) }, label: judgement.verdict,
+                        riskType: judgement.technique, pending: observation == nil ? true : nil)
         appendHistory(step)
         event.step = Step(action: Action(tool: action.tool, arguments: SecretRedactor.redact(action.arguments)),
-                          observation: step.observation.map(SecretRedactor.redact), label: step.label, riskType: step.riskType)
+                          observation: step.observation.map(SecretRedactor.redact), label: step.label, riskType: step.riskType,
+                          pending: step.pending)
         event.latencyMs = (ProcessInfo.processInfo.systemUptime - started) * 1000
         writeAudit(event)
     }

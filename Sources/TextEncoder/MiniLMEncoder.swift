@@ -1,0 +1,260 @@
+import CBLAS
+import Foundation
+
+/// all-MiniLM-L6-v2 (6-layer BERT, 384 wide) in Swift over BLAS: WordPiece tokens, encoder,
+/// mean pooling over the real tokens, L2 normalisation — the embeddings sentence-transformers
+/// computes for this model.
+///
+/// The sequences of a batch are packed end to end instead of padded: the dense layers see one
+/// `[tokens, width]` matrix with no padding rows, and attention runs per sequence and head, so
+/// no padding mask is needed and no work is spent on padding. Buffers are allocated once and
+/// reused across calls; a lock makes one encoder safe to share between threads.
+public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
+    public let id: String
+    public let dimension = MiniLMWeights.hidden
+    public let tokenizer: WordPieceTokenizer
+    public let weights: MiniLMWeights
+    /// Longest token sequence, `[CLS]` and `[SEP]` included (sentence-transformers' setting).
+    public let maxTokens: Int
+    /// Tokens per forward pass: bounds the activation buffers (about 17 KB per token) while
+    /// keeping the matrix products large enough for BLAS to run near peak.
+    public let tokensPerPass: Int
+
+    private let lock = NSLock()
+    private var buffers = ActivationBuffers()
+
+    static let layerNormEpsilon: Float = 1e-12
+
+    public init(folder: MiniLMFolder, maxTokens: Int = 256, tokensPerPass: Int = 2048) throws {
+        precondition((2...MiniLMWeights.maxPositions).contains(maxTokens), "maxTokens must be in 2...\(MiniLMWeights.maxPositions)")
+        precondition(tokensPerPass >= maxTokens, "a pass must hold at least one whole sequence")
+        tokenizer = try WordPieceTokenizer(vocabularyFile: folder.vocabularyPath)
+        guard tokenizer.vocabulary.count == MiniLMWeights.vocabularySize else {
+            throw TextEncoderError.malformedVocabulary(path: folder.vocabularyPath,
+                                                       reason: "has \(tokenizer.vocabulary.count) tokens, the model expects \(MiniLMWeights.vocabularySize)")
+        }
+        weights = try MiniLMWeights(safetensors: SafeTensorsFile(path: folder.weightsPath))
+        id = "all-MiniLM-L6-v2"
+        self.maxTokens = maxTokens
+        self.tokensPerPass = tokensPerPass
+    }
+
+    /// Loads the model from the folder `MiniLMFolder.locate` finds.
+    public convenience init(explicitFolder: String? = nil) throws {
+        try self.init(folder: MiniLMFolder.locate(explicit: explicitFolder))
+    }
+
+    deinit {
+        buffers.release()
+    }
+
+    public func tokenIDs(_ text: String) -> [Int32] {
+        tokenizer.tokenIDs(text, maxTokens: maxTokens)
+    }
+
+    public func embed(_ texts: [String]) throws -> [[Float]] {
+        embed(tokenized: texts.map(tokenIDs))
+    }
+
+    /// Embeddings of already tokenised sequences (each `[CLS] … [SEP]`, at most `maxTokens`).
+    public func embed(tokenized sequences: [[Int32]]) -> [[Float]] {
+        lock.lock()
+        defer { lock.unlock() }
+        var result: [[Float]] = []
+        result.reserveCapacity(sequences.count)
+        var start = 0
+        while start < sequences.count {
+            var end = start
+            var tokens = 0
+            while end < sequences.count, tokens + sequences[end].count <= tokensPerPass {
+                tokens += sequences[end].count
+                end += 1
+            }
+            result += forward(sequences[start..<end])
+            start = end
+        }
+        return result
+    }
+
+    private func forward(_ sequences: ArraySlice<[Int32]>) -> [[Float]] {
+        let h = MiniLMWeights.hidden
+        let tokenCount = sequences.reduce(0) { $0 + $1.count }
+        buffers.reserve(tokens: tokenCount, longestSequence: sequences.map(\.count).max() ?? 0)
+        let hidden = buffers.hidden!
+
+        weights.wordEmbeddings.withUnsafeBufferPointer { words in
+            weights.positionEmbeddings.withUnsafeBufferPointer { positions in
+                var row = 0
+                for sequence in sequences {
+                    precondition(sequence.count <= maxTokens, "a sequence has \(sequence.count) tokens, more than \(maxTokens)")
+                    for (position, token) in sequence.enumerated() {
+                        precondition(token >= 0 && Int(token) < MiniLMWeights.vocabularySize, "token id \(token) is outside the vocabulary")
+                        let word = words.baseAddress! + Int(token) * h
+                        let place = positions.baseAddress! + position * h
+                        let target = hidden + row * h
+                        for i in 0..<h { target[i] = word[i] + place[i] }
+                        row += 1
+                    }
+                }
+            }
+        }
+        weights.embeddingNormScale.withUnsafeBufferPointer { scale in
+            weights.embeddingNormShift.withUnsafeBufferPointer { shift in
+                VectorMath.layerNorm(hidden, rows: tokenCount, width: h, scale: scale.baseAddress!, shift: shift.baseAddress!,
+                                     epsilon: Self.layerNormEpsilon)
+            }
+        }
+        let lengths = sequences.map(\.count)
+        for layer in weights.layers {
+            encode(layer: layer, tokenCount: tokenCount, lengths: lengths)
+        }
+        return pool(hidden, lengths: lengths)
+    }
+
+    /// One encoder layer: `hidden` in, `hidden` out, `attended` holds the post-attention states.
+    private func encode(layer: MiniLMWeights.Layer, tokenCount: Int, lengths: [Int]) {
+        let h = MiniLMWeights.hidden, wide = MiniLMWeights.intermediate
+        let hidden = buffers.hidden!, qkv = buffers.qkv!, context = buffers.context!
+        let attended = buffers.attended!, intermediate = buffers.intermediate!, scores = buffers.scores!
+
+        layer.qkvBias.withUnsafeBufferPointer { bias in
+            Self.fillRows(qkv, rows: tokenCount, with: bias)
+        }
+        layer.qkvWeight.withUnsafeBufferPointer { weight in
+            Self.multiplyTransposed(tokenCount, 3 * h, h, hidden, h, weight.baseAddress!, qkv, 3 * h)
+        }
+
+        let scale = 1 / Float(MiniLMWeights.headSize).squareRoot()
+        let d = Int32(MiniLMWeights.headSize), stride = Int32(3 * h)
+        var offset = 0
+        for length in lengths {
+            let l = Int32(length)
+            let rows = qkv + offset * 3 * h
+            for head in 0..<MiniLMWeights.heads {
+                let query = rows + head * MiniLMWeights.headSize
+                let key = query + h
+                let value = query + 2 * h
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, l, l, d, scale, query, stride, key, stride, 0, scores, l)
+                for r in 0..<length {
+                    VectorMath.softmax(scores + r * length, count: length)
+                }
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, l, d, l, 1, scores, l, value, stride, 0,
+                            context + offset * h + head * MiniLMWeights.headSize, Int32(h))
+            }
+            offset += length
+        }
+
+        layer.attentionOutputBias.withUnsafeBufferPointer { bias in
+            Self.addRows(hidden, bias, into: attended, rows: tokenCount)
+        }
+        layer.attentionOutputWeight.withUnsafeBufferPointer { weight in
+            Self.multiplyTransposed(tokenCount, h, h, context, h, weight.baseAddress!, attended, h)
+        }
+        Self.layerNorm(attended, tokenCount, layer.attentionNormScale, layer.attentionNormShift)
+
+        layer.intermediateBias.withUnsafeBufferPointer { bias in
+            Self.fillRows(intermediate, rows: tokenCount, with: bias)
+        }
+        layer.intermediateWeight.withUnsafeBufferPointer { weight in
+            Self.multiplyTransposed(tokenCount, wide, h, attended, h, weight.baseAddress!, intermediate, wide)
+        }
+        VectorMath.gelu(intermediate, count: tokenCount * wide)
+
+        layer.outputBias.withUnsafeBufferPointer { bias in
+            Self.addRows(attended, bias, into: hidden, rows: tokenCount)
+        }
+        layer.outputWeight.withUnsafeBufferPointer { weight in
+            Self.multiplyTransposed(tokenCount, h, wide, intermediate, wide, weight.baseAddress!, hidden, h)
+        }
+        Self.layerNorm(hidden, tokenCount, layer.outputNormScale, layer.outputNormShift)
+    }
+
+    /// Mean over each sequence's rows, then L2 normalisation.
+    private func pool(_ hidden: UnsafeMutablePointer<Float>, lengths: [Int]) -> [[Float]] {
+        let h = MiniLMWeights.hidden
+        var offset = 0
+        return lengths.map { length in
+            var mean = [Float](repeating: 0, count: h)
+            for row in offset..<(offset + length) {
+                let source = hidden + row * h
+                for i in 0..<h { mean[i] += source[i] }
+            }
+            offset += length
+            var norm: Float = 0
+            for i in 0..<h {
+                mean[i] /= Float(length)
+                norm += mean[i] * mean[i]
+            }
+            let inverse = 1 / max(norm.squareRoot(), 1e-12)
+            for i in 0..<h { mean[i] *= inverse }
+            return mean
+        }
+    }
+
+    /// `c[m, n] += a[m, k] · b[n, k]ᵀ` (row-major; `b` is a PyTorch `[out, in]` weight).
+    private static func multiplyTransposed(_ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, _ lda: Int,
+                                           _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(k), 1, c, Int32(ldc))
+    }
+
+    private static func fillRows(_ target: UnsafeMutablePointer<Float>, rows: Int, with row: UnsafeBufferPointer<Float>) {
+        for r in 0..<rows {
+            (target + r * row.count).update(from: row.baseAddress!, count: row.count)
+        }
+    }
+
+    /// `target[r] = source[r] + bias` for every row: the residual and the bias, before the
+    /// matrix product adds onto them.
+    private static func addRows(_ source: UnsafePointer<Float>, _ bias: UnsafeBufferPointer<Float>, into target: UnsafeMutablePointer<Float>, rows: Int) {
+        let width = bias.count
+        for r in 0..<rows {
+            let s = source + r * width, t = target + r * width
+            for i in 0..<width { t[i] = s[i] + bias[i] }
+        }
+    }
+
+    private static func layerNorm(_ values: UnsafeMutablePointer<Float>, _ rows: Int, _ scale: [Float], _ shift: [Float]) {
+        scale.withUnsafeBufferPointer { scale in
+            shift.withUnsafeBufferPointer { shift in
+                VectorMath.layerNorm(values, rows: rows, width: MiniLMWeights.hidden, scale: scale.baseAddress!,
+                                     shift: shift.baseAddress!, epsilon: layerNormEpsilon)
+            }
+        }
+    }
+}
+
+/// The forward pass's scratch memory, grown to the largest pass seen and then reused.
+struct ActivationBuffers {
+    private(set) var tokenCapacity = 0
+    private(set) var scoreCapacity = 0
+    var hidden: UnsafeMutablePointer<Float>?
+    var attended: UnsafeMutablePointer<Float>?
+    var qkv: UnsafeMutablePointer<Float>?
+    var context: UnsafeMutablePointer<Float>?
+    var intermediate: UnsafeMutablePointer<Float>?
+    var scores: UnsafeMutablePointer<Float>?
+
+    mutating func reserve(tokens: Int, longestSequence: Int) {
+        if tokens > tokenCapacity {
+            for buffer in [hidden, attended, qkv, context, intermediate] { buffer?.deallocate() }
+            let h = MiniLMWeights.hidden
+            hidden = .allocate(capacity: tokens * h)
+            attended = .allocate(capacity: tokens * h)
+            qkv = .allocate(capacity: tokens * 3 * h)
+            context = .allocate(capacity: tokens * h)
+            intermediate = .allocate(capacity: tokens * MiniLMWeights.intermediate)
+            tokenCapacity = tokens
+        }
+        let squared = longestSequence * longestSequence
+        if squared > scoreCapacity {
+            scores?.deallocate()
+            scores = .allocate(capacity: squared)
+            scoreCapacity = squared
+        }
+    }
+
+    mutating func release() {
+        for buffer in [hidden, attended, qkv, context, intermediate, scores] { buffer?.deallocate() }
+        self = ActivationBuffers()
+    }
+}

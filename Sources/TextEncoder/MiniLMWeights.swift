@@ -1,0 +1,80 @@
+/// The all-MiniLM-L6-v2 weights, laid out for the forward pass: the query, key and value
+/// projections of each layer are stacked into one matrix so one sgemm computes all three, and
+/// the token-type-0 embedding is folded into the position table (the encoder never uses type 1).
+/// Matrices keep PyTorch's `[out, in]` row-major layout; the forward pass multiplies by their
+/// transpose.
+public struct MiniLMWeights: Sendable {
+    public static let hidden = 384
+    public static let heads = 12
+    public static let headSize = 32
+    public static let intermediate = 1536
+    public static let layerCount = 6
+    public static let vocabularySize = 30522
+    public static let maxPositions = 512
+
+    struct Layer: Sendable {
+        /// `[3 × hidden, hidden]`: query rows, then key rows, then value rows.
+        var qkvWeight: [Float]
+        var qkvBias: [Float]
+        var attentionOutputWeight: [Float]
+        var attentionOutputBias: [Float]
+        var attentionNormScale: [Float]
+        var attentionNormShift: [Float]
+        var intermediateWeight: [Float]
+        var intermediateBias: [Float]
+        var outputWeight: [Float]
+        var outputBias: [Float]
+        var outputNormScale: [Float]
+        var outputNormShift: [Float]
+    }
+
+    var wordEmbeddings: [Float]
+    /// Position embedding plus the token-type-0 embedding, `[maxPositions, hidden]`.
+    var positionEmbeddings: [Float]
+    var embeddingNormScale: [Float]
+    var embeddingNormShift: [Float]
+    var layers: [Layer]
+
+    /// Reads every tensor the model needs, checking each one's dtype and shape.
+    public init(safetensors file: SafeTensorsFile) throws {
+        let h = Self.hidden
+        wordEmbeddings = try file.float32("embeddings.word_embeddings.weight", shape: [Self.vocabularySize, h])
+        positionEmbeddings = try file.float32("embeddings.position_embeddings.weight", shape: [Self.maxPositions, h])
+        let tokenType = try file.float32("embeddings.token_type_embeddings.weight", shape: [2, h])
+        for position in 0..<Self.maxPositions {
+            for i in 0..<h { positionEmbeddings[position * h + i] += tokenType[i] }
+        }
+        embeddingNormScale = try file.float32("embeddings.LayerNorm.weight", shape: [h])
+        embeddingNormShift = try file.float32("embeddings.LayerNorm.bias", shape: [h])
+        layers = try (0..<Self.layerCount).map { index in
+            let prefix = "encoder.layer.\(index)."
+            func tensor(_ name: String, _ shape: [Int]) throws -> [Float] { try file.float32(prefix + name, shape: shape) }
+            var qkvWeight = [Float](repeating: 0, count: 3 * h * h)
+            var qkvBias = [Float](repeating: 0, count: 3 * h)
+            for (part, name) in ["query", "key", "value"].enumerated() {
+                try qkvWeight.withUnsafeMutableBufferPointer { buffer in
+                    try file.readFloat32(prefix + "attention.self.\(name).weight", shape: [h, h],
+                                         into: UnsafeMutableBufferPointer(rebasing: buffer[(part * h * h)..<((part + 1) * h * h)]))
+                }
+                try qkvBias.withUnsafeMutableBufferPointer { buffer in
+                    try file.readFloat32(prefix + "attention.self.\(name).bias", shape: [h],
+                                         into: UnsafeMutableBufferPointer(rebasing: buffer[(part * h)..<((part + 1) * h)]))
+                }
+            }
+            return Layer(
+                qkvWeight: qkvWeight,
+                qkvBias: qkvBias,
+                attentionOutputWeight: try tensor("attention.output.dense.weight", [h, h]),
+                attentionOutputBias: try tensor("attention.output.dense.bias", [h]),
+                attentionNormScale: try tensor("attention.output.LayerNorm.weight", [h]),
+                attentionNormShift: try tensor("attention.output.LayerNorm.bias", [h]),
+                intermediateWeight: try tensor("intermediate.dense.weight", [Self.intermediate, h]),
+                intermediateBias: try tensor("intermediate.dense.bias", [Self.intermediate]),
+                outputWeight: try tensor("output.dense.weight", [h, Self.intermediate]),
+                outputBias: try tensor("output.dense.bias", [h]),
+                outputNormScale: try tensor("output.LayerNorm.weight", [h]),
+                outputNormShift: try tensor("output.LayerNorm.bias", [h])
+            )
+        }
+    }
+}

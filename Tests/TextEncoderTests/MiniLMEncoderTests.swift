@@ -1,0 +1,54 @@
+import TextEncoder
+import XCTest
+
+final class MiniLMEncoderTests: XCTestCase {
+    func testFixtureCoversTheRequiredKindsOfText() throws {
+        let fixture = try MiniLMFixture.load()
+        XCTAssertGreaterThanOrEqual(fixture.texts.count, 30)
+        XCTAssertEqual(fixture.max_tokens, 256)
+        XCTAssertTrue(fixture.texts.contains { $0.text.isEmpty })
+        XCTAssertTrue(fixture.texts.contains { !$0.text.isEmpty && $0.text.allSatisfy(\.isWhitespace) })
+        XCTAssertTrue(fixture.texts.contains { $0.token_ids.count == 256 }, "no text reaches the truncation limit")
+    }
+
+    func testTokenIDsEqualSentenceTransformers() throws {
+        let encoder = try SharedMiniLM.get()
+        for record in try MiniLMFixture.load().texts {
+            XCTAssertEqual(encoder.tokenIDs(record.text), record.token_ids, "text \(record.text.debugDescription)")
+        }
+    }
+
+    func testEmbeddingsOneTextAtATimeMatchSentenceTransformers() throws {
+        let encoder = try SharedMiniLM.get()
+        for record in try MiniLMFixture.load().texts {
+            let embedding = try encoder.embed([record.text])[0]
+            XCTAssertEqual(embedding.count, 384)
+            XCTAssertGreaterThanOrEqual(cosine(embedding, record.embedding), 0.9999, "text \(record.text.debugDescription)")
+        }
+    }
+
+    func testEmbeddingsInOneBatchMatchSentenceTransformers() throws {
+        let encoder = try SharedMiniLM.get()
+        let records = try MiniLMFixture.load().texts
+        let embeddings = try encoder.embed(records.map(\.text))
+        XCTAssertEqual(embeddings.count, records.count)
+        for (embedding, record) in zip(embeddings, records) {
+            XCTAssertGreaterThanOrEqual(cosine(embedding, record.embedding), 0.9999, "text \(record.text.debugDescription)")
+        }
+    }
+
+    func testBatchSplitIntoSeveralPassesMatchesSentenceTransformers() throws {
+        let folder = try MiniLMFolder.locate()
+        let encoder = try MiniLMEncoder(folder: folder, tokensPerPass: 300)
+        let records = try MiniLMFixture.load().texts
+        let embeddings = try encoder.embed(records.map(\.text))
+        for (embedding, record) in zip(embeddings, records) {
+            XCTAssertGreaterThanOrEqual(cosine(embedding, record.embedding), 0.9999, "text \(record.text.debugDescription)")
+        }
+    }
+
+    func testEmbeddingsAreUnitLength() throws {
+        let embedding = try SharedMiniLM.get().embed(["unit length please"])[0]
+        XCTAssertEqual(embedding.reduce(0) { $0 + $1 * $1 }, 1, accuracy: 1e-5)
+    }
+}

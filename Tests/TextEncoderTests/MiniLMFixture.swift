@@ -1,0 +1,44 @@
+import Foundation
+import TextEncoder
+import XCTest
+
+/// `Fixtures/minilm.json`, written by tools/make-minilm-fixture.sh with sentence-transformers.
+struct MiniLMFixture: Decodable {
+    struct Record: Decodable {
+        var text: String
+        var token_ids: [Int32]
+        var embedding: [Float]
+    }
+
+    var max_tokens: Int
+    var texts: [Record]
+
+    static func load(filePath: String = #filePath) throws -> MiniLMFixture {
+        let url = URL(fileURLWithPath: filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/minilm.json")
+        return try JSONDecoder().decode(MiniLMFixture.self, from: Data(contentsOf: url))
+    }
+}
+
+/// One encoder for the whole test run: loading it reads 90 MB.
+enum SharedMiniLM {
+    static let encoder: Result<MiniLMEncoder, Error> = Result { try MiniLMEncoder() }
+
+    static func get() throws -> MiniLMEncoder {
+        do {
+            return try encoder.get()
+        } catch {
+            XCTFail("cannot load all-MiniLM-L6-v2 (run `make test`, which installs it): \(error)")
+            throw error
+        }
+    }
+}
+
+func cosine(_ a: [Float], _ b: [Float]) -> Float {
+    var dot: Float = 0, na: Float = 0, nb: Float = 0
+    for (x, y) in zip(a, b) {
+        dot += x * y
+        na += x * x
+        nb += y * y
+    }
+    return dot / (na.squareRoot() * nb.squareRoot())
+}
