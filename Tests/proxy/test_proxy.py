@@ -263,6 +263,43 @@ def test_upstream_killed_mid_call_gives_an_error_result(risky_root):
     run(body)
 
 
+def test_progress_resources_and_prompts_pass_through(risky_root):
+    async def body():
+        async with proxy_stdio(["--policy", "rules"], RISKY, {"RISKY_ROOT": str(risky_root)}) as session:
+            progress = []
+
+            async def on_progress(value, total, message):
+                progress.append((value, total))
+
+            result = await session.call_tool("slow_task", {"seconds": 0.5}, progress_callback=on_progress)
+            assert not result.is_error
+            assert [value for value, _ in progress] == list(range(10)) and all(total == 10 for _, total in progress)
+
+            resources = await session.list_resources()
+            assert [str(r.uri) for r in resources.resources] == ["notes://today"]
+            contents = await session.read_resource("notes://today")
+            assert contents.contents[0].text == "buy milk"
+            prompts = await session.list_prompts()
+            assert [p.name for p in prompts.prompts] == ["summarize"]
+            prompt = await session.get_prompt("summarize", {"topic": "MCP"})
+            assert "summarize MCP" in prompt.messages[0].content.text
+
+    run(body)
+
+
+def test_cancellation_reaches_the_upstream(risky_root):
+    async def body():
+        async with proxy_stdio(["--policy", "rules"], RISKY, {"RISKY_ROOT": str(risky_root)}) as session:
+            with anyio.move_on_after(0.5):
+                await session.call_tool("slow_task", {"seconds": 10})
+            with anyio.fail_after(5):
+                while not (risky_root / "cancelled").exists():
+                    await anyio.sleep(0.05)
+            assert not (await session.call_tool("get_weather", {"city": "Lima"})).is_error
+
+    run(body)
+
+
 def raw_exchange(process, line: str) -> dict:
     process.stdin.write(line + "\n")
     process.stdin.flush()

@@ -80,10 +80,26 @@ def count_words(text: str) -> int:
 @server.tool()
 async def slow_task(seconds: float, ctx: Context) -> str:
     """Wait for a number of seconds, reporting progress every tenth of the way."""
-    for step in range(10):
-        await ctx.report_progress(step, 10)
-        await asyncio.sleep(seconds / 10)
+    try:
+        for step in range(10):
+            await ctx.report_progress(step, 10)
+            await asyncio.sleep(seconds / 10)
+    except asyncio.CancelledError:
+        (ROOT / "cancelled").write_text("slow_task")
+        raise
     return f"waited {seconds} s"
+
+
+@server.resource("notes://today")
+def todays_notes() -> str:
+    """The user's notes for today."""
+    return "buy milk"
+
+
+@server.prompt()
+def summarize(topic: str) -> str:
+    """Ask for a summary of a topic."""
+    return f"Please summarize {topic} in one paragraph."
 
 
 @server.tool()
