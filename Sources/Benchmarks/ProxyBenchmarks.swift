@@ -1,6 +1,6 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
+#if canImport(Glibc)
+import Glibc
 #endif
 
 /// What `safemcp proxy` costs: the latency it adds to a `tools/call` (p50 and p99, the
@@ -220,45 +220,101 @@ final class HTTPProxyUnderLoad {
     }
 }
 
-/// One MCP session over Streamable HTTP, with blocking calls (the bench runs on threads).
+/// One MCP session over Streamable HTTP on one keep-alive connection, with blocking calls on
+/// a plain socket: FoundationNetworking's URLSession costs several milliseconds a request on
+/// Linux and would measure itself instead of the proxy.
 final class HTTPClientSession: @unchecked Sendable {
-    let url: URL
-    let session = URLSession(configuration: .ephemeral)
-    var sessionID = ""
+    private let descriptor: Int32
+    private let host: String
+    private let path: String
+    private var sessionID = ""
+    private var buffer = [UInt8]()
 
     init(url: URL) throws {
-        self.url = url
-        let (_, response) = try post(#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}"#)
-        sessionID = response.value(forHTTPHeaderField: "Mcp-Session-Id") ?? ""
+        host = "\(url.host ?? "127.0.0.1"):\(url.port ?? 80)"
+        path = url.path
+        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(url.port ?? 80).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw BenchmarkFailure("cannot connect to \(url)") }
+        var one: Int32 = 1
+        setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        let (headers, _) = try post(#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}"#)
+        sessionID = headers["mcp-session-id"] ?? ""
         _ = try post(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#)
     }
 
+    deinit {
+        close(descriptor)
+    }
+
     func call(_ index: Int) throws -> Bool {
-        let (body, _) = try post(#"{"jsonrpc":"2.0","id":\#(index + 1),"method":"tools/call","params":{"name":"echo","arguments":{"text":"call \#(index)"}}}"#)
+        let (_, body) = try post(#"{"jsonrpc":"2.0","id":\#(index + 1),"method":"tools/call","params":{"name":"echo","arguments":{"text":"call \#(index)"}}}"#)
         return body.contains("call \(index)")
     }
 
-    private func post(_ body: String) throws -> (String, HTTPURLResponse) {
-        var request = URLRequest(url: url)
-        request.httpMethod = "POST"
-        request.httpBody = Data(body.utf8)
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue("application/json, text/event-stream", forHTTPHeaderField: "Accept")
-        request.setValue("2025-06-18", forHTTPHeaderField: "MCP-Protocol-Version")
-        if !sessionID.isEmpty { request.setValue(sessionID, forHTTPHeaderField: "Mcp-Session-Id") }
-        final class Box: @unchecked Sendable { var result: Result<(Data, URLResponse), Error>? }
-        let box = Box()
-        let done = DispatchSemaphore(value: 0)
-        session.dataTask(with: request) { data, response, error in
-            if let data, let response { box.result = .success((data, response)) } else { box.result = .failure(error ?? BenchmarkFailure("no response")) }
-            done.signal()
-        }.resume()
-        done.wait()
-        let (data, response) = try box.result!.get()
-        guard let http = response as? HTTPURLResponse, (200..<300).contains(http.statusCode) else {
-            throw BenchmarkFailure("HTTP error from the proxy: \(String(decoding: data, as: UTF8.self))")
+    private func post(_ body: String) throws -> (headers: [String: String], body: String) {
+        var request = "POST \(path) HTTP/1.1\r\nHost: \(host)\r\nContent-Type: application/json\r\n"
+        request += "Accept: application/json, text/event-stream\r\nMCP-Protocol-Version: 2025-06-18\r\n"
+        if !sessionID.isEmpty { request += "Mcp-Session-Id: \(sessionID)\r\n" }
+        request += "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
+        let bytes = Array(request.utf8)
+        guard bytes.withUnsafeBytes({ send(descriptor, $0.baseAddress, $0.count, 0) }) == bytes.count else {
+            throw BenchmarkFailure("send failed")
         }
-        return (String(decoding: data, as: UTF8.self), http)
+        let head = String(decoding: try readUntil(Array("\r\n\r\n".utf8)), as: UTF8.self)
+        let lines = head.split(separator: "\r\n")
+        guard let status = lines.first, status.contains(" 20") else { throw BenchmarkFailure("HTTP error: \(head)") }
+        var headers: [String: String] = [:]
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        var payload: [UInt8] = []
+        if let length = headers["content-length"].flatMap(Int.init) {
+            payload = try readExactly(length)
+        } else if headers["transfer-encoding"]?.lowercased() == "chunked" {
+            while true {
+                let sizeLine = String(decoding: try readUntil(Array("\r\n".utf8)), as: UTF8.self)
+                guard let size = Int(sizeLine.split(separator: ";").first ?? "", radix: 16) else { throw BenchmarkFailure("bad chunk size") }
+                payload += try readExactly(size)
+                _ = try readExactly(2)
+                if size == 0 { break }
+            }
+        }
+        return (headers, String(decoding: payload, as: UTF8.self))
+    }
+
+    private func fill() throws {
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+        guard count > 0 else { throw BenchmarkFailure("the proxy closed the connection") }
+        buffer += chunk[..<count]
+    }
+
+    private func readUntil(_ marker: [UInt8]) throws -> [UInt8] {
+        while true {
+            if buffer.count >= marker.count {
+                for start in 0...(buffer.count - marker.count) where Array(buffer[start..<(start + marker.count)]) == marker {
+                    let found = Array(buffer[..<start])
+                    buffer.removeFirst(start + marker.count)
+                    return found
+                }
+            }
+            try fill()
+        }
+    }
+
+    private func readExactly(_ count: Int) throws -> [UInt8] {
+        while buffer.count < count { try fill() }
+        let found = Array(buffer[..<count])
+        buffer.removeFirst(count)
+        return found
     }
 }
 

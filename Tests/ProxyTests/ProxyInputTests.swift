@@ -8,7 +8,7 @@ import XCTest
 
 final class ProxyInputTests: XCTestCase {
     func parse(_ text: String) -> Result<JSONRPCMessage, JSONRPCMessage.Invalid> {
-        Result { try JSONRPCMessage(data: Data(text.utf8)) }.mapError { $0 as! JSONRPCMessage.Invalid }
+        Result { () throws(JSONRPCMessage.Invalid) in try JSONRPCMessage(data: Data(text.utf8)) }
     }
 
     func testMalformedMessagesGetTheRightJSONRPCError() {

@@ -35,10 +35,8 @@ actor ProxySession {
         let message: JSONRPCMessage
         do {
             message = try JSONRPCMessage(data: data)
-        } catch let invalid as JSONRPCMessage.Invalid {
-            Task { await self.reply(.error(id: invalid.id, code: invalid.code, message: invalid.message)) }
-            return
         } catch {
+            Task { await self.reply(.error(id: error.id, code: error.code, message: error.message)) }
             return
         }
         Task { await self.dispatch(message) }

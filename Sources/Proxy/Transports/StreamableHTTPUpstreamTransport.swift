@@ -16,18 +16,37 @@ import MCP
 actor StreamableHTTPUpstreamTransport: Transport {
     nonisolated let logger: Logger
     private let endpoint: URL
-    private let receiver: ResponseReceiver
+    private let receiver = ResponseReceiver()
     private let session: URLSession
-    private var sessionID: String?
-    private var protocolVersion: String?
+    private let state = SessionState()
     private let stream: AsyncThrowingStream<Data, Swift.Error>
     private let continuation: AsyncThrowingStream<Data, Swift.Error>.Continuation
+
+    /// The session id and protocol version the upstream gave, read and written from URLSession's
+    /// delegate thread as soon as a response head arrives, before the next POST is built.
+    final class SessionState: @unchecked Sendable {
+        private let lock = NSLock()
+        private var sessionID: String?
+        private var protocolVersion: String?
+
+        func headers() -> (sessionID: String?, protocolVersion: String?) {
+            lock.lock()
+            defer { lock.unlock() }
+            return (sessionID, protocolVersion)
+        }
+
+        func adopt(sessionID: String?, protocolVersion: String?) {
+            lock.lock()
+            defer { lock.unlock() }
+            if let sessionID { self.sessionID = sessionID }
+            if let protocolVersion, self.protocolVersion == nil { self.protocolVersion = protocolVersion }
+        }
+    }
 
     init(endpoint: URL, name: String) {
         self.endpoint = endpoint
         logger = Logger(label: "safemcp.transport.http.\(name)", factory: { _ in SwiftLogNoOpLogHandler() })
         (stream, continuation) = AsyncThrowingStream<Data, Swift.Error>.makeStream()
-        receiver = ResponseReceiver()
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = 3600
         session = URLSession(configuration: configuration, delegate: receiver, delegateQueue: nil)
@@ -36,7 +55,7 @@ actor StreamableHTTPUpstreamTransport: Transport {
     func connect() async throws {}
 
     func disconnect() async {
-        if let sessionID {
+        if let sessionID = state.headers().sessionID {
             var request = URLRequest(url: endpoint)
             request.httpMethod = "DELETE"
             request.setValue(sessionID, forHTTPHeaderField: HTTPHeaderName.sessionID)
@@ -47,48 +66,43 @@ actor StreamableHTTPUpstreamTransport: Transport {
         continuation.finish()
     }
 
-    /// POSTs one message; returns once the response for it (or the end of the stream) arrived.
+    /// Starts the POST for one message and returns; what the upstream answers arrives on
+    /// `receive()` as it streams in. A POST that fails, or whose stream ends without the answer
+    /// to its request, is answered with a JSON-RPC error for that request, so no caller waits
+    /// for its timeout.
     func send(_ data: Data) async throws {
         var request = URLRequest(url: endpoint)
         request.httpMethod = "POST"
         request.httpBody = data
         request.setValue("application/json, text/event-stream", forHTTPHeaderField: HTTPHeaderName.accept)
         request.setValue("application/json", forHTTPHeaderField: HTTPHeaderName.contentType)
+        let (sessionID, protocolVersion) = state.headers()
         if let sessionID { request.setValue(sessionID, forHTTPHeaderField: HTTPHeaderName.sessionID) }
         if let protocolVersion { request.setValue(protocolVersion, forHTTPHeaderField: HTTPHeaderName.protocolVersion) }
         let requestID = (try? JSONDecoder().decode(Value.self, from: data))?.objectValue?["id"]
         let task = session.dataTask(with: request)
         let continuation = self.continuation
-        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, Error>) in
-            let finished = OnceFlag()
-            receiver.expect(task, onMessage: { message in
-                continuation.yield(message)
-                let value = try? JSONDecoder().decode(Value.self, from: message)
-                if let version = value?.objectValue?["result"]?.objectValue?["protocolVersion"]?.stringValue {
-                    Task { await self.noteProtocolVersion(version) }
-                }
-                if let requestID, value?.objectValue?["id"] == requestID, value?.objectValue?["method"] == nil {
-                    if finished.set() { done.resume() }
-                    task.cancel()
-                }
-            }, onHead: { [weak self] response in
-                Task { await self?.adopt(response) }
-            }, onEnd: { error in
-                guard finished.set() else { return }
-                if let error { done.resume(throwing: error) } else { done.resume() }
-            })
-            task.resume()
-        }
-    }
-
-    private func adopt(_ response: HTTPURLResponse) {
-        if let id = response.value(forHTTPHeaderField: HTTPHeaderName.sessionID) { sessionID = id }
-    }
-
-    /// Remembers the negotiated protocol version from the initialize result, for the
-    /// MCP-Protocol-Version header of later requests.
-    private func noteProtocolVersion(_ version: String) {
-        protocolVersion = version
+        let state = self.state
+        let answered = OnceFlag()
+        let endpoint = self.endpoint
+        receiver.expect(task, onMessage: { message in
+            continuation.yield(message)
+            let value = (try? JSONDecoder().decode(Value.self, from: message))?.objectValue
+            state.adopt(sessionID: nil, protocolVersion: value?["result"]?.objectValue?["protocolVersion"]?.stringValue)
+            if let requestID, value?["id"] == requestID, value?["method"] == nil, answered.set() {
+                task.cancel()
+            }
+        }, onHead: { response in
+            state.adopt(sessionID: response.value(forHTTPHeaderField: HTTPHeaderName.sessionID), protocolVersion: nil)
+        }, onEnd: { error in
+            guard let requestID, answered.set() else { return }
+            let why = error.map { "\($0.localizedDescription)" } ?? "the response ended without an answer"
+            let reply = JSONRPCMessage.errorResponse(id: requestID.intValue.map(ID.number) ?? requestID.stringValue.map(ID.string), error: .object([
+                "code": .int(JSONRPCMessage.internalError), "message": .string("HTTP upstream \(endpoint): \(why)"),
+            ]))
+            if let encoded = try? reply.encoded() { continuation.yield(encoded) }
+        })
+        task.resume()
     }
 
     nonisolated func receive() -> AsyncThrowingStream<Data, Swift.Error> {

@@ -74,29 +74,27 @@ actor UpstreamConnection {
         try await notify("notifications/initialized", params: nil)
     }
 
-    var isClosed: Bool { closed }
-
+    /// Sends a request and waits for its result. The timeout runs from before the send, so an
+    /// upstream that never answers, or a send that never completes, ends in `timedOut`.
     func request(_ method: String, params: Value?, onID: (@Sendable (Int) -> Void)? = nil) async throws -> Value {
         guard !closed else { throw UpstreamFailure.closed(upstream: name) }
         let id = nextID
         nextID += 1
         onID?(id)
         outstanding.insert(id)
-        do {
-            try await transport.send(JSONRPCMessage.request(id: .number(id), method: method, params: params).encoded())
-        } catch {
-            outstanding.remove(id)
-            throw UpstreamFailure.closed(upstream: name)
-        }
-        if let result = early.removeValue(forKey: id) {
-            outstanding.remove(id)
-            return try result.get()
-        }
         let seconds = timeout
         timers[id] = Task { [weak self] in
             try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
             guard !Task.isCancelled, let self else { return }
             await self.finish(id, with: .failure(UpstreamFailure.timedOut(upstream: self.name, seconds: seconds)))
+        }
+        do {
+            try await transport.send(JSONRPCMessage.request(id: .number(id), method: method, params: params).encoded())
+        } catch {
+            finish(id, with: .failure(UpstreamFailure.closed(upstream: name)))
+        }
+        if let result = early.removeValue(forKey: id) {
+            return try result.get()
         }
         return try await withCheckedThrowingContinuation { pending[id] = $0 }
     }

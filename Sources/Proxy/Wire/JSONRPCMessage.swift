@@ -22,7 +22,7 @@ enum JSONRPCMessage: Sendable {
     static let invalidParams = -32602
     static let internalError = -32603
 
-    init(data: Data) throws {
+    init(data: Data) throws(Invalid) {
         let value: Value
         do {
             value = try JSONDecoder().decode(Value.self, from: data)
