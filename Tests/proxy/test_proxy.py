@@ -300,6 +300,31 @@ def test_cancellation_reaches_the_upstream(risky_root):
     run(body)
 
 
+def test_an_upstream_that_hangs_gives_an_error_result_within_the_timeout(risky_root):
+    async def body():
+        async with proxy_stdio(["--policy", "rules", "--upstream-timeout", "1"], RISKY, {"RISKY_ROOT": str(risky_root)}) as session:
+            with anyio.fail_after(5):
+                result = await session.call_tool("slow_task", {"seconds": 30})
+            assert result.is_error and "did not answer within 1.0 s" in text_of(result)
+
+    run(body)
+
+
+def test_operator_deny_and_allow_lists(risky_root):
+    async def body():
+        async with proxy_stdio(["--policy", "rules", "--deny", "read_*"], RISKY, {"RISKY_ROOT": str(risky_root)}) as session:
+            assert "read_file" not in tool_names(await session.list_tools())
+            refused = await session.call_tool("read_file", {"path": "notes.txt"})
+            assert refused.is_error and refused.structured_content["rule"] == "deny-list"
+        async with proxy_stdio(["--policy", "rules", "--deny-by-default", "--allow", "get_weather"], RISKY,
+                               {"RISKY_ROOT": str(risky_root)}) as session:
+            assert tool_names(await session.list_tools()) == ["declare_task", "get_weather"]
+            refused = await session.call_tool("get_pid", {})
+            assert refused.is_error and refused.structured_content["rule"] == "deny-by-default"
+
+    run(body)
+
+
 def raw_exchange(process, line: str) -> dict:
     process.stdin.write(line + "\n")
     process.stdin.flush()

@@ -64,7 +64,7 @@ actor UpstreamConnection {
         try await transport.connect()
         let messages = await transport.receive()
         Task { await self.receiveLoop(messages) }
-        let result = try await request("initialize", params: .object([
+        let result = try await request("initialize", timeout: max(timeout, Self.handshakeTimeout), params: .object([
             "protocolVersion": .string(Version.latest),
             "capabilities": .object([:]),
             "clientInfo": .object(["name": "safemcp-proxy", "version": .string(clientVersion)]),
@@ -76,13 +76,17 @@ actor UpstreamConnection {
 
     /// Sends a request and waits for its result. The timeout runs from before the send, so an
     /// upstream that never answers, or a send that never completes, ends in `timedOut`.
-    func request(_ method: String, params: Value?, onID: (@Sendable (Int) -> Void)? = nil) async throws -> Value {
+    /// The least time a server gets to start and answer `initialize`: launchers such as `uvx`
+    /// may install the server first.
+    static let handshakeTimeout: Double = 60
+
+    func request(_ method: String, timeout: Double? = nil, params: Value?, onID: (@Sendable (Int) -> Void)? = nil) async throws -> Value {
         guard !closed else { throw UpstreamFailure.closed(upstream: name) }
         let id = nextID
         nextID += 1
         onID?(id)
         outstanding.insert(id)
-        let seconds = timeout
+        let seconds = timeout ?? self.timeout
         timers[id] = Task { [weak self] in
             try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
             guard !Task.isCancelled, let self else { return }
