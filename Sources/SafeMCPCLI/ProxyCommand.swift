@@ -65,7 +65,7 @@ struct ProxyCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Upstreams from a JSON file: {\"NAME\": {\"command\": [...]} or {\"url\": \"...\"}}.", valueName: "FILE"))
     var upstreams: String?
 
-    @Option(name: .long, help: "Seconds an upstream gets to answer a request before the agent gets an error result (the start-up handshake gets at least 60).")
+    @Option(name: .long, help: ArgumentHelp("Seconds an upstream gets to answer a request before the agent gets an error result (the start-up handshake gets at least 60).", valueName: "SECONDS"))
     var upstreamTimeout: Double = 30
 
     @Argument(parsing: .postTerminator, help: ArgumentHelp("The upstream server command, after --.", valueName: "CMD ARGS"))
