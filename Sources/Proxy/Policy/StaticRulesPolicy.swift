@@ -67,10 +67,33 @@ public struct StaticRulesPolicy: ProxyPolicy {
         expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }
 
-    static func categories(of tool: Tool) -> [RiskCategory] {
+    /// A tool's categories depend only on its name and description, and finding them takes a
+    /// dozen regular expressions; tier 1 asks for every tool on every call, so they are kept.
+    final class CategoryCache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var byDefinition: [String: [Int]] = [:]
+
+        func categories(of tool: Tool) -> [RiskCategory] {
+            let key = tool.name + "\u{0}" + tool.description
+            lock.lock()
+            let known = byDefinition[key]
+            lock.unlock()
+            let indices = known ?? StaticRulesPolicy.categoryIndices(of: tool)
+            if known == nil {
+                lock.lock()
+                byDefinition[key] = indices
+                lock.unlock()
+            }
+            return indices.map { StaticRulesPolicy.categories[$0] }
+        }
+    }
+
+    private let cache = CategoryCache()
+
+    static func categoryIndices(of tool: Tool) -> [Int] {
         let text = TextNormalizer.normalize(tool.name + " " + tool.description)
         let nameOnly = TextNormalizer.normalize(tool.name)
-        return categories.filter { matches($0.toolPattern, nameOnly) || matches($0.toolPattern, text) }
+        return categories.indices.filter { matches(categories[$0].toolPattern, nameOnly) || matches(categories[$0].toolPattern, text) }
     }
 
     static func isDestructiveByAnnotation(_ tool: Tool) -> Bool {
@@ -85,7 +108,7 @@ public struct StaticRulesPolicy: ProxyPolicy {
             criticalCounts[step.action.tool, default: 0] += 1
         }
         return available.compactMap { tool in
-            let risky = Self.categories(of: tool)
+            let risky = cache.categories(of: tool)
             guard let taskText else {
                 if let category = risky.first {
                     return ToolWithholding(tool: tool.name, reason: "no task declared, and \(tool.name) is a \(category.name) tool")
@@ -111,7 +134,7 @@ public struct StaticRulesPolicy: ProxyPolicy {
         where Self.matches(expression, argumentText) {
             return CallVerdict(verdict: .unsafe, confidence: 0.95, reason: "its arguments name \(meaning)")
         }
-        if let category = Self.categories(of: tool).first {
+        if let category = cache.categories(of: tool).first {
             return CallVerdict(verdict: .critical, confidence: 0.7, reason: "\(tool.name) is a \(category.name) tool")
         }
         return CallVerdict(verdict: .safe, confidence: 0.6, reason: "no risk pattern matched")
