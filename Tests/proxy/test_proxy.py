@@ -206,11 +206,12 @@ def test_task_from_meta_and_from_declare_task(risky_root, tmp_path):
 
 def test_rate_limit_holds(risky_root):
     async def body():
-        async with proxy_stdio(["--policy", "rules", "--rate-limit", "2/s"], RISKY, {"RISKY_ROOT": str(risky_root)}) as session:
+        async with proxy_stdio(["--policy", "rules", "--rate-limit", "1/s"], RISKY, {"RISKY_ROOT": str(risky_root)}) as session:
             results = [await session.call_tool("get_weather", {"city": "Lima"}) for _ in range(6)]
-            assert not results[0].is_error and not results[1].is_error
+            assert not results[0].is_error
             limited = [r for r in results if r.is_error]
-            assert len(limited) >= 3
+            # Six calls take well under two seconds, so at most one token comes back meanwhile.
+            assert len(limited) >= 4
             assert all(r.structured_content["rule"] == "rate-limit" for r in limited)
             await anyio.sleep(1.1)
             assert not (await session.call_tool("get_weather", {"city": "Lima"})).is_error
