@@ -92,3 +92,14 @@ final class CallRulesTests: XCTestCase {
         XCTAssertEqual(redacted["path"], .string("/home/user/Documents/2024/report-final-version.txt"))
     }
 }
+
+final class ToolAvailabilityTests: XCTestCase {
+    func testUnknownAndWithheldToolsAreRefusedAndOfferedOnesPass() {
+        XCTAssertEqual(ToolAvailability.finding(tool: "format_disk", known: false, withholding: nil)?.rule, "unknown-tool")
+        let withheld = ToolWithholding(tool: "delete_file", reason: "the task does not ask for destructive actions")
+        let finding = ToolAvailability.finding(tool: "delete_file", known: true, withholding: withheld)
+        XCTAssertEqual(finding?.rule, "withheld-tool")
+        XCTAssertEqual(finding?.reason, "tool delete_file is withheld: the task does not ask for destructive actions")
+        XCTAssertNil(ToolAvailability.finding(tool: "get_weather", known: true, withholding: nil))
+    }
+}

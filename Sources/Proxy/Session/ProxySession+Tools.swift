@@ -146,7 +146,7 @@ extension ProxySession {
     /// judges only what every rule let through.
     private func judge(_ action: Action, entry: CatalogEntry?) async -> Judgement {
         guard let entry else {
-            return Judgement(RuleFinding(rule: "unknown-tool", reason: "no upstream offers a tool named \(action.tool); call tools/list for the tools you may use"))
+            return Judgement(ToolAvailability.finding(tool: action.tool, known: false, withholding: nil)!)
         }
         if let finding = entry.findings.first {
             return Judgement(finding)
@@ -154,8 +154,9 @@ extension ProxySession {
         if let finding = configuration.accessList.finding(name: entry.exposedName, originalName: entry.originalName) {
             return Judgement(finding)
         }
-        if let withholding = await tierOne().withheld.first(where: { $0.tool == entry.exposedName }) {
-            return Judgement(RuleFinding(rule: "withheld-tool", reason: "tool \(entry.exposedName) is withheld: \(withholding.reason)"))
+        let withholding = await tierOne().withheld.first { $0.tool == entry.exposedName }
+        if let finding = ToolAvailability.finding(tool: entry.exposedName, known: true, withholding: withholding) {
+            return Judgement(finding)
         }
         if let finding = ArgumentValidator.finding(tool: entry.exposedName, schema: entry.tool.inputSchema, arguments: action.arguments) {
             return Judgement(finding)
