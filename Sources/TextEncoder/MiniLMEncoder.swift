@@ -79,7 +79,7 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
     private func forward(_ sequences: ArraySlice<[Int32]>) -> [[Float]] {
         let h = MiniLMWeights.hidden
         let tokenCount = sequences.reduce(0) { $0 + $1.count }
-        buffers.reserve(tokens: tokenCount, scores: sequences.reduce(0) { $0 + MiniLMWeights.heads * $1.count * $1.count })
+        buffers.reserve(tokens: tokenCount, scores: ParallelRows.maximumThreads * Self.scoreBlockFloats)
         let hidden = buffers.hidden!
 
         weights.wordEmbeddings.withUnsafeBufferPointer { words in
@@ -115,7 +115,7 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
     private func encode(layer: MiniLMWeights.Layer, tokenCount: Int, lengths: [Int]) {
         let h = MiniLMWeights.hidden, wide = MiniLMWeights.intermediate
         let hidden = buffers.hidden!, qkv = buffers.qkv!, context = buffers.context!
-        let attended = buffers.attended!, intermediate = buffers.intermediate!, scores = buffers.scores!
+        let attended = buffers.attended!, intermediate = buffers.intermediate!
 
         layer.qkvBias.withUnsafeBufferPointer { bias in
             Self.fillRows(qkv, rows: tokenCount, with: bias)
@@ -124,39 +124,7 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
             Self.multiplyTransposed(tokenCount, 3 * h, h, hidden, h, weight.baseAddress!, qkv, 3 * h)
         }
 
-        // Scores of every head of every sequence first, then all softmax rows in parallel, then
-        // the weighted values: the products stay in BLAS and only the softmax is split.
-        let scale = 1 / Float(MiniLMWeights.headSize).squareRoot()
-        let d = Int32(MiniLMWeights.headSize), stride = Int32(3 * h)
-        var offset = 0, scoreOffset = 0
-        for length in lengths {
-            let l = Int32(length)
-            for head in 0..<MiniLMWeights.heads {
-                let query = qkv + offset * 3 * h + head * MiniLMWeights.headSize
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, l, l, d, scale, query, stride, query + h, stride, 0,
-                            scores + scoreOffset + head * length * length, l)
-            }
-            offset += length
-            scoreOffset += MiniLMWeights.heads * length * length
-        }
-        let rowStarts = Self.scoreRowStarts(lengths)
-        ParallelRows.forEachChunk(rows: rowStarts.count, elementsPerRow: 2 * (lengths.max() ?? 1)) { rows in
-            for row in rows {
-                VectorMath.softmax(scores + rowStarts[row].start, count: rowStarts[row].length)
-            }
-        }
-        offset = 0
-        scoreOffset = 0
-        for length in lengths {
-            let l = Int32(length)
-            for head in 0..<MiniLMWeights.heads {
-                let value = qkv + offset * 3 * h + 2 * h + head * MiniLMWeights.headSize
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, l, d, l, 1, scores + scoreOffset + head * length * length, l,
-                            value, stride, 0, context + offset * h + head * MiniLMWeights.headSize, Int32(h))
-            }
-            offset += length
-            scoreOffset += MiniLMWeights.heads * length * length
-        }
+        attend(qkv: qkv, context: context, lengths: lengths)
 
         layer.attentionOutputBias.withUnsafeBufferPointer { bias in
             Self.addRows(hidden, bias, into: attended, rows: tokenCount)
@@ -172,7 +140,7 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
         layer.intermediateWeight.withUnsafeBufferPointer { weight in
             Self.multiplyTransposed(tokenCount, wide, h, attended, h, weight.baseAddress!, intermediate, wide)
         }
-        ParallelRows.forEachChunk(rows: tokenCount, elementsPerRow: wide) { rows in
+        ParallelRows.forEachChunk(rows: tokenCount, elementsPerRow: wide) { rows, _ in
             VectorMath.gelu(intermediate + rows.lowerBound * wide, count: rows.count * wide)
         }
 
@@ -184,6 +152,53 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
         }
         Self.layerNorm(hidden, tokenCount, layer.outputNormScale, layer.outputNormShift)
     }
+
+    /// Self-attention of every sequence and head: `context = softmax(Q Kᵀ / √d) V`, reading Q, K
+    /// and V where the fused projection left them in `qkv`. The (sequence, head) pairs are split
+    /// between threads, and each product is cut into blocks of query rows small enough that
+    /// OpenBLAS runs it on the calling thread: no hand-off to its thread pool per block, and each
+    /// block's scores stay in cache between the two products and the softmax.
+    private func attend(qkv: UnsafeMutablePointer<Float>, context: UnsafeMutablePointer<Float>, lengths: [Int]) {
+        let h = MiniLMWeights.hidden, heads = MiniLMWeights.heads, headSize = MiniLMWeights.headSize
+        let scale = 1 / Float(headSize).squareRoot()
+        var offsets: [Int] = []
+        var offset = 0
+        for length in lengths {
+            offsets.append(offset)
+            offset += length
+        }
+        let pairs = lengths.count * heads
+        let scratch = buffers.scores!
+        let longest = lengths.max() ?? 1
+        ParallelRows.forEachChunk(rows: pairs, elementsPerRow: 4 * longest * headSize) { chunk, worker in
+            let scores = scratch + worker * Self.scoreBlockFloats
+            for pair in chunk {
+                let sequence = pair / heads, head = pair % heads
+                let length = lengths[sequence], first = offsets[sequence]
+                let keys = qkv + first * 3 * h + h + head * headSize
+                let values = keys + h
+                let rowsPerBlock = max(1, Self.scoreBlockFloats / length)
+                var row = 0
+                while row < length {
+                    let rows = min(rowsPerBlock, length - row)
+                    let queries = qkv + (first + row) * 3 * h + head * headSize
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(length), Int32(headSize), scale,
+                                queries, Int32(3 * h), keys, Int32(3 * h), 0, scores, Int32(length))
+                    for r in 0..<rows {
+                        VectorMath.softmax(scores + r * length, count: length)
+                    }
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(headSize), Int32(length), 1,
+                                scores, Int32(length), values, Int32(3 * h), 0,
+                                context + (first + row) * h + head * headSize, Int32(h))
+                    row += rows
+                }
+            }
+        }
+    }
+
+    /// Scores per block of query rows: `rows × length × headSize` stays at OpenBLAS's
+    /// single-thread bound (65536 × 4 multiply-adds), so the block never waits for its pool.
+    static let scoreBlockFloats = 8192
 
     /// Mean over each sequence's rows, then L2 normalisation.
     private func pool(_ hidden: UnsafeMutablePointer<Float>, lengths: [Int]) -> [[Float]] {
@@ -223,7 +238,7 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
     /// matrix product adds onto them.
     private static func addRows(_ source: UnsafePointer<Float>, _ bias: UnsafeBufferPointer<Float>, into target: UnsafeMutablePointer<Float>, rows: Int) {
         let width = bias.count
-        ParallelRows.forEachChunk(rows: rows, elementsPerRow: width) { chunk in
+        ParallelRows.forEachChunk(rows: rows, elementsPerRow: width) { chunk, _ in
             for r in chunk {
                 let s = source + r * width, t = target + r * width
                 for i in 0..<width { t[i] = s[i] + bias[i] }
@@ -231,25 +246,10 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
         }
     }
 
-    /// Where each softmax row starts in the scores buffer, and its length: sequence by
-    /// sequence, head by head, `length` rows of `length` scores.
-    private static func scoreRowStarts(_ lengths: [Int]) -> [(start: Int, length: Int)] {
-        var starts: [(start: Int, length: Int)] = []
-        starts.reserveCapacity(lengths.reduce(0) { $0 + MiniLMWeights.heads * $1 })
-        var offset = 0
-        for length in lengths {
-            for _ in 0..<(MiniLMWeights.heads * length) {
-                starts.append((offset, length))
-                offset += length
-            }
-        }
-        return starts
-    }
-
     private static func layerNorm(_ values: UnsafeMutablePointer<Float>, _ rows: Int, _ scale: [Float], _ shift: [Float]) {
         scale.withUnsafeBufferPointer { scale in
             shift.withUnsafeBufferPointer { shift in
-                ParallelRows.forEachChunk(rows: rows, elementsPerRow: MiniLMWeights.hidden) { chunk in
+                ParallelRows.forEachChunk(rows: rows, elementsPerRow: MiniLMWeights.hidden) { chunk, _ in
                     VectorMath.layerNorm(values + chunk.lowerBound * MiniLMWeights.hidden, rows: chunk.count, width: MiniLMWeights.hidden,
                                          scale: scale.baseAddress!, shift: shift.baseAddress!, epsilon: layerNormEpsilon)
                 }
