@@ -21,7 +21,8 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
     public let tokensPerPass: Int
 
     private let lock = NSLock()
-    private var buffers = ActivationBuffers()
+    /// One per thread that may run a forward pass at once.
+    private var workspaces: [ActivationBuffers] = []
 
     static let layerNormEpsilon: Float = 1e-12
 
@@ -44,9 +45,6 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
         try self.init(folder: MiniLMFolder.locate(explicit: explicitFolder))
     }
 
-    deinit {
-        buffers.release()
-    }
 
     public func tokenIDs(_ text: String) -> [Int32] {
         tokenizer.tokenIDs(text, maxTokens: maxTokens)
@@ -60,6 +58,8 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
     public func embed(tokenized sequences: [[Int32]]) -> [[Float]] {
         lock.lock()
         defer { lock.unlock() }
+        let threads = ParallelRows.maximumThreads
+        while workspaces.count < threads { workspaces.append(ActivationBuffers()) }
         var result: [[Float]] = []
         result.reserveCapacity(sequences.count)
         var start = 0
@@ -70,13 +70,41 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
                 tokens += sequences[end].count
                 end += 1
             }
-            result += forward(sequences[start..<end])
+            result += end - start > 1 && threads > 1
+                ? forwardInParallel(sequences[start..<end], threads: threads, tokens: tokens)
+                : forward(sequences[start..<end], in: workspaces[0])
             start = end
         }
         return result
     }
 
-    private func forward(_ sequences: ArraySlice<[Int32]>) -> [[Float]] {
+    /// Several sequences: each thread runs whole forward passes on its share of them with
+    /// single-threaded BLAS. Splitting every product instead would synchronise the threads a few
+    /// dozen times per layer; whole passes scale nearly perfectly. OpenBLAS's thread count is
+    /// process-wide, so it is lowered for the duration and restored.
+    private func forwardInParallel(_ sequences: ArraySlice<[Int32]>, threads: Int, tokens: Int) -> [[Float]] {
+        var bounds = [sequences.startIndex]
+        var cumulative = 0
+        for index in sequences.indices {
+            cumulative += sequences[index].count
+            if bounds.count < threads, cumulative * threads >= tokens * bounds.count, index + 1 < sequences.endIndex {
+                bounds.append(index + 1)
+            }
+        }
+        bounds.append(sequences.endIndex)
+        let groups = bounds.count - 1
+        var results = [[[Float]]](repeating: [], count: groups)
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(Int32(threads)) }
+        results.withUnsafeMutableBufferPointer { slots in
+            DispatchQueue.concurrentPerform(iterations: groups) { group in
+                slots[group] = forward(sequences[bounds[group]..<bounds[group + 1]], in: workspaces[group])
+            }
+        }
+        return results.flatMap { $0 }
+    }
+
+    private func forward(_ sequences: ArraySlice<[Int32]>, in buffers: ActivationBuffers) -> [[Float]] {
         let h = MiniLMWeights.hidden
         let tokenCount = sequences.reduce(0) { $0 + $1.count }
         buffers.reserve(tokens: tokenCount, scores: ParallelRows.maximumThreads * Self.scoreBlockFloats)
@@ -106,13 +134,13 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
         }
         let lengths = sequences.map(\.count)
         for layer in weights.layers {
-            encode(layer: layer, tokenCount: tokenCount, lengths: lengths)
+            encode(layer: layer, tokenCount: tokenCount, lengths: lengths, buffers: buffers)
         }
         return pool(hidden, lengths: lengths)
     }
 
     /// One encoder layer: `hidden` in, `hidden` out, `attended` holds the post-attention states.
-    private func encode(layer: MiniLMWeights.Layer, tokenCount: Int, lengths: [Int]) {
+    private func encode(layer: MiniLMWeights.Layer, tokenCount: Int, lengths: [Int], buffers: ActivationBuffers) {
         let h = MiniLMWeights.hidden, wide = MiniLMWeights.intermediate
         let hidden = buffers.hidden!, qkv = buffers.qkv!, context = buffers.context!
         let attended = buffers.attended!, intermediate = buffers.intermediate!
@@ -124,7 +152,7 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
             Self.multiplyTransposed(tokenCount, 3 * h, h, hidden, h, weight.baseAddress!, qkv, 3 * h)
         }
 
-        attend(qkv: qkv, context: context, lengths: lengths)
+        attend(qkv: qkv, context: context, lengths: lengths, scratch: buffers.scores!)
 
         layer.attentionOutputBias.withUnsafeBufferPointer { bias in
             Self.addRows(hidden, bias, into: attended, rows: tokenCount)
@@ -158,7 +186,8 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
     /// between threads, and each product is cut into blocks of query rows small enough that
     /// OpenBLAS runs it on the calling thread: no hand-off to its thread pool per block, and each
     /// block's scores stay in cache between the two products and the softmax.
-    private func attend(qkv: UnsafeMutablePointer<Float>, context: UnsafeMutablePointer<Float>, lengths: [Int]) {
+    private func attend(qkv: UnsafeMutablePointer<Float>, context: UnsafeMutablePointer<Float>, lengths: [Int],
+                        scratch: UnsafeMutablePointer<Float>) {
         let h = MiniLMWeights.hidden, heads = MiniLMWeights.heads, headSize = MiniLMWeights.headSize
         let scale = 1 / Float(headSize).squareRoot()
         var offsets: [Int] = []
@@ -168,7 +197,6 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
             offset += length
         }
         let pairs = lengths.count * heads
-        let scratch = buffers.scores!
         let longest = lengths.max() ?? 1
         ParallelRows.forEachChunk(rows: pairs, elementsPerRow: 4 * longest * headSize) { chunk, worker in
             let scores = scratch + worker * Self.scoreBlockFloats
@@ -258,8 +286,8 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
     }
 }
 
-/// The forward pass's scratch memory, grown to the largest pass seen and then reused.
-struct ActivationBuffers {
+/// One forward pass's scratch memory, grown to the largest pass seen and then reused.
+final class ActivationBuffers {
     private(set) var tokenCapacity = 0
     private(set) var scoreCapacity = 0
     var hidden: UnsafeMutablePointer<Float>?
@@ -269,7 +297,7 @@ struct ActivationBuffers {
     var intermediate: UnsafeMutablePointer<Float>?
     var scores: UnsafeMutablePointer<Float>?
 
-    mutating func reserve(tokens: Int, scores scoreCount: Int) {
+    func reserve(tokens: Int, scores scoreCount: Int) {
         if tokens > tokenCapacity {
             for buffer in [hidden, attended, qkv, context, intermediate] { buffer?.deallocate() }
             let h = MiniLMWeights.hidden
@@ -287,8 +315,7 @@ struct ActivationBuffers {
         }
     }
 
-    mutating func release() {
+    deinit {
         for buffer in [hidden, attended, qkv, context, intermediate, scores] { buffer?.deallocate() }
-        self = ActivationBuffers()
     }
 }
