@@ -1,4 +1,5 @@
 import CBLAS
+import Dispatch
 import Foundation
 
 /// all-MiniLM-L6-v2 (6-layer BERT, 384 wide) in Swift over BLAS: WordPiece tokens, encoder,
@@ -23,8 +24,6 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
     private let lock = NSLock()
     /// One per thread that may run a forward pass at once.
     private var workspaces: [ActivationBuffers] = []
-
-    static let layerNormEpsilon: Float = 1e-12
 
     public init(folder: MiniLMFolder, maxTokens: Int = 256, tokensPerPass: Int = 2048) throws {
         precondition((2...MiniLMWeights.maxPositions).contains(maxTokens), "maxTokens must be in 2...\(MiniLMWeights.maxPositions)")
@@ -55,10 +54,18 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
     }
 
     /// Embeddings of already tokenised sequences (each `[CLS] … [SEP]`, at most `maxTokens`).
+    ///
+    /// The encoder does its own threading with as many threads as OpenBLAS is configured for,
+    /// and runs BLAS single-threaded meanwhile (OpenBLAS's thread count is process-wide: it is
+    /// restored on return). Several sequences: each thread runs whole forward passes on its share
+    /// of them, which scales nearly perfectly. One sequence: each matrix product is split by
+    /// output columns, so each thread reads and packs only its part of the weights.
     public func embed(tokenized sequences: [[Int32]]) -> [[Float]] {
         lock.lock()
         defer { lock.unlock() }
-        let threads = ParallelRows.maximumThreads
+        let threads = max(1, Int(openblas_get_num_threads()))
+        if threads > 1 { openblas_set_num_threads(1) }
+        defer { if threads > 1 { openblas_set_num_threads(Int32(threads)) } }
         while workspaces.count < threads { workspaces.append(ActivationBuffers()) }
         var result: [[Float]] = []
         result.reserveCapacity(sequences.count)
@@ -72,16 +79,14 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
             }
             result += end - start > 1 && threads > 1
                 ? forwardInParallel(sequences[start..<end], threads: threads, tokens: tokens)
-                : forward(sequences[start..<end], in: workspaces[0])
+                : forward(sequences[start..<end], in: workspaces[0], threads: threads)
             start = end
         }
         return result
     }
 
-    /// Several sequences: each thread runs whole forward passes on its share of them with
-    /// single-threaded BLAS. Splitting every product instead would synchronise the threads a few
-    /// dozen times per layer; whole passes scale nearly perfectly. OpenBLAS's thread count is
-    /// process-wide, so it is lowered for the duration and restored.
+    /// Splits the sequences into `threads` groups of about equal token counts and runs one
+    /// single-threaded forward pass per group at once.
     private func forwardInParallel(_ sequences: ArraySlice<[Int32]>, threads: Int, tokens: Int) -> [[Float]] {
         var bounds = [sequences.startIndex]
         var cumulative = 0
@@ -94,20 +99,19 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
         bounds.append(sequences.endIndex)
         let groups = bounds.count - 1
         var results = [[[Float]]](repeating: [], count: groups)
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(Int32(threads)) }
         results.withUnsafeMutableBufferPointer { slots in
             DispatchQueue.concurrentPerform(iterations: groups) { group in
-                slots[group] = forward(sequences[bounds[group]..<bounds[group + 1]], in: workspaces[group])
+                slots[group] = forward(sequences[bounds[group]..<bounds[group + 1]], in: workspaces[group], threads: 1)
             }
         }
         return results.flatMap { $0 }
     }
 
-    private func forward(_ sequences: ArraySlice<[Int32]>, in buffers: ActivationBuffers) -> [[Float]] {
+    /// One forward pass over the packed `sequences`, its work split over `threads` threads.
+    private func forward(_ sequences: ArraySlice<[Int32]>, in buffers: ActivationBuffers, threads: Int) -> [[Float]] {
         let h = MiniLMWeights.hidden
         let tokenCount = sequences.reduce(0) { $0 + $1.count }
-        buffers.reserve(tokens: tokenCount, scores: ParallelRows.maximumThreads * Self.scoreBlockFloats)
+        buffers.reserve(tokens: tokenCount, scores: threads * Self.scoreBlockFloats)
         let hidden = buffers.hidden!
 
         weights.wordEmbeddings.withUnsafeBufferPointer { words in
@@ -126,68 +130,40 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
                 }
             }
         }
-        weights.embeddingNormScale.withUnsafeBufferPointer { scale in
-            weights.embeddingNormShift.withUnsafeBufferPointer { shift in
-                VectorMath.layerNorm(hidden, rows: tokenCount, width: h, scale: scale.baseAddress!, shift: shift.baseAddress!,
-                                     epsilon: Self.layerNormEpsilon)
-            }
-        }
+        let work = Work(threads: threads)
+        work.layerNorm(hidden, rows: tokenCount, weights.embeddingNormScale, weights.embeddingNormShift)
         let lengths = sequences.map(\.count)
         for layer in weights.layers {
-            encode(layer: layer, tokenCount: tokenCount, lengths: lengths, buffers: buffers)
+            encode(layer: layer, tokenCount: tokenCount, lengths: lengths, buffers: buffers, work: work)
         }
         return pool(hidden, lengths: lengths)
     }
 
     /// One encoder layer: `hidden` in, `hidden` out, `attended` holds the post-attention states.
-    private func encode(layer: MiniLMWeights.Layer, tokenCount: Int, lengths: [Int], buffers: ActivationBuffers) {
+    /// Biases, residuals and GELU are applied by the thread that computed those columns.
+    private func encode(layer: MiniLMWeights.Layer, tokenCount: Int, lengths: [Int], buffers: ActivationBuffers, work: Work) {
         let h = MiniLMWeights.hidden, wide = MiniLMWeights.intermediate
         let hidden = buffers.hidden!, qkv = buffers.qkv!, context = buffers.context!
         let attended = buffers.attended!, intermediate = buffers.intermediate!
 
-        layer.qkvBias.withUnsafeBufferPointer { bias in
-            Self.fillRows(qkv, rows: tokenCount, with: bias)
-        }
-        layer.qkvWeight.withUnsafeBufferPointer { weight in
-            Self.multiplyTransposed(tokenCount, 3 * h, h, hidden, h, weight.baseAddress!, qkv, 3 * h)
-        }
-
-        attend(qkv: qkv, context: context, lengths: lengths, scratch: buffers.scores!)
-
-        layer.attentionOutputBias.withUnsafeBufferPointer { bias in
-            Self.addRows(hidden, bias, into: attended, rows: tokenCount)
-        }
-        layer.attentionOutputWeight.withUnsafeBufferPointer { weight in
-            Self.multiplyTransposed(tokenCount, h, h, context, h, weight.baseAddress!, attended, h)
-        }
-        Self.layerNorm(attended, tokenCount, layer.attentionNormScale, layer.attentionNormShift)
-
-        layer.intermediateBias.withUnsafeBufferPointer { bias in
-            Self.fillRows(intermediate, rows: tokenCount, with: bias)
-        }
-        layer.intermediateWeight.withUnsafeBufferPointer { weight in
-            Self.multiplyTransposed(tokenCount, wide, h, attended, h, weight.baseAddress!, intermediate, wide)
-        }
-        ParallelRows.forEachChunk(rows: tokenCount, elementsPerRow: wide) { rows, _ in
-            VectorMath.gelu(intermediate + rows.lowerBound * wide, count: rows.count * wide)
-        }
-
-        layer.outputBias.withUnsafeBufferPointer { bias in
-            Self.addRows(attended, bias, into: hidden, rows: tokenCount)
-        }
-        layer.outputWeight.withUnsafeBufferPointer { weight in
-            Self.multiplyTransposed(tokenCount, h, wide, intermediate, wide, weight.baseAddress!, hidden, h)
-        }
-        Self.layerNorm(hidden, tokenCount, layer.outputNormScale, layer.outputNormShift)
+        work.linear(rows: tokenCount, input: hidden, inputWidth: h, weight: layer.qkvWeight, bias: layer.qkvBias, output: qkv)
+        attend(qkv: qkv, context: context, lengths: lengths, scratch: buffers.scores!, work: work)
+        work.linear(rows: tokenCount, input: context, inputWidth: h, weight: layer.attentionOutputWeight,
+                    bias: layer.attentionOutputBias, residual: hidden, output: attended)
+        work.layerNorm(attended, rows: tokenCount, layer.attentionNormScale, layer.attentionNormShift)
+        work.linear(rows: tokenCount, input: attended, inputWidth: h, weight: layer.intermediateWeight,
+                    bias: layer.intermediateBias, output: intermediate, gelu: true)
+        work.linear(rows: tokenCount, input: intermediate, inputWidth: wide, weight: layer.outputWeight,
+                    bias: layer.outputBias, residual: attended, output: hidden)
+        work.layerNorm(hidden, rows: tokenCount, layer.outputNormScale, layer.outputNormShift)
     }
 
     /// Self-attention of every sequence and head: `context = softmax(Q Kᵀ / √d) V`, reading Q, K
     /// and V where the fused projection left them in `qkv`. The (sequence, head) pairs are split
-    /// between threads, and each product is cut into blocks of query rows small enough that
-    /// OpenBLAS runs it on the calling thread: no hand-off to its thread pool per block, and each
-    /// block's scores stay in cache between the two products and the softmax.
+    /// between threads, and each product is cut into blocks of query rows whose scores stay in
+    /// cache between the two products and the softmax.
     private func attend(qkv: UnsafeMutablePointer<Float>, context: UnsafeMutablePointer<Float>, lengths: [Int],
-                        scratch: UnsafeMutablePointer<Float>) {
+                        scratch: UnsafeMutablePointer<Float>, work: Work) {
         let h = MiniLMWeights.hidden, heads = MiniLMWeights.heads, headSize = MiniLMWeights.headSize
         let scale = 1 / Float(headSize).squareRoot()
         var offsets: [Int] = []
@@ -196,11 +172,9 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
             offsets.append(offset)
             offset += length
         }
-        let pairs = lengths.count * heads
-        let longest = lengths.max() ?? 1
-        ParallelRows.forEachChunk(rows: pairs, elementsPerRow: 4 * longest * headSize) { chunk, worker in
+        work.split(lengths.count * heads) { pairs, worker in
             let scores = scratch + worker * Self.scoreBlockFloats
-            for pair in chunk {
+            for pair in pairs {
                 let sequence = pair / heads, head = pair % heads
                 let length = lengths[sequence], first = offsets[sequence]
                 let keys = qkv + first * 3 * h + h + head * headSize
@@ -224,8 +198,7 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
         }
     }
 
-    /// Scores per block of query rows: `rows × length × headSize` stays at OpenBLAS's
-    /// single-thread bound (65536 × 4 multiply-adds), so the block never waits for its pool.
+    /// Scores held per block of query rows (32 KB, in L1/L2 cache).
     static let scoreBlockFloats = 8192
 
     /// Mean over each sequence's rows, then L2 normalisation.
@@ -250,36 +223,66 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
         }
     }
 
-    /// `c[m, n] += a[m, k] · b[n, k]ᵀ` (row-major; `b` is a PyTorch `[out, in]` weight).
-    private static func multiplyTransposed(_ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, _ lda: Int,
-                                           _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(k), 1, c, Int32(ldc))
-    }
+}
 
-    private static func fillRows(_ target: UnsafeMutablePointer<Float>, rows: Int, with row: UnsafeBufferPointer<Float>) {
-        for r in 0..<rows {
-            (target + r * row.count).update(from: row.baseAddress!, count: row.count)
+/// How one forward pass spreads its work over threads (BLAS itself runs single-threaded).
+struct Work {
+    let threads: Int
+
+    /// Calls `body` with consecutive ranges covering `0..<count` and the index of the thread
+    /// running each (`0..<threads`), one range per thread.
+    func split(_ count: Int, _ body: (Range<Int>, Int) -> Void) {
+        let parts = min(threads, count)
+        guard parts > 1 else {
+            body(0..<count, 0)
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: parts) { index in
+            body((count * index / parts)..<(count * (index + 1) / parts), index)
         }
     }
 
-    /// `target[r] = source[r] + bias` for every row: the residual and the bias, before the
-    /// matrix product adds onto them.
-    private static func addRows(_ source: UnsafePointer<Float>, _ bias: UnsafeBufferPointer<Float>, into target: UnsafeMutablePointer<Float>, rows: Int) {
+    /// `output = input · weightᵀ + bias (+ residual)`, then GELU if asked, with `weight` a
+    /// PyTorch `[out, in]` matrix. Threads take blocks of output columns (multiples of 16, to
+    /// keep BLAS's vector kernels whole): each packs only its rows of the weight.
+    func linear(rows: Int, input: UnsafePointer<Float>, inputWidth: Int, weight: [Float], bias: [Float],
+                residual: UnsafePointer<Float>? = nil, output: UnsafeMutablePointer<Float>, gelu: Bool = false) {
         let width = bias.count
-        ParallelRows.forEachChunk(rows: rows, elementsPerRow: width) { chunk, _ in
-            for r in chunk {
-                let s = source + r * width, t = target + r * width
-                for i in 0..<width { t[i] = s[i] + bias[i] }
+        weight.withUnsafeBufferPointer { weight in
+            bias.withUnsafeBufferPointer { bias in
+                split(width / 16) { blocks, _ in
+                    let columns = (blocks.lowerBound * 16)..<(blocks.upperBound == width / 16 ? width : blocks.upperBound * 16)
+                    for r in 0..<rows {
+                        let target = output + r * width
+                        if let residual {
+                            let source = residual + r * width
+                            for c in columns { target[c] = source[c] + bias[c] }
+                        } else {
+                            for c in columns { target[c] = bias[c] }
+                        }
+                    }
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(columns.count), Int32(inputWidth), 1,
+                                input, Int32(inputWidth), weight.baseAddress! + columns.lowerBound * inputWidth, Int32(inputWidth),
+                                1, output + columns.lowerBound, Int32(width))
+                    if gelu {
+                        for r in 0..<rows {
+                            VectorMath.gelu(output + r * width + columns.lowerBound, count: columns.count)
+                        }
+                    }
+                }
             }
         }
     }
 
-    private static func layerNorm(_ values: UnsafeMutablePointer<Float>, _ rows: Int, _ scale: [Float], _ shift: [Float]) {
+    /// Layer normalisation (epsilon 1e-12, as the model) of each row of `values`, rows split
+    /// between threads.
+    func layerNorm(_ values: UnsafeMutablePointer<Float>, rows: Int, _ scale: [Float], _ shift: [Float]) {
+        let width = scale.count
         scale.withUnsafeBufferPointer { scale in
             shift.withUnsafeBufferPointer { shift in
-                ParallelRows.forEachChunk(rows: rows, elementsPerRow: MiniLMWeights.hidden) { chunk, _ in
-                    VectorMath.layerNorm(values + chunk.lowerBound * MiniLMWeights.hidden, rows: chunk.count, width: MiniLMWeights.hidden,
-                                         scale: scale.baseAddress!, shift: shift.baseAddress!, epsilon: layerNormEpsilon)
+                split(rows) { chunk, _ in
+                    VectorMath.layerNorm(values + chunk.lowerBound * width, rows: chunk.count, width: width,
+                                         scale: scale.baseAddress!, shift: shift.baseAddress!, epsilon: 1e-12)
                 }
             }
         }
