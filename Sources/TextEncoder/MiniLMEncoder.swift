@@ -111,7 +111,7 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
     private func forward(_ sequences: ArraySlice<[Int32]>, in buffers: ActivationBuffers, threads: Int) -> [[Float]] {
         let h = MiniLMWeights.hidden
         let tokenCount = sequences.reduce(0) { $0 + $1.count }
-        buffers.reserve(tokens: tokenCount, scores: threads * Self.scoreBlockFloats)
+        buffers.reserve(tokens: tokenCount, threads: threads)
         let hidden = buffers.hidden!
 
         weights.wordEmbeddings.withUnsafeBufferPointer { words in
@@ -130,53 +130,73 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
                 }
             }
         }
-        let work = Work(threads: threads)
-        work.layerNorm(hidden, rows: tokenCount, weights.embeddingNormScale, weights.embeddingNormShift)
         let lengths = sequences.map(\.count)
+        var inputNorm = (scale: weights.embeddingNormScale, shift: weights.embeddingNormShift)
         for layer in weights.layers {
-            encode(layer: layer, tokenCount: tokenCount, lengths: lengths, buffers: buffers, work: work)
+            encode(layer: layer, inputNorm: inputNorm, tokenCount: tokenCount, lengths: lengths, buffers: buffers, threads: threads)
+            inputNorm = (layer.outputNormScale, layer.outputNormShift)
         }
-        return pool(hidden, lengths: lengths)
+        let normalised = buffers.normalised[0]
+        Self.layerNorm(hidden, into: normalised, rows: tokenCount, inputNorm.scale, inputNorm.shift)
+        return pool(normalised, lengths: lengths)
     }
 
-    /// One encoder layer: `hidden` in, `hidden` out, `attended` holds the post-attention states.
-    /// Biases, residuals and GELU are applied by the thread that computed those columns.
-    private func encode(layer: MiniLMWeights.Layer, tokenCount: Int, lengths: [Int], buffers: ActivationBuffers, work: Work) {
-        let h = MiniLMWeights.hidden, wide = MiniLMWeights.intermediate
+    /// One encoder layer. `hidden` holds the previous layer's output before its layer norm
+    /// (`inputNorm`), and receives this layer's output before its own.
+    ///
+    /// Four parallel regions, each thread with its own share of heads or output columns:
+    /// 1. normalise all rows into the thread's private buffer, project its heads' queries, keys
+    ///    and values, and attend with them;
+    /// 2. the attention output projection of its columns, plus bias and residual;
+    /// 3. normalise all rows again (privately), the feed-forward expansion of its columns, GELU;
+    /// 4. the feed-forward contraction of its columns, plus bias and residual.
+    /// Every thread normalises all rows itself because that costs less than waiting for the
+    /// others: the threads meet only between regions, four times per layer.
+    private func encode(layer: MiniLMWeights.Layer, inputNorm: (scale: [Float], shift: [Float]), tokenCount: Int, lengths: [Int],
+                        buffers: ActivationBuffers, threads: Int) {
+        let h = MiniLMWeights.hidden, wide = MiniLMWeights.intermediate, headSize = MiniLMWeights.headSize
         let hidden = buffers.hidden!, qkv = buffers.qkv!, context = buffers.context!
         let attended = buffers.attended!, intermediate = buffers.intermediate!
+        let heads = Self.partition(MiniLMWeights.heads, threads)
+        let narrow = Self.partition(h / 16, threads).map { ($0.lowerBound * 16)..<($0.upperBound * 16) }
+        let broad = Self.partition(wide / 16, threads).map { ($0.lowerBound * 16)..<($0.upperBound * 16) }
 
-        work.linear(rows: tokenCount, input: hidden, inputWidth: h, weight: layer.qkvWeight, bias: layer.qkvBias, output: qkv)
-        attend(qkv: qkv, context: context, lengths: lengths, scratch: buffers.scores!, work: work)
-        work.linear(rows: tokenCount, input: context, inputWidth: h, weight: layer.attentionOutputWeight,
-                    bias: layer.attentionOutputBias, residual: hidden, output: attended)
-        work.layerNorm(attended, rows: tokenCount, layer.attentionNormScale, layer.attentionNormShift)
-        work.linear(rows: tokenCount, input: attended, inputWidth: h, weight: layer.intermediateWeight,
-                    bias: layer.intermediateBias, output: intermediate, gelu: true)
-        work.linear(rows: tokenCount, input: intermediate, inputWidth: wide, weight: layer.outputWeight,
-                    bias: layer.outputBias, residual: attended, output: hidden)
-        work.layerNorm(hidden, rows: tokenCount, layer.outputNormScale, layer.outputNormShift)
+        Self.inParallel(threads) { worker in
+            let normalised = buffers.normalised[worker]
+            Self.layerNorm(hidden, into: normalised, rows: tokenCount, inputNorm.scale, inputNorm.shift)
+            let columns = (heads[worker].lowerBound * headSize)..<(heads[worker].upperBound * headSize)
+            for part in 0..<3 {
+                Self.linear(rows: tokenCount, input: normalised, inputWidth: h, weight: layer.qkvWeight, bias: layer.qkvBias,
+                            columns: (part * h + columns.lowerBound)..<(part * h + columns.upperBound), output: qkv, outputWidth: 3 * h)
+            }
+            attend(qkv: qkv, context: context, lengths: lengths, heads: heads[worker], scores: buffers.scores[worker])
+        }
+        Self.inParallel(threads) { worker in
+            Self.linear(rows: tokenCount, input: context, inputWidth: h, weight: layer.attentionOutputWeight, bias: layer.attentionOutputBias,
+                        columns: narrow[worker], residual: buffers.normalised[worker], output: attended, outputWidth: h)
+        }
+        Self.inParallel(threads) { worker in
+            let normalised = buffers.normalised[worker]
+            Self.layerNorm(attended, into: normalised, rows: tokenCount, layer.attentionNormScale, layer.attentionNormShift)
+            Self.linear(rows: tokenCount, input: normalised, inputWidth: h, weight: layer.intermediateWeight, bias: layer.intermediateBias,
+                        columns: broad[worker], output: intermediate, outputWidth: wide, gelu: true)
+        }
+        Self.inParallel(threads) { worker in
+            Self.linear(rows: tokenCount, input: intermediate, inputWidth: wide, weight: layer.outputWeight, bias: layer.outputBias,
+                        columns: narrow[worker], residual: buffers.normalised[worker], output: hidden, outputWidth: h)
+        }
     }
 
-    /// Self-attention of every sequence and head: `context = softmax(Q Kᵀ / √d) V`, reading Q, K
-    /// and V where the fused projection left them in `qkv`. The (sequence, head) pairs are split
-    /// between threads, and each product is cut into blocks of query rows whose scores stay in
-    /// cache between the two products and the softmax.
+    /// Self-attention of every sequence for the heads in `heads`: `context = softmax(Q Kᵀ / √d) V`,
+    /// reading Q, K and V where the fused projection left them in `qkv`. Each product is cut into
+    /// blocks of query rows whose scores stay in cache between the two products and the softmax.
     private func attend(qkv: UnsafeMutablePointer<Float>, context: UnsafeMutablePointer<Float>, lengths: [Int],
-                        scratch: UnsafeMutablePointer<Float>, work: Work) {
-        let h = MiniLMWeights.hidden, heads = MiniLMWeights.heads, headSize = MiniLMWeights.headSize
+                        heads: Range<Int>, scores: UnsafeMutablePointer<Float>) {
+        let h = MiniLMWeights.hidden, headSize = MiniLMWeights.headSize
         let scale = 1 / Float(headSize).squareRoot()
-        var offsets: [Int] = []
-        var offset = 0
+        var first = 0
         for length in lengths {
-            offsets.append(offset)
-            offset += length
-        }
-        work.split(lengths.count * heads) { pairs, worker in
-            let scores = scratch + worker * Self.scoreBlockFloats
-            for pair in pairs {
-                let sequence = pair / heads, head = pair % heads
-                let length = lengths[sequence], first = offsets[sequence]
+            for head in heads {
                 let keys = qkv + first * 3 * h + h + head * headSize
                 let values = keys + h
                 let rowsPerBlock = max(1, Self.scoreBlockFloats / length)
@@ -195,6 +215,63 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
                     row += rows
                 }
             }
+            first += length
+        }
+    }
+
+    /// `output[:, columns] = input · weight[columns]ᵀ + bias[columns] (+ residual[:, columns])`,
+    /// then GELU if asked; `weight` is a PyTorch `[out, in]` matrix, so the columns' rows of it
+    /// are contiguous and only they are read.
+    private static func linear(rows: Int, input: UnsafePointer<Float>, inputWidth: Int, weight: [Float], bias: [Float],
+                               columns: Range<Int>, residual: UnsafePointer<Float>? = nil,
+                               output: UnsafeMutablePointer<Float>, outputWidth: Int, gelu: Bool = false) {
+        guard !columns.isEmpty else { return }
+        weight.withUnsafeBufferPointer { weight in
+            bias.withUnsafeBufferPointer { bias in
+                for r in 0..<rows {
+                    let target = output + r * outputWidth
+                    if let residual {
+                        let source = residual + r * outputWidth
+                        for c in columns { target[c] = source[c] + bias[c] }
+                    } else {
+                        for c in columns { target[c] = bias[c] }
+                    }
+                }
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(columns.count), Int32(inputWidth), 1,
+                            input, Int32(inputWidth), weight.baseAddress! + columns.lowerBound * inputWidth, Int32(inputWidth),
+                            1, output + columns.lowerBound, Int32(outputWidth))
+            }
+        }
+        if gelu {
+            for r in 0..<rows {
+                VectorMath.gelu(output + r * outputWidth + columns.lowerBound, count: columns.count)
+            }
+        }
+    }
+
+    /// Layer normalisation (epsilon 1e-12, as the model) of every row of `source` into `target`.
+    private static func layerNorm(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>, rows: Int,
+                                  _ scale: [Float], _ shift: [Float]) {
+        let width = scale.count
+        target.update(from: source, count: rows * width)
+        scale.withUnsafeBufferPointer { scale in
+            shift.withUnsafeBufferPointer { shift in
+                VectorMath.layerNorm(target, rows: rows, width: width, scale: scale.baseAddress!, shift: shift.baseAddress!, epsilon: 1e-12)
+            }
+        }
+    }
+
+    /// `0..<count` cut into `parts` consecutive ranges of nearly equal size.
+    static func partition(_ count: Int, _ parts: Int) -> [Range<Int>] {
+        (0..<parts).map { (count * $0 / parts)..<(count * ($0 + 1) / parts) }
+    }
+
+    /// Runs `body(worker)` for each worker in `0..<threads` at once.
+    private static func inParallel(_ threads: Int, _ body: (Int) -> Void) {
+        if threads == 1 {
+            body(0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: threads, execute: body)
         }
     }
 
@@ -225,85 +302,22 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
 
 }
 
-/// How one forward pass spreads its work over threads (BLAS itself runs single-threaded).
-struct Work {
-    let threads: Int
-
-    /// Calls `body` with consecutive ranges covering `0..<count` and the index of the thread
-    /// running each (`0..<threads`), one range per thread.
-    func split(_ count: Int, _ body: (Range<Int>, Int) -> Void) {
-        let parts = min(threads, count)
-        guard parts > 1 else {
-            body(0..<count, 0)
-            return
-        }
-        DispatchQueue.concurrentPerform(iterations: parts) { index in
-            body((count * index / parts)..<(count * (index + 1) / parts), index)
-        }
-    }
-
-    /// `output = input · weightᵀ + bias (+ residual)`, then GELU if asked, with `weight` a
-    /// PyTorch `[out, in]` matrix. Threads take blocks of output columns (multiples of 16, to
-    /// keep BLAS's vector kernels whole): each packs only its rows of the weight.
-    func linear(rows: Int, input: UnsafePointer<Float>, inputWidth: Int, weight: [Float], bias: [Float],
-                residual: UnsafePointer<Float>? = nil, output: UnsafeMutablePointer<Float>, gelu: Bool = false) {
-        let width = bias.count
-        weight.withUnsafeBufferPointer { weight in
-            bias.withUnsafeBufferPointer { bias in
-                split(width / 16) { blocks, _ in
-                    let columns = (blocks.lowerBound * 16)..<(blocks.upperBound == width / 16 ? width : blocks.upperBound * 16)
-                    for r in 0..<rows {
-                        let target = output + r * width
-                        if let residual {
-                            let source = residual + r * width
-                            for c in columns { target[c] = source[c] + bias[c] }
-                        } else {
-                            for c in columns { target[c] = bias[c] }
-                        }
-                    }
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(columns.count), Int32(inputWidth), 1,
-                                input, Int32(inputWidth), weight.baseAddress! + columns.lowerBound * inputWidth, Int32(inputWidth),
-                                1, output + columns.lowerBound, Int32(width))
-                    if gelu {
-                        for r in 0..<rows {
-                            VectorMath.gelu(output + r * width + columns.lowerBound, count: columns.count)
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// Layer normalisation (epsilon 1e-12, as the model) of each row of `values`, rows split
-    /// between threads.
-    func layerNorm(_ values: UnsafeMutablePointer<Float>, rows: Int, _ scale: [Float], _ shift: [Float]) {
-        let width = scale.count
-        scale.withUnsafeBufferPointer { scale in
-            shift.withUnsafeBufferPointer { shift in
-                split(rows) { chunk, _ in
-                    VectorMath.layerNorm(values + chunk.lowerBound * width, rows: chunk.count, width: width,
-                                         scale: scale.baseAddress!, shift: shift.baseAddress!, epsilon: 1e-12)
-                }
-            }
-        }
-    }
-}
-
-/// One forward pass's scratch memory, grown to the largest pass seen and then reused.
+/// One forward pass's scratch memory, grown to the largest pass seen and then reused. Each
+/// thread of the pass has its own normalised copy of the rows and its own attention scores.
 final class ActivationBuffers {
     private(set) var tokenCapacity = 0
-    private(set) var scoreCapacity = 0
     var hidden: UnsafeMutablePointer<Float>?
     var attended: UnsafeMutablePointer<Float>?
     var qkv: UnsafeMutablePointer<Float>?
     var context: UnsafeMutablePointer<Float>?
     var intermediate: UnsafeMutablePointer<Float>?
-    var scores: UnsafeMutablePointer<Float>?
+    var normalised: [UnsafeMutablePointer<Float>] = []
+    var scores: [UnsafeMutablePointer<Float>] = []
 
-    func reserve(tokens: Int, scores scoreCount: Int) {
+    func reserve(tokens: Int, threads: Int) {
+        let h = MiniLMWeights.hidden
         if tokens > tokenCapacity {
-            for buffer in [hidden, attended, qkv, context, intermediate] { buffer?.deallocate() }
-            let h = MiniLMWeights.hidden
+            release()
             hidden = .allocate(capacity: tokens * h)
             attended = .allocate(capacity: tokens * h)
             qkv = .allocate(capacity: tokens * 3 * h)
@@ -311,14 +325,18 @@ final class ActivationBuffers {
             intermediate = .allocate(capacity: tokens * MiniLMWeights.intermediate)
             tokenCapacity = tokens
         }
-        if scoreCount > scoreCapacity {
-            scores?.deallocate()
-            scores = .allocate(capacity: scoreCount)
-            scoreCapacity = scoreCount
-        }
+        while normalised.count < threads { normalised.append(.allocate(capacity: tokenCapacity * h)) }
+        while scores.count < threads { scores.append(.allocate(capacity: MiniLMEncoder.scoreBlockFloats)) }
+    }
+
+    private func release() {
+        for buffer in [hidden, attended, qkv, context, intermediate] { buffer?.deallocate() }
+        for buffer in normalised { buffer.deallocate() }
+        normalised = []
     }
 
     deinit {
-        for buffer in [hidden, attended, qkv, context, intermediate, scores] { buffer?.deallocate() }
+        release()
+        for buffer in scores { buffer.deallocate() }
     }
 }
