@@ -9,9 +9,10 @@ import Foundation
 /// The sequences of a batch are packed end to end instead of padded: the dense layers see one
 /// `[tokens, width]` matrix with no padding rows, and attention runs per sequence and head, so
 /// no padding mask is needed and no work is spent on padding. Buffers are allocated once and
-/// reused across calls; a lock makes one encoder safe to share between threads.
+/// reused across calls; a lock makes one encoder safe to share between threads (calls then
+/// run one after another).
 public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
-    public let id: String
+    public let id = "all-MiniLM-L6-v2"
     public let dimension = MiniLMWeights.hidden
     public let tokenizer: WordPieceTokenizer
     public let weights: MiniLMWeights
@@ -34,7 +35,6 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
                                                        reason: "has \(tokenizer.vocabulary.count) tokens, the model expects \(MiniLMWeights.vocabularySize)")
         }
         weights = try MiniLMWeights(safetensors: SafeTensorsFile(path: folder.weightsPath))
-        id = "all-MiniLM-L6-v2"
         self.maxTokens = maxTokens
         self.tokensPerPass = tokensPerPass
     }
@@ -43,7 +43,6 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
     public convenience init(explicitFolder: String? = nil) throws {
         try self.init(folder: MiniLMFolder.locate(explicit: explicitFolder))
     }
-
 
     public func tokenIDs(_ text: String) -> [Int32] {
         tokenizer.tokenIDs(text, maxTokens: maxTokens)
