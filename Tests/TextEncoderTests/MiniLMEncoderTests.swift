@@ -18,6 +18,15 @@ final class MiniLMEncoderTests: XCTestCase {
         }
     }
 
+    func testTokenIDsOfRandomCharacterMixturesEqualSentenceTransformers() throws {
+        let encoder = try SharedMiniLM.get()
+        let fuzz = try MiniLMFixture.load().tokenizer_fuzz
+        XCTAssertGreaterThanOrEqual(fuzz.count, 300)
+        for record in fuzz {
+            XCTAssertEqual(encoder.tokenIDs(record.text), record.token_ids, "text \(record.text.debugDescription)")
+        }
+    }
+
     func testEmbeddingsOneTextAtATimeMatchSentenceTransformers() throws {
         let encoder = try SharedMiniLM.get()
         for record in try MiniLMFixture.load().texts {
