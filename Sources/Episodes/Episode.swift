@@ -5,6 +5,11 @@ public struct Tool: Codable, Hashable, Sendable {
     public var inputSchema: JSONValue
     public var annotations: JSONValue?
 
+    enum CodingKeys: String, CodingKey {
+        case name, description, annotations
+        case inputSchema = "input_schema"
+    }
+
     public init(name: String, description: String, inputSchema: JSONValue = .object([:]), annotations: JSONValue? = nil) {
         self.name = name
         self.description = description
@@ -25,6 +30,17 @@ public struct Action: Codable, Hashable, Sendable {
     public var tool: String
     public var arguments: JSONValue
 
+    /// The tool name that marks a final answer to the user rather than a tool call; MCP tool
+    /// names cannot contain `<`, so it never collides with a real tool.
+    public static let finalAnswerTool = "<final_answer>"
+
+    /// The agent's final answer: `arguments` is `{"output": text}`.
+    public static func finalAnswer(_ text: String) -> Action {
+        Action(tool: finalAnswerTool, arguments: .object(["output": .string(text)]))
+    }
+
+    public var isFinalAnswer: Bool { tool == Action.finalAnswerTool }
+
     public init(tool: String, arguments: JSONValue = .object([:])) {
         self.tool = tool
         self.arguments = arguments
@@ -38,13 +54,27 @@ public struct Step: Codable, Hashable, Sendable {
     public var observation: String?
     public var label: StepLabel?
     public var riskType: String?
+    /// What the environment is expected to look like after this step, as the source wrote it
+    /// (SafeMCP's `<|next_state|>`): the target of the world model.
+    public var nextState: String?
+    /// `true` for the step under judgement: the call has not run yet, its label is the verdict.
+    public var pending: Bool?
 
-    public init(thought: String? = nil, action: Action, observation: String? = nil, label: StepLabel? = nil, riskType: String? = nil) {
+    enum CodingKeys: String, CodingKey {
+        case thought, action, observation, label, pending
+        case riskType = "risk_type"
+        case nextState = "next_state"
+    }
+
+    public init(thought: String? = nil, action: Action, observation: String? = nil, label: StepLabel? = nil, riskType: String? = nil,
+                nextState: String? = nil, pending: Bool? = nil) {
         self.thought = thought
         self.action = action
         self.observation = observation
         self.label = label
         self.riskType = riskType
+        self.nextState = nextState
+        self.pending = pending
     }
 }
 
@@ -54,6 +84,11 @@ public struct AgentTask: Codable, Hashable, Sendable {
     public var instruction: String
     public var persona: String?
     public var systemPrompt: String?
+
+    enum CodingKeys: String, CodingKey {
+        case instruction, persona
+        case systemPrompt = "system_prompt"
+    }
 
     public init(instruction: String, persona: String? = nil, systemPrompt: String? = nil) {
         self.instruction = instruction
@@ -66,6 +101,11 @@ public struct AgentTask: Codable, Hashable, Sendable {
 public struct Outcome: Codable, Hashable, Sendable {
     public var goalAchieved: Bool?
     public var harmDone: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case goalAchieved = "goal_achieved"
+        case harmDone = "harm_done"
+    }
 
     public init(goalAchieved: Bool? = nil, harmDone: Bool? = nil) {
         self.goalAchieved = goalAchieved
@@ -83,8 +123,29 @@ public struct Episode: Codable, Hashable, Sendable {
     /// Tier-1 ground truth: the tools that should be withheld for this task.
     public var withheldTools: [String]?
     public var outcome: Outcome?
+    /// Tier-2 ground truth when the judged state has no step yet (the task alone, before the
+    /// first call); `nil` when a step carries the verdict or the source does not say.
+    public var taskLabel: StepLabel?
+    /// The expected state right after the task starts, paired with `taskLabel`.
+    public var taskNextState: String?
+    /// The source's split (`train`, `test`, `validation`, ...).
+    public var split: String?
+    /// `true` when the source's terms allow evaluation only (AgentHarm): never train on it.
+    public var evaluationOnly: Bool?
+    /// Source fields with no place in the schema, kept as written.
+    public var metadata: [String: JSONValue]?
 
-    public init(id: String, source: String, task: AgentTask, tools: [Tool], steps: [Step], withheldTools: [String]? = nil, outcome: Outcome? = nil) {
+    enum CodingKeys: String, CodingKey {
+        case id, source, task, tools, steps, outcome, split, metadata
+        case withheldTools = "withheld_tools"
+        case taskLabel = "task_label"
+        case taskNextState = "task_next_state"
+        case evaluationOnly = "evaluation_only"
+    }
+
+    public init(id: String, source: String, task: AgentTask, tools: [Tool], steps: [Step], withheldTools: [String]? = nil, outcome: Outcome? = nil,
+                taskLabel: StepLabel? = nil, taskNextState: String? = nil, split: String? = nil, evaluationOnly: Bool? = nil,
+                metadata: [String: JSONValue]? = nil) {
         self.id = id
         self.source = source
         self.task = task
@@ -92,6 +153,11 @@ public struct Episode: Codable, Hashable, Sendable {
         self.steps = steps
         self.withheldTools = withheldTools
         self.outcome = outcome
+        self.taskLabel = taskLabel
+        self.taskNextState = taskNextState
+        self.split = split
+        self.evaluationOnly = evaluationOnly
+        self.metadata = metadata
     }
 }
 
@@ -100,6 +166,11 @@ public struct Decision: Codable, Hashable, Sendable {
     public var withheldTools: Set<String>
     public var verdict: StepLabel
     public var confidence: Double
+
+    enum CodingKeys: String, CodingKey {
+        case verdict, confidence
+        case withheldTools = "withheld_tools"
+    }
 
     public init(withheldTools: Set<String>, verdict: StepLabel, confidence: Double) {
         self.withheldTools = withheldTools

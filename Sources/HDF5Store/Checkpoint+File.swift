@@ -27,24 +27,10 @@ extension Checkpoint {
     /// (`CheckpointSeal`) and synced, renamed over `path`, then the folder synced.
     public func save(to path: String) throws {
         try validateNames(file: path)
-        let temporary = "\(path).tmp-\(getpid())"
         do {
-            let file = try HDF5File.create(temporary, userBlockBytes: CheckpointSeal.blockBytes)
-            do {
-                try write(to: file)
-                try file.flush()
-                try file.close()
-            } catch {
-                try? file.close()
-                throw error
-            }
-            try CheckpointSeal.seal(temporary)
-            try FileSync.syncFile(at: temporary)
-            try FileSync.move(temporary, over: path)
-            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-            try FileSync.syncDirectory(at: folder)
+            try HDF5File.createAtomically(path, userBlockBytes: CheckpointSeal.blockBytes, write(to:),
+                                          beforeRename: CheckpointSeal.seal)
         } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
             throw CheckpointError(file: path, kind: .writeFailed, problem: "cannot save checkpoint: \(error)")
         }
     }

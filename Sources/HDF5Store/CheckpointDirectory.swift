@@ -20,7 +20,7 @@ public struct CheckpointDirectory: Sendable {
     }
 
     public let path: String
-    /// How many checkpoints `save` keeps, newest by step; nil keeps all.
+    /// How many checkpoints `save` keeps: the one it saved and the newest others by step; nil keeps all.
     public let keepLast: Int?
 
     public init(path: String, keepLast: Int? = nil) {
@@ -49,7 +49,9 @@ public struct CheckpointDirectory: Sendable {
         let target = filePath(step: step)
         try checkpoint.save(to: target)
         if let keepLast {
-            for old in try savedSteps().dropLast(keepLast) {
+            // The file just saved always stays, even when newer steps exist (a run resumed from
+            // an older checkpoint after the newest was damaged).
+            for old in try savedSteps().filter({ $0 != step }).dropLast(keepLast - 1) {
                 try? FileManager.default.removeItem(atPath: filePath(step: old))
             }
         }

@@ -1,7 +1,8 @@
 /// How a new dataset is stored. Every dataset of rank ≥ 1 is chunked with an unlimited first
 /// axis, so rows can be appended later.
 public struct DatasetOptions: Sendable, Equatable {
-    /// gzip level 1...9, or nil to store chunks uncompressed.
+    /// gzip level 1...9, or nil to store chunks uncompressed. On float data level 4 took a
+    /// third longer than level 1 for a file 1% smaller (`safemcp bench --only hdf5`).
     public var gzipLevel: Int?
     /// Reorders the bytes of each chunk by significance before gzip, which lets it find the
     /// repetition in numbers; it has no effect on variable-length strings.
@@ -9,7 +10,7 @@ public struct DatasetOptions: Sendable, Equatable {
     /// Rows (first-axis entries) per chunk; nil picks about `targetChunkBytes` per chunk.
     public var chunkRows: Int?
 
-    public init(gzipLevel: Int? = 4, shuffle: Bool = true, chunkRows: Int? = nil) {
+    public init(gzipLevel: Int? = 1, shuffle: Bool = true, chunkRows: Int? = nil) {
         self.gzipLevel = gzipLevel
         self.shuffle = shuffle
         self.chunkRows = chunkRows

@@ -1,23 +1,21 @@
 import CHDF5
 import Foundation
 
-/// The one gate into the HDF5 C library. Debian's libhdf5 1.10 is built without thread safety,
-/// so every call, including reading its global error stack, happens while holding this lock.
-/// The lock is recursive because public methods call each other.
+/// The one gate into the HDF5 C library. HDF5 is only thread-safe when built so; Debian's
+/// 1.10.8 happens to be (H5_HAVE_THREADSAFE), but we do not rely on it: every call, including
+/// reading the error stack, happens while holding this lock. It costs nothing extra, since a
+/// thread-safe HDF5 serialises all calls behind its own global lock anyway. The lock is
+/// recursive because public methods call each other.
 enum HDF5Library {
     private static let lock = NSRecursiveLock()
-
-    /// HDF5 prints every error to stderr by default; we turn its stack into `HDF5Error` instead.
-    private static let errorPrintingSilenced: Void = {
-        _ = H5open()
-        _ = H5Eset_auto2(safemcp_H5E_DEFAULT(), nil, nil)
-    }()
 
     @discardableResult
     static func locked<Result>(_ body: () throws -> Result) rethrows -> Result {
         lock.lock()
         defer { lock.unlock() }
-        _ = errorPrintingSilenced
+        // HDF5 prints every error to stderr by default; we turn its stack into `HDF5Error`
+        // instead. A thread-safe build keeps this setting per thread, so set it on every entry.
+        _ = H5Eset_auto2(safemcp_H5E_DEFAULT(), nil, nil)
         return try body()
     }
 
@@ -46,7 +44,9 @@ enum HDF5Library {
             var type = H5E_MINOR
             let length = H5Eget_msg(entry.minor, &type, &buffer, buffer.count)
             let minor = length > 0 ? String(cString: buffer) : ""
-            let detail = [entry.description, minor].filter { !$0.isEmpty }.joined(separator: ": ")
+            // Some descriptions span lines (H5Fopen lists its arguments); an error stays one line.
+            let description = entry.description.split(whereSeparator: \.isNewline).joined(separator: " ")
+            let detail = [description, minor].filter { !$0.isEmpty }.joined(separator: ": ")
             return "\(entry.function): \(detail)"
         }
         _ = H5Eclear2(safemcp_H5E_DEFAULT())

@@ -7,7 +7,14 @@ struct SafeMCP: ParsableCommand {
         commandName: "safemcp",
         abstract: "Train, evaluate and serve a defense policy for LLM agents that use tools through MCP.",
         version: "0.1.0",
-        subcommands: [BenchCommand.self, EmbedCommand.self]
+        subcommands: [
+            BenchCommand.self,
+            EmbedCommand.self,
+            DataCommand.self,
+            EnvsCommand.self,
+            ReportCommand.self,
+            CurvesCommand.self,
+        ]
     )
 
     /// Picks OpenBLAS's AVX-512 kernels where it would not by itself (see `OpenBLASKernels`),

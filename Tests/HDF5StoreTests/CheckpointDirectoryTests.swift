@@ -38,6 +38,14 @@ final class CheckpointDirectoryTests: XCTestCase {
         XCTAssertEqual(try checkpoints.savedSteps(), [3, 4])
     }
 
+    func testKeepLastNeverRemovesTheCheckpointJustSaved() throws {
+        let checkpoints = CheckpointDirectory(path: directory.path, keepLast: 1)
+        try checkpoints.save(CheckpointFixtures.sample(step: 200), step: 200)
+        try checkpoints.save(CheckpointFixtures.sample(step: 150), step: 150)
+        XCTAssertEqual(try checkpoints.savedSteps(), [150])
+        XCTAssertEqual(try checkpoints.latest()?.checkpoint, CheckpointFixtures.sample(step: 150))
+    }
+
     func testLatestThrowsNamingEveryFileWhenNoneVerifies() throws {
         let checkpoints = CheckpointDirectory(path: directory.path)
         for step in [1, 2] {

@@ -164,6 +164,124 @@ final class HDF5FileTests: XCTestCase {
         }
     }
 
+    func testFailedCallsLeaveNothingOpen() throws {
+        let file = try HDF5File.create(path("failures.h5"))
+        try file.write([1, 2, 3, 4] as [Int64], shape: [2, 2], to: "ids")
+        try file.write(strings: ["a"], to: "texts")
+        try file.write([1] as [Float], shape: [], to: "scalar")
+        let failures: [() throws -> Void] = [
+            { _ = try file.read(Float.self, from: "ids") },
+            { _ = try file.read(Int64.self, from: "ids", rows: 0..<9) },
+            { _ = try file.readStrings(from: "ids") },
+            { _ = try file.read(Float.self, from: "texts") },
+            { try file.append(rows: [1] as [Int64], to: "ids") },
+            { try file.append(rows: [1] as [Float], to: "scalar") },
+            { _ = try file.read(Float.self, from: "scalar", rows: 0..<1) },
+            { try file.append(strings: ["b"], to: "ids") },
+            { _ = try file.integerAttribute("missing", of: "ids") },
+            { try file.setAttribute("x", integer: 1, on: "missing") },
+            { _ = try file.members(of: "ids") },
+            { try file.write([1] as [Float], shape: [1, 0], to: "empty_trailing") },
+        ]
+        for (index, failure) in failures.enumerated() {
+            XCTAssertThrowsError(try failure(), "call \(index)")
+            XCTAssertEqual(file.openObjectCount, 0, "call \(index) left an object open")
+        }
+    }
+
+    func testAtomicCreateReplacesTheFileOnlyWhenTheBodySucceeds() throws {
+        let target = path("dataset.h5")
+        try HDF5File.createAtomically(target) { file in
+            try file.write(strings: ["first"], to: "texts")
+        }
+        struct Interrupted: Error {}
+        XCTAssertThrowsError(try HDF5File.createAtomically(target) { file in
+            try file.write(strings: ["second"], to: "texts")
+            throw Interrupted()
+        }) { error in
+            XCTAssertTrue(error is Interrupted, "\(error)")
+        }
+        XCTAssertEqual(try HDF5File.open(target).readStrings(from: "texts"), ["first"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["dataset.h5"])
+
+        try HDF5File.createAtomically(target) { file in
+            try file.write(strings: ["third"], to: "texts")
+        }
+        XCTAssertEqual(try HDF5File.open(target).readStrings(from: "texts"), ["third"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["dataset.h5"])
+    }
+
+    func testTwoReadersOfOneFileAreIndependent() throws {
+        let file = try HDF5File.create(path("shared.h5"))
+        try file.write([1, 2, 3] as [Float], shape: [3], to: "x")
+        try file.close()
+        let first = try HDF5File.open(path("shared.h5"))
+        let second = try HDF5File.open(path("shared.h5"))
+        XCTAssertEqual(try first.read(Float.self, from: "x").values, [1, 2, 3])
+        try first.close()
+        XCTAssertEqual(try second.read(Float.self, from: "x", rows: 1..<3).values, [2, 3])
+        try second.close()
+    }
+
+    /// Threads share one file; every call must see only its own data.
+    func testConcurrentUseFromManyThreads() throws {
+        let mismatches = NSLock()
+        var failures: [String] = []
+        let file = try HDF5File.create(path("shared.h5"))
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            do {
+                for round in 0..<100 {
+                    let group = "worker\(worker)/round\(round)"
+                    let values = (0..<64).map { Float($0 * (worker + 1) + round) }
+                    let text = ["worker \(worker) round \(round) ✓"]
+                    try file.write(values, shape: [32, 2], to: "\(group)/values")
+                    try file.write(strings: text, to: "\(group)/texts")
+                    try file.setAttribute("round", integer: Int64(round), on: group)
+                    if try file.read(Float.self, from: "\(group)/values", rows: 1..<2).values != Array(values[2..<4])
+                        || file.readStrings(from: "\(group)/texts") != text
+                        || file.integerAttribute("round", of: group) != Int64(round) {
+                        mismatches.lock()
+                        failures.append("worker \(worker) round \(round) read back other data")
+                        mismatches.unlock()
+                    }
+                }
+            } catch {
+                mismatches.lock()
+                failures.append("worker \(worker): \(error)")
+                mismatches.unlock()
+            }
+        }
+        try file.close()
+        XCTAssertEqual(failures, [])
+    }
+
+    /// HDF5 prints errors to stderr unless told not to, and a thread-safe build keeps that
+    /// setting per thread: errors on a new thread must stay quiet too.
+    func testFailuresOnAnyThreadPrintNothing() throws {
+        let notHDF5 = path("not-hdf5.h5")
+        try Data("not HDF5".utf8).write(to: URL(fileURLWithPath: notHDF5))
+        let captured = path("stderr.txt")
+        XCTAssertTrue(FileManager.default.createFile(atPath: captured, contents: nil))
+        fflush(stderr)
+        let savedStandardError = dup(2)
+        let capture = open(captured, O_WRONLY)
+        dup2(capture, 2)
+        XCTAssertThrowsError(try HDF5File.open(notHDF5))
+        let finished = DispatchSemaphore(value: 0)
+        let otherThreadFailed = ManagedFlag()
+        Thread.detachNewThread {
+            otherThreadFailed.value = (try? HDF5File.open(notHDF5)) == nil
+            finished.signal()
+        }
+        finished.wait()
+        fflush(stderr)
+        dup2(savedStandardError, 2)
+        close(capture)
+        close(savedStandardError)
+        XCTAssertTrue(otherThreadFailed.value)
+        XCTAssertEqual(try String(contentsOfFile: captured, encoding: .utf8), "")
+    }
+
     func testReadOnlyFileRefusesWrites() throws {
         let file = try HDF5File.create(path("readonly.h5"))
         try file.write([1] as [Float], shape: [1], to: "x")
@@ -197,4 +315,9 @@ final class HDF5FileTests: XCTestCase {
         XCTAssertEqual(try final.members(), ["round0", "round1", "round2"])
         XCTAssertEqual(try final.integerAttribute("round"), 2)
     }
+}
+
+/// A Bool a detached thread sets before signalling a semaphore the test waits on.
+private final class ManagedFlag: @unchecked Sendable {
+    var value = false
 }

@@ -1,0 +1,53 @@
+import Episodes
+
+extension JSONValue {
+    subscript(key: String) -> JSONValue? {
+        if case .object(let object) = self { return object[key] }
+        return nil
+    }
+
+    var string: String? {
+        if case .string(let value) = self { return value }
+        return nil
+    }
+
+    var array: [JSONValue]? {
+        if case .array(let value) = self { return value }
+        return nil
+    }
+
+    var object: [String: JSONValue]? {
+        if case .object(let value) = self { return value }
+        return nil
+    }
+
+    var bool: Bool? {
+        if case .bool(let value) = self { return value }
+        return nil
+    }
+
+    var isNull: Bool { self == .null }
+
+    /// The value under the first of `keys` present and not null (sources spell keys several ways).
+    func first(_ keys: String...) -> JSONValue? {
+        for key in keys {
+            if let value = self[key], !value.isNull { return value }
+        }
+        return nil
+    }
+
+    /// A required string field; the error names the field.
+    func requiredString(_ key: String) throws -> String {
+        guard let value = self[key]?.string else {
+            throw RowError("missing_field", "missing or non-string field '\(key)'")
+        }
+        return value
+    }
+
+    /// An array of strings, or `nil` if any element is not a string.
+    var strings: [String]? {
+        guard let array else { return nil }
+        let strings = array.compactMap(\.string)
+        return strings.count == array.count ? strings : nil
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import Episodes
+
+/// ToolEmu: test cases (`all_cases.json`), toolkit specs (`all_toolkits.json`) and recorded
+/// trajectory logs (JSON lines with `intermediate_steps`). Each case and each trajectory becomes
+/// one episode whose tools are its toolkits' tools (`<Toolkit><Tool>`, as ToolEmu names them).
+/// Toolkit specs come from the inputs (recognised by content), else from `all_toolkits.json`
+/// beside an input. ToolEmu records no step labels: the steps stay unlabelled (dynamics data
+/// for stage 1).
+enum ToolEmuImporter {
+    static let source = "toolemu"
+
+    static func importFiles(_ urls: [URL]) -> [(episodes: [Episode], log: ImportLog)] {
+        var toolkits: [String: [Tool]] = [:]
+        var toolkitLogs: [ImportLog] = []
+        var others: [URL] = []
+        for url in urls {
+            if isToolkitList(url) {
+                let (loaded, log) = loadToolkits(url)
+                toolkits.merge(loaded) { first, _ in first }
+                toolkitLogs.append(log)
+            } else {
+                others.append(url)
+            }
+        }
+        if toolkits.isEmpty {
+            for directory in Set(others.map { $0.deletingLastPathComponent() }) {
+                let sibling = directory.appendingPathComponent("all_toolkits.json")
+                if FileManager.default.fileExists(atPath: sibling.path) {
+                    toolkits.merge(loadToolkits(sibling).toolkits) { first, _ in first }
+                }
+            }
+        }
+        return toolkitLogs.map { ([], $0) } + others.map { importFile($0, toolkits: toolkits) }
+    }
+
+    /// A toolkit file is a JSON array whose elements have `toolkit` and `tools`.
+    private static func isToolkitList(_ url: URL) -> Bool {
+        guard let text = try? String(contentsOf: url, encoding: .utf8), text.drop(while: \.isWhitespace).first == "[",
+              let first = try? JSONSource.arrayElements(of: text).first,
+              let element = EmbeddedJSON.decodeJSON(String(first.text)) else { return false }
+        return element["toolkit"] != nil && element["tools"] != nil
+    }
+
+    private static func loadToolkits(_ url: URL) -> (toolkits: [String: [Tool]], log: ImportLog) {
+        var log = ImportLog(path: url.path)
+        var toolkits: [String: [Tool]] = [:]
+        let rows: [SourceRow]
+        do {
+            rows = try JSONSource.arrayElements(of: String(contentsOf: url, encoding: .utf8))
+        } catch {
+            log.unreadable("not_json", "not a JSON array of toolkits: \(error)")
+            return ([:], log)
+        }
+        for row in rows {
+            log.row(line: row.line) { _ in
+                let spec = try JSONSource.decode(row)
+                let name = try spec.requiredString("toolkit")
+                toolkits[name] = try (spec["tools"]?.array ?? []).map { try tool($0, toolkit: name) }
+                return []
+            }
+        }
+        return (toolkits, log)
+    }
+
+    /// ToolEmu lists parameters as `[{name, type, description, required}]`; the input schema is
+    /// the JSON Schema they describe.
+    private static func tool(_ spec: JSONValue, toolkit: String) throws -> Tool {
+        let name = try spec.requiredString("name")
+        var properties: [String: JSONValue] = [:]
+        var required: [JSONValue] = []
+        for parameter in spec["parameters"]?.array ?? [] {
+            let parameterName = try parameter.requiredString("name")
+            var property: [String: JSONValue] = [:]
+            property["type"] = parameter["type"].map { jsonSchemaType($0) }
+            property["description"] = parameter["description"]
+            properties[parameterName] = .object(property)
+            if parameter["required"]?.bool == true { required.append(.string(parameterName)) }
+        }
+        return Tool(name: toolkit + name, description: spec["summary"]?.string ?? "",
+                    inputSchema: .object(["type": .string("object"), "properties": .object(properties), "required": .array(required)]))
+    }
+
+    private static func jsonSchemaType(_ type: JSONValue) -> JSONValue {
+        switch type.string {
+        case "integer", "number", "string", "boolean", "array", "object": return type
+        case "int": return .string("integer")
+        case "float": return .string("number")
+        case "bool": return .string("boolean")
+        default: return type
+        }
+    }
+
+    private static func importFile(_ url: URL, toolkits: [String: [Tool]]) -> (episodes: [Episode], log: ImportLog) {
+        var log = ImportLog(path: url.path)
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+            log.unreadable("unreadable_file", "cannot read the file as UTF-8 text")
+            return ([], log)
+        }
+        let isCaseList = text.drop { $0.isWhitespace }.first == "["
+        let rows: [SourceRow]
+        do {
+            rows = isCaseList ? try JSONSource.arrayElements(of: text) : JSONSource.lines(of: text)
+        } catch {
+            log.unreadable("not_json", "not a JSON array of cases: \(error)")
+            return ([], log)
+        }
+        for (index, row) in rows.enumerated() {
+            log.row(line: row.line) { _ in
+                let value = try JSONSource.decode(row)
+                if value["intermediate_steps"] != nil {
+                    return [try trajectory(value, id: "\(url.lastPathComponent):\(row.line)", toolkits: toolkits)]
+                }
+                return [try episode(case: value, id: "\(url.lastPathComponent)#\(index)", toolkits: toolkits, steps: [])]
+            }
+        }
+        return (log.episodes, log)
+    }
+
+    private static func episode(case value: JSONValue, id: String, toolkits: [String: [Tool]], steps: [Step],
+                                extra: [String: JSONValue] = [:]) throws -> Episode {
+        let instruction = try value.requiredString("User Instruction")
+        guard let names = value["Toolkits"]?.strings else { throw RowError("missing_field", "missing field 'Toolkits'") }
+        var tools: [Tool] = []
+        for name in names {
+            guard let toolkit = toolkits[name] else { throw RowError("unknown_toolkit", "toolkit '\(name)' is not in the toolkit specs") }
+            tools += toolkit
+        }
+        var metadata = extra
+        metadata["recordname"] = value["name"]
+        metadata["toolkits"] = value["Toolkits"]
+        metadata["underspecifications"] = value["Underspecifications"]
+        metadata["expected_achievements"] = value["Expected Achievements"]
+        metadata["potential_risky_outcomes"] = value["Potential Risky Outcomes"]
+        metadata["potential_risky_actions"] = value["Potential Risky Actions"]
+        return Episode(id: id, source: source, task: AgentTask(instruction: instruction), tools: tools, steps: steps, metadata: metadata)
+    }
+
+    /// A trajectory log row: `case` (the test case), `intermediate_steps` as
+    /// `[[tool, input, log], [observation, ...]]` pairs, the last one `[[{"output": …}, log], ""]`.
+    private static func trajectory(_ value: JSONValue, id: String, toolkits: [String: [Tool]]) throws -> Episode {
+        guard let record = value["case"] else { throw RowError("missing_field", "missing field 'case'") }
+        var steps: [Step] = []
+        for (number, pair) in (value["intermediate_steps"]?.array ?? []).enumerated() {
+            guard let call = pair.array?.first?.array, let first = call.first else {
+                throw RowError("bad_step", "intermediate step \(number + 1) is not [[tool, input, log], observation]")
+            }
+            if let output = first["output"] {
+                steps.append(Step(thought: call.count > 1 ? thought(fromLog: call[1].string) : nil,
+                                  action: .finalAnswer(output.string ?? output.canonicalText)))
+                continue
+            }
+            guard let tool = first.string, call.count >= 2 else {
+                throw RowError("bad_step", "intermediate step \(number + 1) has no tool name and input")
+            }
+            let observation = pair.array.flatMap { $0.count > 1 ? $0[1].array?.first : nil }
+            steps.append(Step(thought: call.count > 2 ? thought(fromLog: call[2].string) : nil,
+                              action: Action(tool: tool, arguments: EmbeddedJSON.arguments(call[1])),
+                              observation: EmbeddedJSON.observationText(observation)))
+        }
+        var extra: [String: JSONValue] = [:]
+        extra["sim_type"] = value["sim_type"]
+        extra["agent_llm"] = value["agent_llm"]
+        extra["recordidx"] = value["recordidx"]
+        return try episode(case: record, id: id, toolkits: toolkits, steps: steps, extra: extra)
+    }
+
+    /// The agent's log is its reasoning followed by `Action:`/`Final Answer:` lines; the
+    /// reasoning is the thought.
+    private static func thought(fromLog log: String?) -> String? {
+        guard let log else { return nil }
+        let cut = ["\nAction:", "Action:", "Final Answer:"].compactMap { log.range(of: $0)?.lowerBound }.min() ?? log.endIndex
+        let text = log[..<cut].trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? nil : text
+    }
+}

@@ -1,0 +1,53 @@
+import CBLAS
+
+extension Matrix {
+    /// C = alpha·op(A)·op(B) + beta·C through `cblas_sgemm`, writing into the caller's `c`, whose
+    /// shape must already be op(A).rows × op(B).cols (it is a workspace: nothing is allocated).
+    /// With `beta == 0` the previous contents of `c` are ignored, as BLAS specifies.
+    public static func multiply(_ a: Matrix, _ b: Matrix, transposeA: Bool = false, transposeB: Bool = false,
+                                into c: inout Matrix, alpha: Float = 1, beta: Float = 0) {
+        let m = transposeA ? a.cols : a.rows
+        let k = transposeA ? a.rows : a.cols
+        let kB = transposeB ? b.cols : b.rows
+        let n = transposeB ? b.rows : b.cols
+        precondition(k == kB, "matmul inner dimensions differ: op(A) is \(m)×\(k), op(B) is \(kB)×\(n)")
+        precondition(c.rows == m && c.cols == n, "matmul output is \(c.rows)×\(c.cols), expected \(m)×\(n)")
+        guard m > 0, n > 0 else { return }
+        if k == 0 {
+            // BLAS leaves C untouched when K is 0 only for beta 1; make the empty sum explicit.
+            c.storage.withUnsafeMutableBufferPointer { cBuffer in
+                for i in cBuffer.indices { cBuffer[i] = beta == 0 ? 0 : beta * cBuffer[i] }
+            }
+            return
+        }
+        a.storage.withUnsafeBufferPointer { aBuffer in
+            b.storage.withUnsafeBufferPointer { bBuffer in
+                c.storage.withUnsafeMutableBufferPointer { cBuffer in
+                    cblas_sgemm(CblasRowMajor,
+                                transposeA ? CblasTrans : CblasNoTrans,
+                                transposeB ? CblasTrans : CblasNoTrans,
+                                Int32(m), Int32(n), Int32(k),
+                                alpha, aBuffer.baseAddress, Int32(max(a.cols, 1)),
+                                bBuffer.baseAddress, Int32(max(b.cols, 1)),
+                                beta, cBuffer.baseAddress, Int32(n))
+                }
+            }
+        }
+    }
+
+    /// op(A)·op(B) in a new matrix; for code outside hot loops.
+    public static func product(_ a: Matrix, _ b: Matrix, transposeA: Bool = false, transposeB: Bool = false) -> Matrix {
+        var c = Matrix(rows: transposeA ? a.cols : a.rows, cols: transposeB ? b.rows : b.cols)
+        multiply(a, b, transposeA: transposeA, transposeB: transposeB, into: &c)
+        return c
+    }
+}
+
+/// The OpenBLAS thread pool, which is process-wide. Small products run faster on one thread;
+/// results can differ in the last bits between thread counts.
+public enum BLASThreads {
+    public static var count: Int {
+        get { Int(openblas_get_num_threads()) }
+        set { openblas_set_num_threads(Int32(newValue)) }
+    }
+}

@@ -1,0 +1,276 @@
+import ArgumentParser
+import Environments
+import Episodes
+import Foundation
+
+struct EnvsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "envs",
+        abstract: "List, validate and roll out the emulated environments (suites in envs/).",
+        subcommands: [List.self, Validate.self, Rollout.self, Import.self]
+    )
+
+    struct SuiteDirectory: ParsableArguments {
+        @Option(name: .long, help: "Folder holding the suites.")
+        var envsDir = "envs"
+
+        /// Folders with a suite.yaml, by name.
+        func suiteNames() throws -> [String] {
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: envsDir) else {
+                throw EnvsError("\(envsDir): no such folder (pass --envs-dir)")
+            }
+            return names.filter { FileManager.default.fileExists(atPath: "\(envsDir)/\($0)/suite.yaml") }.sorted()
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the suites with their task counts by kind and domain.")
+
+        @OptionGroup var directory: SuiteDirectory
+
+        @Flag(name: .long, help: "Print one JSON object on stdout.")
+        var json = false
+
+        struct Row: Encodable {
+            let suite: String
+            let tasks: Int
+            let byKind: [String: Int]
+            let byDomain: [String: Int]
+            let evaluationOnly: Bool
+            let issues: Int
+        }
+
+        func run() throws {
+            let rows = try directory.suiteNames().map { name -> Row in
+                let (suite, issues) = SuiteLoader.read(directory: "\(directory.envsDir)/\(name)")
+                let tasks = suite?.tasks ?? []
+                return Row(suite: name, tasks: tasks.count,
+                           byKind: Dictionary(grouping: tasks, by: \.kind.rawValue).mapValues(\.count),
+                           byDomain: Dictionary(grouping: tasks, by: \.domain).mapValues(\.count),
+                           evaluationOnly: suite?.evaluationOnly ?? false, issues: issues.count)
+            }
+            if json {
+                try printJSON(["suites": rows])
+                return
+            }
+            for row in rows {
+                let kinds = row.byKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                let domains = row.byDomain.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                let flags = (row.evaluationOnly ? " [evaluation only]" : "") + (row.issues > 0 ? " [\(row.issues) validation errors]" : "")
+                print("\(row.suite): \(row.tasks) tasks (\(kinds))\(flags)")
+                print("  domains: \(domains)")
+            }
+        }
+    }
+
+    struct Validate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check suites against envs/FORMAT.md; print every error and exit non-zero if any.")
+
+        @OptionGroup var directory: SuiteDirectory
+
+        @Option(name: .long, help: "Validate only this suite.")
+        var suite: String?
+
+        @Flag(name: .long, help: "Print one JSON object on stdout.")
+        var json = false
+
+        func run() throws {
+            let names = try suite.map { [$0] } ?? directory.suiteNames()
+            var report: [String: [String]] = [:]
+            for name in names {
+                let (_, issues) = SuiteLoader.read(directory: "\(directory.envsDir)/\(name)")
+                report[name] = issues.map(\.description)
+            }
+            let total = report.values.map(\.count).reduce(0, +)
+            if json {
+                struct Output: Encodable { let valid: Bool; let errors: [String: [String]] }
+                try printJSON(Output(valid: total == 0, errors: report))
+            } else {
+                for name in names {
+                    let issues = report[name] ?? []
+                    print(issues.isEmpty ? "\(name): ok" : "\(name): \(issues.count) error\(issues.count == 1 ? "" : "s")")
+                    for issue in issues { print("  \(issue)") }
+                }
+            }
+            if total > 0 { throw ExitCode(1) }
+        }
+    }
+
+    struct Rollout: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run emulated episodes against a built-in defense and print Safety, Utility, Libra, Harm@k and over-blocking.",
+            discussion: """
+            Policies: none (no defense in the loop), allow-all (a defense that passes every tool and \
+            allows every call: same numbers as none), withhold-all (withholds every tool), rules \
+            (static deny list of dangerous tool names, see RuleDefense.swift). Over-blocking compares \
+            with the same episodes run without a defense.
+            """)
+
+        @OptionGroup var directory: SuiteDirectory
+
+        @Option(name: .long, help: "Suite in the envs folder (repeatable; default: all).")
+        var suite: [String] = []
+
+        @Option(name: .long, help: "Build the suite from public data instead (a file or folder, with --format).")
+        var from: String?
+
+        @Option(name: .long, help: "Format of --from.")
+        var format: SuiteSourceFormat?
+
+        @Option(name: .long, help: "The defense in the loop.")
+        var policy: BuiltinDefense = .none
+
+        @Option(name: .long, help: "Episodes per suite.")
+        var episodes = 1000
+
+        @Option(name: .long, help: "Seed of the run.")
+        var seed: UInt64 = 0
+
+        @Option(name: .long, help: "Write the executed episodes as JSON lines of the Episode type.")
+        var record: String?
+
+        @Flag(name: .long, help: "Print one JSON object on stdout.")
+        var json = false
+
+        func validate() throws {
+            if from != nil && format == nil { throw ValidationError("--from needs --format") }
+            if from != nil && !suite.isEmpty { throw ValidationError("give --suite or --from, not both") }
+            if episodes < 1 { throw ValidationError("--episodes must be at least 1") }
+        }
+
+        struct Row: Encodable {
+            let suite: String
+            let policy: String
+            let evaluationOnly: Bool
+            let metrics: SuiteMetrics
+        }
+
+        func run() throws {
+            var suites: [Suite] = []
+            if let from, let format {
+                let imported = try format.importer(from)
+                log("envs rollout: imported \(imported.suite.tasks.count) tasks from \(from)")
+                for line in imported.summary { log("  \(line)") }
+                suites = [imported.suite]
+            } else {
+                let names = suite.isEmpty ? try directory.suiteNames() : suite
+                suites = try names.map { try SuiteLoader.load(directory: "\(directory.envsDir)/\($0)") }
+            }
+            if record != nil, let guarded = suites.first(where: \.evaluationOnly) {
+                throw EnvsError("\(guarded.name) is evaluation-only (AgentHarm terms): its episodes are not recorded, so they cannot reach training data")
+            }
+            var rows: [Row] = []
+            var recorded: [Episode] = []
+            for suite in suites {
+                let compiled = try CompiledSuite(suite)
+                let results = Environments.Rollout.run(compiled, defense: policy.make(), episodes: episodes, seed: seed)
+                let reference = Environments.Rollout.reference(compiled, episodes: episodes, seed: seed)
+                let metrics = EpisodeMetrics.compute(results, reference: reference, maxAttempts: suite.maxAttempts)
+                rows.append(Row(suite: suite.name, policy: policy.rawValue, evaluationOnly: suite.evaluationOnly, metrics: metrics))
+                if record != nil { recorded += results.map { $0.episode(in: compiled) } }
+            }
+            if let record {
+                try EpisodeJSONLines.write(recorded, to: record)
+                log("envs rollout: wrote \(recorded.count) episodes to \(record)")
+            }
+            if json {
+                try printJSON(["results": rows])
+                return
+            }
+            let header = ["suite", "policy", "episodes", "safety", "utility", "libra", "over-block", "critical", "harm@1..k"]
+            let table = rows.map { row -> [String] in
+                let m = row.metrics
+                return [row.suite + (row.evaluationOnly ? " (eval only)" : ""), row.policy, String(m.episodes),
+                        decimal(m.safety), decimal(m.utility), decimal(m.libra), m.overBlocking.map(decimal) ?? "n/a",
+                        decimal(m.criticalReached), m.harmAtK.map(decimal).joined(separator: " ")]
+            }
+            let widths = header.indices.map { column in ([header] + table).map { $0[column].count }.max() ?? 0 }
+            for line in [header] + table {
+                let padded = zip(line, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
+                print(padded.replacingOccurrences(of: " +$", with: "", options: .regularExpression))
+            }
+        }
+
+        private func decimal(_ value: Double) -> String { String(format: "%.3f", value) }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Build a suite from public data and write it as a suite folder.")
+
+        @Option(name: .long, help: "The public data file or folder.")
+        var from: String
+
+        @Option(name: .long, help: "Format of --from.")
+        var format: SuiteSourceFormat
+
+        @Option(name: .long, help: "Folder to write (suite.yaml and tasks/).")
+        var out: String
+
+        @Flag(name: .long, help: "Print one JSON object on stdout.")
+        var json = false
+
+        func run() throws {
+            var imported = try format.importer(from)
+            imported.suite.name = (out as NSString).lastPathComponent
+            try SuiteWriter.write(imported.suite, to: out)
+            if json {
+                struct Output: Encodable { let suite: String; let tasks: Int; let out: String; let summary: [String] }
+                try printJSON(Output(suite: imported.suite.name, tasks: imported.suite.tasks.count, out: out, summary: imported.summary))
+            } else {
+                print("wrote \(imported.suite.tasks.count) tasks to \(out)")
+                for line in imported.summary { print("  \(line)") }
+            }
+        }
+    }
+}
+
+enum BuiltinDefense: String, ExpressibleByArgument, CaseIterable {
+    case none
+    case allowAll = "allow-all"
+    case withholdAll = "withhold-all"
+    case rules
+
+    func make() -> DefensePolicy? {
+        switch self {
+        case .none: return nil
+        case .allowAll: return AllowAllDefense()
+        case .withholdAll: return WithholdAllDefense()
+        case .rules: return RuleDefense()
+        }
+    }
+}
+
+enum SuiteSourceFormat: String, ExpressibleByArgument, CaseIterable {
+    case powerseeking
+    case toolemu
+    case agentharm
+
+    func importer(_ path: String) throws -> ImportedSuite {
+        switch self {
+        case .powerseeking: return try PowerSeekingImporter.importSuite(from: path)
+        case .toolemu: return try ToolEmuImporter.importSuite(from: path)
+        case .agentharm: return try AgentHarmImporter.importSuite(from: path)
+        }
+    }
+}
+
+struct EnvsError: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
+
+private func log(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+private func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}

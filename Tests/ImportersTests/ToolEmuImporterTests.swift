@@ -1,0 +1,36 @@
+import Episodes
+import XCTest
+@testable import Importers
+
+final class ToolEmuImporterTests: XCTestCase {
+    private let result = Importer.run(.toolemu, inputs: [
+        Fixture.url("toolemu/all_toolkits.json"), Fixture.url("toolemu/all_cases.json"), Fixture.url("toolemu/trajectories_sample.jsonl"),
+    ])
+
+    func testCasesGetTheirToolkitsToolsWithSchemas() throws {
+        let episode = try XCTUnwrap(result.episodes.first { $0.id == "all_cases.json#0" })
+        XCTAssertEqual(episode.tools.map(\.name), ["TodoistSearchTasks", "TodoistDeleteTask"])
+        XCTAssertEqual(episode.tools[0].description, "Search tasks by keyword.")
+        XCTAssertEqual(episode.tools[0].inputSchema["required"], .array([.string("keywords")]))
+        XCTAssertEqual(episode.metadata?["potential_risky_actions"], .array([.string("Deletes everything.")]))
+        XCTAssertTrue(episode.steps.isEmpty)
+    }
+
+    func testTrajectoryStepsAndFinalAnswer() throws {
+        let episode = try XCTUnwrap(result.episodes.first { $0.id == "trajectories_sample.jsonl:1" })
+        XCTAssertEqual(episode.steps.count, 2)
+        XCTAssertEqual(episode.steps[0].action, Action(tool: "TodoistSearchTasks", arguments: .object(["keywords": .string("Test")])))
+        XCTAssertEqual(episode.steps[0].thought, "I will search first.")
+        XCTAssertEqual(episode.steps[0].observation, #"{"tasks":[{"task_id":"t1","task_name":"Test exam"}]}"#)
+        XCTAssertEqual(episode.steps[1].action, .finalAnswer("Found one task."))
+        XCTAssertEqual(episode.steps[1].thought, "It may be important.")
+        XCTAssertTrue(episode.steps.allSatisfy { $0.label == nil })
+    }
+
+    func testUnknownToolkitAndBrokenLineAreDroppedAndNamed() {
+        let reasons = Dictionary(grouping: result.summary.issues, by: \.reason).mapValues { $0.map(\.line) }
+        XCTAssertEqual(reasons["unknown_toolkit"]?.count, 1)
+        XCTAssertEqual(reasons["not_json"], [2])
+        XCTAssertEqual(result.summary.files.map(\.imported), [1, 1, 1])
+    }
+}

@@ -1,0 +1,59 @@
+import NeuralNet
+import XCTest
+
+final class MatrixMultiplyTests: XCTestCase {
+    var generator = RandomGenerator(seed: 5)
+
+    /// C = alpha·op(A)·op(B) + beta·C by the definition, in Double.
+    func naive(_ a: Matrix, _ b: Matrix, transposeA: Bool, transposeB: Bool, c: Matrix, alpha: Double, beta: Double) -> [Double] {
+        let m = c.rows, n = c.cols, k = transposeA ? a.rows : a.cols
+        var result: [Double] = []
+        for i in 0..<m {
+            for j in 0..<n {
+                var sum: Double = 0
+                for p in 0..<k {
+                    let aValue = transposeA ? a[p, i] : a[i, p]
+                    let bValue = transposeB ? b[j, p] : b[p, j]
+                    sum += Double(aValue) * Double(bValue)
+                }
+                result.append(alpha * sum + beta * Double(c[i, j]))
+            }
+        }
+        return result
+    }
+
+    func testAllFourTransposeCombinations() {
+        let (m, k, n) = (5, 7, 3)
+        for transposeA in [false, true] {
+            for transposeB in [false, true] {
+                let a = Matrix.randomNormal(rows: transposeA ? k : m, cols: transposeA ? m : k, using: &generator)
+                let b = Matrix.randomNormal(rows: transposeB ? n : k, cols: transposeB ? k : n, using: &generator)
+                var c = Matrix.randomNormal(rows: m, cols: n, using: &generator)
+                let expected = naive(a, b, transposeA: transposeA, transposeB: transposeB, c: c, alpha: 0.5, beta: 2)
+                Matrix.multiply(a, b, transposeA: transposeA, transposeB: transposeB, into: &c, alpha: 0.5, beta: 2)
+                for (got, want) in zip(c.storage, expected) {
+                    XCTAssertEqual(Double(got), want, accuracy: 1e-5, "transposeA \(transposeA), transposeB \(transposeB)")
+                }
+            }
+        }
+    }
+
+    func testBetaZeroIgnoresPreviousOutput() {
+        let a = Matrix([[1, 2], [3, 4]])
+        let b = Matrix([[5, 6], [7, 8]])
+        var c = Matrix(rows: 2, cols: 2, repeating: .nan)
+        Matrix.multiply(a, b, into: &c)
+        XCTAssertEqual(c, Matrix([[19, 22], [43, 50]]))
+        XCTAssertEqual(Matrix.product(a, b, transposeA: true), Matrix([[26, 30], [38, 44]]))
+    }
+
+    func testResizeReusesStorageWithinCapacity() {
+        var workspace = Matrix(rows: 8, cols: 4)
+        let address = workspace.storage.withUnsafeBufferPointer { $0.baseAddress }
+        workspace.resize(rows: 2, cols: 4)
+        XCTAssertEqual(workspace.count, 8)
+        workspace.resize(rows: 8, cols: 4)
+        XCTAssertEqual(workspace.storage.withUnsafeBufferPointer { $0.baseAddress }, address)
+        XCTAssertEqual(workspace.storage.count, 32)
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import NeuralNet
+import XCTest
+
+final class TrainingUtilityTests: XCTestCase {
+    /// Gradients (3, 4) and (12): global norm √(9 + 16 + 144) = 13. Clipped to 6.5 every value is
+    /// scaled by 6.5/(13 + 1e-6) ≈ 1/2.
+    func testClippingScalesToTheMaximumNorm() {
+        let a = Parameter(name: "a", value: Matrix(rows: 1, cols: 2))
+        let b = Parameter(name: "b", value: Matrix(rows: 1, cols: 1))
+        a.gradient = Matrix([[3, 4]])
+        b.gradient = Matrix([[12]])
+        XCTAssertEqual(clipGradients([a, b], maxNorm: 6.5), 13, accuracy: 1e-5)
+        XCTAssertEqual(a.gradient[0, 0], 1.5, accuracy: 1e-5)
+        XCTAssertEqual(a.gradient[0, 1], 2, accuracy: 1e-5)
+        XCTAssertEqual(b.gradient[0, 0], 6, accuracy: 1e-5)
+    }
+
+    func testClippingLeavesSmallGradientsAlone() {
+        let a = Parameter(name: "a", value: Matrix(rows: 1, cols: 2))
+        a.gradient = Matrix([[3, 4]])
+        XCTAssertEqual(clipGradients([a], maxNorm: 10), 5, accuracy: 1e-6)
+        XCTAssertEqual(a.gradient, Matrix([[3, 4]]))
+    }
+
+    /// Peak 1e-3, floor 1e-4, 10 warm-up steps, decay done at step 110.
+    func testScheduleShape() {
+        let schedule = LearningRateSchedule(peak: 1e-3, floor: 1e-4, warmupSteps: 10, decaySteps: 110)
+        XCTAssertEqual(schedule.rate(atStep: 0), 1e-3 * 1 / 11, accuracy: 1e-9)
+        XCTAssertEqual(schedule.rate(atStep: 9), 1e-3 * 10 / 11, accuracy: 1e-9)
+        XCTAssertEqual(schedule.rate(atStep: 10), 1e-3, accuracy: 1e-9)
+        // Half-way through the decay the cosine is 0: floor + (peak − floor)/2 = 5.5e-4.
+        XCTAssertEqual(schedule.rate(atStep: 60), 5.5e-4, accuracy: 1e-9)
+        // A quarter through: floor + (peak − floor)·(1 + cos(π/4))/2.
+        XCTAssertEqual(schedule.rate(atStep: 35), Float(1e-4 + 9e-4 * (1 + cos(Double.pi / 4)) / 2), accuracy: 1e-9)
+        XCTAssertEqual(schedule.rate(atStep: 110), 1e-4)
+        XCTAssertEqual(schedule.rate(atStep: 5000), 1e-4)
+        let decay = (10...110).map { schedule.rate(atStep: $0) }
+        XCTAssertTrue(zip(decay, decay.dropFirst()).allSatisfy { $0 >= $1 }, "the decay is not monotone")
+    }
+}
