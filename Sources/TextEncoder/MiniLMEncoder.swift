@@ -9,8 +9,8 @@ import Foundation
 /// The sequences of a batch are packed end to end instead of padded: the dense layers see one
 /// `[tokens, width]` matrix with no padding rows, and attention runs per sequence and head, so
 /// no padding mask is needed and no work is spent on padding. Buffers are allocated once and
-/// reused across calls; a lock makes one encoder safe to share between threads (calls then
-/// run one after another).
+/// reused across calls. Encoders may be shared between threads: calls run one after another,
+/// across all encoders of the process, because they change OpenBLAS's process-wide thread count.
 public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
     public let id = "all-MiniLM-L6-v2"
     public let dimension = MiniLMWeights.hidden
@@ -22,7 +22,7 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
     /// keeping the matrix products large enough for BLAS to run near peak.
     public let tokensPerPass: Int
 
-    private let lock = NSLock()
+    private static let lock = NSLock()
     /// One per thread that may run a forward pass at once.
     private var workspaces: [ActivationBuffers] = []
 
@@ -60,8 +60,8 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
     /// of them, which scales nearly perfectly. One sequence: each matrix product is split by
     /// output columns, so each thread reads and packs only its part of the weights.
     public func embed(tokenized sequences: [[Int32]]) -> [[Float]] {
-        lock.lock()
-        defer { lock.unlock() }
+        Self.lock.lock()
+        defer { Self.lock.unlock() }
         let threads = max(1, Int(openblas_get_num_threads()))
         if threads > 1 { openblas_set_num_threads(1) }
         defer { if threads > 1 { openblas_set_num_threads(Int32(threads)) } }
