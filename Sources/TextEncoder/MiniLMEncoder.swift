@@ -163,11 +163,9 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
         Self.inParallel(threads) { worker in
             let normalised = buffers.normalised[worker]
             Self.layerNorm(hidden, into: normalised, rows: tokenCount, inputNorm.scale, inputNorm.shift)
-            let columns = (heads[worker].lowerBound * headSize)..<(heads[worker].upperBound * headSize)
-            for part in 0..<3 {
-                Self.linear(rows: tokenCount, input: normalised, inputWidth: h, weight: layer.qkvWeight, bias: layer.qkvBias,
-                            columns: (part * h + columns.lowerBound)..<(part * h + columns.upperBound), output: qkv, outputWidth: 3 * h)
-            }
+            Self.linear(rows: tokenCount, input: normalised, inputWidth: h, weight: layer.qkvWeight, bias: layer.qkvBias,
+                        columns: (heads[worker].lowerBound * 3 * headSize)..<(heads[worker].upperBound * 3 * headSize),
+                        output: qkv, outputWidth: 3 * h)
             attend(qkv: qkv, context: context, lengths: lengths, heads: heads[worker], scores: buffers.scores[worker])
         }
         Self.inParallel(threads) { worker in
@@ -187,8 +185,9 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
     }
 
     /// Self-attention of every sequence for the heads in `heads`: `context = softmax(Q Kᵀ / √d) V`,
-    /// reading Q, K and V where the fused projection left them in `qkv`. Each product is cut into
-    /// blocks of query rows whose scores stay in cache between the two products and the softmax.
+    /// reading Q, K and V where the fused projection left them in `qkv` (per head: 32 query, 32
+    /// key, 32 value columns). Each product is cut into blocks of query rows whose scores stay in
+    /// cache between the two products and the softmax.
     private func attend(qkv: UnsafeMutablePointer<Float>, context: UnsafeMutablePointer<Float>, lengths: [Int],
                         heads: Range<Int>, scores: UnsafeMutablePointer<Float>) {
         let h = MiniLMWeights.hidden, headSize = MiniLMWeights.headSize
@@ -196,13 +195,13 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
         var first = 0
         for length in lengths {
             for head in heads {
-                let keys = qkv + first * 3 * h + h + head * headSize
-                let values = keys + h
+                let keys = qkv + first * 3 * h + head * 3 * headSize + headSize
+                let values = keys + headSize
                 let rowsPerBlock = max(1, Self.scoreBlockFloats / length)
                 var row = 0
                 while row < length {
                     let rows = min(rowsPerBlock, length - row)
-                    let queries = qkv + (first + row) * 3 * h + head * headSize
+                    let queries = qkv + (first + row) * 3 * h + head * 3 * headSize
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(length), Int32(headSize), scale,
                                 queries, Int32(3 * h), keys, Int32(3 * h), 0, scores, Int32(length))
                     for r in 0..<rows {
