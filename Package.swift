@@ -19,7 +19,7 @@ let package = Package(
         .target(name: "NeuralNet", dependencies: ["CBLAS"]),
         .target(name: "HDF5Store", dependencies: ["CHDF5", "Checksums"]),
         .target(name: "Episodes"),
-        .target(name: "TextEncoder", dependencies: ["CBLAS"]),
+        .target(name: "TextEncoder", dependencies: ["CBLAS", "HDF5Store"]),
         .target(name: "Benchmarks", dependencies: ["TextEncoder"]),
         .target(name: "Importers", dependencies: ["Episodes"]),
         .target(name: "Datasets", dependencies: ["Episodes", "HDF5Store", "TextEncoder"]),

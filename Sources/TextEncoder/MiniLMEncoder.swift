@@ -79,7 +79,7 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
     private func forward(_ sequences: ArraySlice<[Int32]>) -> [[Float]] {
         let h = MiniLMWeights.hidden
         let tokenCount = sequences.reduce(0) { $0 + $1.count }
-        buffers.reserve(tokens: tokenCount, longestSequence: sequences.map(\.count).max() ?? 0)
+        buffers.reserve(tokens: tokenCount, scores: sequences.reduce(0) { $0 + MiniLMWeights.heads * $1.count * $1.count })
         let hidden = buffers.hidden!
 
         weights.wordEmbeddings.withUnsafeBufferPointer { words in
@@ -124,24 +124,38 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
             Self.multiplyTransposed(tokenCount, 3 * h, h, hidden, h, weight.baseAddress!, qkv, 3 * h)
         }
 
+        // Scores of every head of every sequence first, then all softmax rows in parallel, then
+        // the weighted values: the products stay in BLAS and only the softmax is split.
         let scale = 1 / Float(MiniLMWeights.headSize).squareRoot()
         let d = Int32(MiniLMWeights.headSize), stride = Int32(3 * h)
-        var offset = 0
+        var offset = 0, scoreOffset = 0
         for length in lengths {
             let l = Int32(length)
-            let rows = qkv + offset * 3 * h
             for head in 0..<MiniLMWeights.heads {
-                let query = rows + head * MiniLMWeights.headSize
-                let key = query + h
-                let value = query + 2 * h
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, l, l, d, scale, query, stride, key, stride, 0, scores, l)
-                for r in 0..<length {
-                    VectorMath.softmax(scores + r * length, count: length)
-                }
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, l, d, l, 1, scores, l, value, stride, 0,
-                            context + offset * h + head * MiniLMWeights.headSize, Int32(h))
+                let query = qkv + offset * 3 * h + head * MiniLMWeights.headSize
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, l, l, d, scale, query, stride, query + h, stride, 0,
+                            scores + scoreOffset + head * length * length, l)
             }
             offset += length
+            scoreOffset += MiniLMWeights.heads * length * length
+        }
+        let rowStarts = Self.scoreRowStarts(lengths)
+        ParallelRows.forEachChunk(rows: rowStarts.count, elementsPerRow: 2 * (lengths.max() ?? 1)) { rows in
+            for row in rows {
+                VectorMath.softmax(scores + rowStarts[row].start, count: rowStarts[row].length)
+            }
+        }
+        offset = 0
+        scoreOffset = 0
+        for length in lengths {
+            let l = Int32(length)
+            for head in 0..<MiniLMWeights.heads {
+                let value = qkv + offset * 3 * h + 2 * h + head * MiniLMWeights.headSize
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, l, d, l, 1, scores + scoreOffset + head * length * length, l,
+                            value, stride, 0, context + offset * h + head * MiniLMWeights.headSize, Int32(h))
+            }
+            offset += length
+            scoreOffset += MiniLMWeights.heads * length * length
         }
 
         layer.attentionOutputBias.withUnsafeBufferPointer { bias in
@@ -158,7 +172,9 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
         layer.intermediateWeight.withUnsafeBufferPointer { weight in
             Self.multiplyTransposed(tokenCount, wide, h, attended, h, weight.baseAddress!, intermediate, wide)
         }
-        VectorMath.gelu(intermediate, count: tokenCount * wide)
+        ParallelRows.forEachChunk(rows: tokenCount, elementsPerRow: wide) { rows in
+            VectorMath.gelu(intermediate + rows.lowerBound * wide, count: rows.count * wide)
+        }
 
         layer.outputBias.withUnsafeBufferPointer { bias in
             Self.addRows(attended, bias, into: hidden, rows: tokenCount)
@@ -207,17 +223,36 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
     /// matrix product adds onto them.
     private static func addRows(_ source: UnsafePointer<Float>, _ bias: UnsafeBufferPointer<Float>, into target: UnsafeMutablePointer<Float>, rows: Int) {
         let width = bias.count
-        for r in 0..<rows {
-            let s = source + r * width, t = target + r * width
-            for i in 0..<width { t[i] = s[i] + bias[i] }
+        ParallelRows.forEachChunk(rows: rows, elementsPerRow: width) { chunk in
+            for r in chunk {
+                let s = source + r * width, t = target + r * width
+                for i in 0..<width { t[i] = s[i] + bias[i] }
+            }
         }
+    }
+
+    /// Where each softmax row starts in the scores buffer, and its length: sequence by
+    /// sequence, head by head, `length` rows of `length` scores.
+    private static func scoreRowStarts(_ lengths: [Int]) -> [(start: Int, length: Int)] {
+        var starts: [(start: Int, length: Int)] = []
+        starts.reserveCapacity(lengths.reduce(0) { $0 + MiniLMWeights.heads * $1 })
+        var offset = 0
+        for length in lengths {
+            for _ in 0..<(MiniLMWeights.heads * length) {
+                starts.append((offset, length))
+                offset += length
+            }
+        }
+        return starts
     }
 
     private static func layerNorm(_ values: UnsafeMutablePointer<Float>, _ rows: Int, _ scale: [Float], _ shift: [Float]) {
         scale.withUnsafeBufferPointer { scale in
             shift.withUnsafeBufferPointer { shift in
-                VectorMath.layerNorm(values, rows: rows, width: MiniLMWeights.hidden, scale: scale.baseAddress!,
-                                     shift: shift.baseAddress!, epsilon: layerNormEpsilon)
+                ParallelRows.forEachChunk(rows: rows, elementsPerRow: MiniLMWeights.hidden) { chunk in
+                    VectorMath.layerNorm(values + chunk.lowerBound * MiniLMWeights.hidden, rows: chunk.count, width: MiniLMWeights.hidden,
+                                         scale: scale.baseAddress!, shift: shift.baseAddress!, epsilon: layerNormEpsilon)
+                }
             }
         }
     }
@@ -234,7 +269,7 @@ struct ActivationBuffers {
     var intermediate: UnsafeMutablePointer<Float>?
     var scores: UnsafeMutablePointer<Float>?
 
-    mutating func reserve(tokens: Int, longestSequence: Int) {
+    mutating func reserve(tokens: Int, scores scoreCount: Int) {
         if tokens > tokenCapacity {
             for buffer in [hidden, attended, qkv, context, intermediate] { buffer?.deallocate() }
             let h = MiniLMWeights.hidden
@@ -245,11 +280,10 @@ struct ActivationBuffers {
             intermediate = .allocate(capacity: tokens * MiniLMWeights.intermediate)
             tokenCapacity = tokens
         }
-        let squared = longestSequence * longestSequence
-        if squared > scoreCapacity {
+        if scoreCount > scoreCapacity {
             scores?.deallocate()
-            scores = .allocate(capacity: squared)
-            scoreCapacity = squared
+            scores = .allocate(capacity: scoreCount)
+            scoreCapacity = scoreCount
         }
     }
 
