@@ -18,14 +18,16 @@ struct DataCommand: ParsableCommand {
             discussion: """
             A row that cannot be read is dropped and named (file:line and reason); the others are \
             imported. The summary counts the rows read, imported and dropped, by reason, per file.
+
             The HDF5 dataset holds every text part beside its embedding by --encoder; `--out` \
             ending in .jsonl writes the canonical episode lines (docs/episodes.md) instead, without \
             embeddings. AgentHarm episodes are marked evaluation-only.
+
             Example: safemcp data import --format safemcp ../shared/data/safemcp/stage2_train.jsonl --out stage2.h5
             """
         )
 
-        @Option(name: .long, help: "The input format: \(ImportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+        @Option(name: .long, help: "The input format.")
         var format: ImportFormat
 
         @Argument(help: "Input files (toolemu: cases, toolkits and trajectory logs together).")
@@ -34,7 +36,7 @@ struct DataCommand: ParsableCommand {
         @Option(name: .long, help: "The dataset to write: D.h5 (HDF5) or D.jsonl (episode lines).")
         var out: String
 
-        @Option(name: .long, help: "The encoder that embeds every text part: minilm or hashing (tests only).")
+        @Option(name: .long, help: "The encoder that embeds every text part (hashing is for tests only).")
         var encoder: EmbedCommand.EncoderKind = .minilm
 
         @Option(name: .customLong("encoder-dir"), help: "Folder with model.safetensors and vocab.txt (minilm only).")
