@@ -21,7 +21,8 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
     public let tokensPerPass: Int
 
     private let lock = NSLock()
-    private var buffers = ActivationBuffers()
+    /// One per thread that may run a forward pass at once.
+    private var workspaces: [ActivationBuffers] = []
 
     static let layerNormEpsilon: Float = 1e-12
 
@@ -44,9 +45,6 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
         try self.init(folder: MiniLMFolder.locate(explicit: explicitFolder))
     }
 
-    deinit {
-        buffers.release()
-    }
 
     public func tokenIDs(_ text: String) -> [Int32] {
         tokenizer.tokenIDs(text, maxTokens: maxTokens)
@@ -60,6 +58,8 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
     public func embed(tokenized sequences: [[Int32]]) -> [[Float]] {
         lock.lock()
         defer { lock.unlock() }
+        let threads = ParallelRows.maximumThreads
+        while workspaces.count < threads { workspaces.append(ActivationBuffers()) }
         var result: [[Float]] = []
         result.reserveCapacity(sequences.count)
         var start = 0
@@ -70,16 +70,44 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
                 tokens += sequences[end].count
                 end += 1
             }
-            result += forward(sequences[start..<end])
+            result += end - start > 1 && threads > 1
+                ? forwardInParallel(sequences[start..<end], threads: threads, tokens: tokens)
+                : forward(sequences[start..<end], in: workspaces[0])
             start = end
         }
         return result
     }
 
-    private func forward(_ sequences: ArraySlice<[Int32]>) -> [[Float]] {
+    /// Several sequences: each thread runs whole forward passes on its share of them with
+    /// single-threaded BLAS. Splitting every product instead would synchronise the threads a few
+    /// dozen times per layer; whole passes scale nearly perfectly. OpenBLAS's thread count is
+    /// process-wide, so it is lowered for the duration and restored.
+    private func forwardInParallel(_ sequences: ArraySlice<[Int32]>, threads: Int, tokens: Int) -> [[Float]] {
+        var bounds = [sequences.startIndex]
+        var cumulative = 0
+        for index in sequences.indices {
+            cumulative += sequences[index].count
+            if bounds.count < threads, cumulative * threads >= tokens * bounds.count, index + 1 < sequences.endIndex {
+                bounds.append(index + 1)
+            }
+        }
+        bounds.append(sequences.endIndex)
+        let groups = bounds.count - 1
+        var results = [[[Float]]](repeating: [], count: groups)
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(Int32(threads)) }
+        results.withUnsafeMutableBufferPointer { slots in
+            DispatchQueue.concurrentPerform(iterations: groups) { group in
+                slots[group] = forward(sequences[bounds[group]..<bounds[group + 1]], in: workspaces[group])
+            }
+        }
+        return results.flatMap { $0 }
+    }
+
+    private func forward(_ sequences: ArraySlice<[Int32]>, in buffers: ActivationBuffers) -> [[Float]] {
         let h = MiniLMWeights.hidden
         let tokenCount = sequences.reduce(0) { $0 + $1.count }
-        buffers.reserve(tokens: tokenCount, scores: sequences.reduce(0) { $0 + MiniLMWeights.heads * $1.count * $1.count })
+        buffers.reserve(tokens: tokenCount, scores: ParallelRows.maximumThreads * Self.scoreBlockFloats)
         let hidden = buffers.hidden!
 
         weights.wordEmbeddings.withUnsafeBufferPointer { words in
@@ -106,16 +134,16 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
         }
         let lengths = sequences.map(\.count)
         for layer in weights.layers {
-            encode(layer: layer, tokenCount: tokenCount, lengths: lengths)
+            encode(layer: layer, tokenCount: tokenCount, lengths: lengths, buffers: buffers)
         }
         return pool(hidden, lengths: lengths)
     }
 
     /// One encoder layer: `hidden` in, `hidden` out, `attended` holds the post-attention states.
-    private func encode(layer: MiniLMWeights.Layer, tokenCount: Int, lengths: [Int]) {
+    private func encode(layer: MiniLMWeights.Layer, tokenCount: Int, lengths: [Int], buffers: ActivationBuffers) {
         let h = MiniLMWeights.hidden, wide = MiniLMWeights.intermediate
         let hidden = buffers.hidden!, qkv = buffers.qkv!, context = buffers.context!
-        let attended = buffers.attended!, intermediate = buffers.intermediate!, scores = buffers.scores!
+        let attended = buffers.attended!, intermediate = buffers.intermediate!
 
         layer.qkvBias.withUnsafeBufferPointer { bias in
             Self.fillRows(qkv, rows: tokenCount, with: bias)
@@ -124,39 +152,7 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
             Self.multiplyTransposed(tokenCount, 3 * h, h, hidden, h, weight.baseAddress!, qkv, 3 * h)
         }
 
-        // Scores of every head of every sequence first, then all softmax rows in parallel, then
-        // the weighted values: the products stay in BLAS and only the softmax is split.
-        let scale = 1 / Float(MiniLMWeights.headSize).squareRoot()
-        let d = Int32(MiniLMWeights.headSize), stride = Int32(3 * h)
-        var offset = 0, scoreOffset = 0
-        for length in lengths {
-            let l = Int32(length)
-            for head in 0..<MiniLMWeights.heads {
-                let query = qkv + offset * 3 * h + head * MiniLMWeights.headSize
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, l, l, d, scale, query, stride, query + h, stride, 0,
-                            scores + scoreOffset + head * length * length, l)
-            }
-            offset += length
-            scoreOffset += MiniLMWeights.heads * length * length
-        }
-        let rowStarts = Self.scoreRowStarts(lengths)
-        ParallelRows.forEachChunk(rows: rowStarts.count, elementsPerRow: 2 * (lengths.max() ?? 1)) { rows in
-            for row in rows {
-                VectorMath.softmax(scores + rowStarts[row].start, count: rowStarts[row].length)
-            }
-        }
-        offset = 0
-        scoreOffset = 0
-        for length in lengths {
-            let l = Int32(length)
-            for head in 0..<MiniLMWeights.heads {
-                let value = qkv + offset * 3 * h + 2 * h + head * MiniLMWeights.headSize
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, l, d, l, 1, scores + scoreOffset + head * length * length, l,
-                            value, stride, 0, context + offset * h + head * MiniLMWeights.headSize, Int32(h))
-            }
-            offset += length
-            scoreOffset += MiniLMWeights.heads * length * length
-        }
+        attend(qkv: qkv, context: context, lengths: lengths, scratch: buffers.scores!)
 
         layer.attentionOutputBias.withUnsafeBufferPointer { bias in
             Self.addRows(hidden, bias, into: attended, rows: tokenCount)
@@ -172,7 +168,7 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
         layer.intermediateWeight.withUnsafeBufferPointer { weight in
             Self.multiplyTransposed(tokenCount, wide, h, attended, h, weight.baseAddress!, intermediate, wide)
         }
-        ParallelRows.forEachChunk(rows: tokenCount, elementsPerRow: wide) { rows in
+        ParallelRows.forEachChunk(rows: tokenCount, elementsPerRow: wide) { rows, _ in
             VectorMath.gelu(intermediate + rows.lowerBound * wide, count: rows.count * wide)
         }
 
@@ -184,6 +180,53 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
         }
         Self.layerNorm(hidden, tokenCount, layer.outputNormScale, layer.outputNormShift)
     }
+
+    /// Self-attention of every sequence and head: `context = softmax(Q Kᵀ / √d) V`, reading Q, K
+    /// and V where the fused projection left them in `qkv`. The (sequence, head) pairs are split
+    /// between threads, and each product is cut into blocks of query rows small enough that
+    /// OpenBLAS runs it on the calling thread: no hand-off to its thread pool per block, and each
+    /// block's scores stay in cache between the two products and the softmax.
+    private func attend(qkv: UnsafeMutablePointer<Float>, context: UnsafeMutablePointer<Float>, lengths: [Int],
+                        scratch: UnsafeMutablePointer<Float>) {
+        let h = MiniLMWeights.hidden, heads = MiniLMWeights.heads, headSize = MiniLMWeights.headSize
+        let scale = 1 / Float(headSize).squareRoot()
+        var offsets: [Int] = []
+        var offset = 0
+        for length in lengths {
+            offsets.append(offset)
+            offset += length
+        }
+        let pairs = lengths.count * heads
+        let longest = lengths.max() ?? 1
+        ParallelRows.forEachChunk(rows: pairs, elementsPerRow: 4 * longest * headSize) { chunk, worker in
+            let scores = scratch + worker * Self.scoreBlockFloats
+            for pair in chunk {
+                let sequence = pair / heads, head = pair % heads
+                let length = lengths[sequence], first = offsets[sequence]
+                let keys = qkv + first * 3 * h + h + head * headSize
+                let values = keys + h
+                let rowsPerBlock = max(1, Self.scoreBlockFloats / length)
+                var row = 0
+                while row < length {
+                    let rows = min(rowsPerBlock, length - row)
+                    let queries = qkv + (first + row) * 3 * h + head * headSize
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(length), Int32(headSize), scale,
+                                queries, Int32(3 * h), keys, Int32(3 * h), 0, scores, Int32(length))
+                    for r in 0..<rows {
+                        VectorMath.softmax(scores + r * length, count: length)
+                    }
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(headSize), Int32(length), 1,
+                                scores, Int32(length), values, Int32(3 * h), 0,
+                                context + (first + row) * h + head * headSize, Int32(h))
+                    row += rows
+                }
+            }
+        }
+    }
+
+    /// Scores per block of query rows: `rows × length × headSize` stays at OpenBLAS's
+    /// single-thread bound (65536 × 4 multiply-adds), so the block never waits for its pool.
+    static let scoreBlockFloats = 8192
 
     /// Mean over each sequence's rows, then L2 normalisation.
     private func pool(_ hidden: UnsafeMutablePointer<Float>, lengths: [Int]) -> [[Float]] {
@@ -223,7 +266,7 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
     /// matrix product adds onto them.
     private static func addRows(_ source: UnsafePointer<Float>, _ bias: UnsafeBufferPointer<Float>, into target: UnsafeMutablePointer<Float>, rows: Int) {
         let width = bias.count
-        ParallelRows.forEachChunk(rows: rows, elementsPerRow: width) { chunk in
+        ParallelRows.forEachChunk(rows: rows, elementsPerRow: width) { chunk, _ in
             for r in chunk {
                 let s = source + r * width, t = target + r * width
                 for i in 0..<width { t[i] = s[i] + bias[i] }
@@ -231,25 +274,10 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
         }
     }
 
-    /// Where each softmax row starts in the scores buffer, and its length: sequence by
-    /// sequence, head by head, `length` rows of `length` scores.
-    private static func scoreRowStarts(_ lengths: [Int]) -> [(start: Int, length: Int)] {
-        var starts: [(start: Int, length: Int)] = []
-        starts.reserveCapacity(lengths.reduce(0) { $0 + MiniLMWeights.heads * $1 })
-        var offset = 0
-        for length in lengths {
-            for _ in 0..<(MiniLMWeights.heads * length) {
-                starts.append((offset, length))
-                offset += length
-            }
-        }
-        return starts
-    }
-
     private static func layerNorm(_ values: UnsafeMutablePointer<Float>, _ rows: Int, _ scale: [Float], _ shift: [Float]) {
         scale.withUnsafeBufferPointer { scale in
             shift.withUnsafeBufferPointer { shift in
-                ParallelRows.forEachChunk(rows: rows, elementsPerRow: MiniLMWeights.hidden) { chunk in
+                ParallelRows.forEachChunk(rows: rows, elementsPerRow: MiniLMWeights.hidden) { chunk, _ in
                     VectorMath.layerNorm(values + chunk.lowerBound * MiniLMWeights.hidden, rows: chunk.count, width: MiniLMWeights.hidden,
                                          scale: scale.baseAddress!, shift: shift.baseAddress!, epsilon: layerNormEpsilon)
                 }
@@ -258,8 +286,8 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
     }
 }
 
-/// The forward pass's scratch memory, grown to the largest pass seen and then reused.
-struct ActivationBuffers {
+/// One forward pass's scratch memory, grown to the largest pass seen and then reused.
+final class ActivationBuffers {
     private(set) var tokenCapacity = 0
     private(set) var scoreCapacity = 0
     var hidden: UnsafeMutablePointer<Float>?
@@ -269,7 +297,7 @@ struct ActivationBuffers {
     var intermediate: UnsafeMutablePointer<Float>?
     var scores: UnsafeMutablePointer<Float>?
 
-    mutating func reserve(tokens: Int, scores scoreCount: Int) {
+    func reserve(tokens: Int, scores scoreCount: Int) {
         if tokens > tokenCapacity {
             for buffer in [hidden, attended, qkv, context, intermediate] { buffer?.deallocate() }
             let h = MiniLMWeights.hidden
@@ -287,8 +315,7 @@ struct ActivationBuffers {
         }
     }
 
-    mutating func release() {
+    deinit {
         for buffer in [hidden, attended, qkv, context, intermediate, scores] { buffer?.deallocate() }
-        self = ActivationBuffers()
     }
 }
