@@ -120,16 +120,20 @@ struct ImportLog {
         summary = FileImportSummary(path: path)
     }
 
-    /// Runs `parse` for one row; a thrown `RowError` (or any error) drops only that row.
+    /// Runs `parse` for one row; a thrown `RowError` (or any error) drops only that row, and
+    /// the repairs counted for it are forgotten (they describe imported rows only).
     mutating func row(line: Int, _ parse: (inout ImportLog) throws -> [Episode]) {
         summary.rowsRead += 1
+        let recoveredBefore = summary.recovered
         do {
             let parsed = try parse(&self)
             episodes += parsed
             summary.imported += 1
         } catch let error as RowError {
+            summary.recovered = recoveredBefore
             drop(line: error.line ?? line, reason: error.reason, message: error.message)
         } catch {
+            summary.recovered = recoveredBefore
             drop(line: line, reason: "invalid_row", message: "\(error)")
         }
     }
