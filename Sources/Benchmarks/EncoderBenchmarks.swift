@@ -6,15 +6,12 @@ import TextEncoder
 /// 10.4 ms on the same rows.
 public struct EncoderBenchmarks: BenchmarkSection {
     public let name = "encoder"
-    let explicitFolder: String?
 
-    public init(explicitFolder: String? = nil) {
-        self.explicitFolder = explicitFolder
-    }
+    public init() {}
 
     public func run(log: (String) -> Void) throws -> [BenchmarkResult] {
         let start = Stopwatch.now()
-        let encoder = try MiniLMEncoder(explicitFolder: explicitFolder)
+        let encoder = try MiniLMEncoder()
         log(String(format: "loaded all-MiniLM-L6-v2 in %.2f s, VmRSS %.0f MB", Stopwatch.now() - start, Self.residentMegabytes() ?? .nan))
 
         var results = try measureSpeed(encoder, log: log)
