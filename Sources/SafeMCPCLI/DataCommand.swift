@@ -36,24 +36,13 @@ struct DataCommand: ParsableCommand {
         @Option(name: .long, help: "The dataset to write: D.h5 (HDF5) or D.jsonl (episode lines).")
         var out: String
 
-        @Option(name: .long, help: "The encoder that embeds every text part (hashing is for tests only).")
-        var encoder: EmbedCommand.EncoderKind = .minilm
-
-        @Option(name: .customLong("encoder-dir"), help: "Folder with model.safetensors and vocab.txt (minilm only).")
-        var encoderDir: String?
-
-        @Option(name: .long, help: "The embedding cache file (default: $SAFEMCP_CACHE_DIR or ~/.cache/safemcp, embeddings-<encoder>.h5).")
-        var cache: String?
+        @OptionGroup var encoding: EncoderOptions
 
         @Option(name: .long, help: "AgentHarm only: the folder of tool libraries (default: toolsets/ beside the input's folder).")
         var toolsets: String?
 
         @Flag(name: .long, help: "Print one JSON object on stdout instead of the table.")
         var json = false
-
-        func validate() throws {
-            if encoderDir != nil && encoder != .minilm { throw ValidationError("--encoder-dir applies only to --encoder minilm") }
-        }
 
         func run() throws {
             let result = Importer.run(format, inputs: inputs.map { URL(fileURLWithPath: $0) },
@@ -63,18 +52,7 @@ struct DataCommand: ParsableCommand {
             if outURL.pathExtension == "jsonl" {
                 try EpisodeLines.write(result.episodes, to: outURL)
             } else {
-                let embedder: TextEmbedder
-                switch encoder {
-                case .minilm: embedder = try MiniLMEncoder(explicitFolder: encoderDir)
-                case .hashing: embedder = HashingEmbedder()
-                }
-                let cached = try EmbeddingCache(encoder: embedder, path: cache ?? Self.defaultCachePath(encoderID: embedder.id))
-                log("embedding cache \(cached.path ?? "-"): \(cached.count) vectors")
-                // The cache is saved even when writing fails, so the vectors computed are kept.
-                let written = Result { try DatasetWriter.write(result.episodes, to: outURL, embedding: cached, progress: log) }
-                try cached.save()
-                try written.get()
-                log("embedding cache: \(cached.hits) hits, \(cached.misses) texts encoded")
+                try encoding.writeDataset(result.episodes, to: outURL, log: log)
             }
             if json {
                 struct Output: Encodable {
@@ -90,13 +68,6 @@ struct DataCommand: ParsableCommand {
             if result.episodes.isEmpty { throw ExitCode.failure }
         }
 
-        static func defaultCachePath(encoderID: String) throws -> String {
-            let environment = ProcessInfo.processInfo.environment
-            let directory = environment["SAFEMCP_CACHE_DIR"].map { URL(fileURLWithPath: $0) }
-                ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/safemcp")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            return directory.appendingPathComponent("embeddings-\(encoderID).h5").path
-        }
     }
 
     struct Inspect: ParsableCommand {
