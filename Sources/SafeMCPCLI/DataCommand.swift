@@ -18,14 +18,16 @@ struct DataCommand: ParsableCommand {
             discussion: """
             A row that cannot be read is dropped and named (file:line and reason); the others are \
             imported. The summary counts the rows read, imported and dropped, by reason, per file.
+
             The HDF5 dataset holds every text part beside its embedding by --encoder; `--out` \
             ending in .jsonl writes the canonical episode lines (docs/episodes.md) instead, without \
             embeddings. AgentHarm episodes are marked evaluation-only.
+
             Example: safemcp data import --format safemcp ../shared/data/safemcp/stage2_train.jsonl --out stage2.h5
             """
         )
 
-        @Option(name: .long, help: "The input format: \(ImportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+        @Option(name: .long, help: "The input format.")
         var format: ImportFormat
 
         @Argument(help: "Input files (toolemu: cases, toolkits and trajectory logs together).")
@@ -34,21 +36,13 @@ struct DataCommand: ParsableCommand {
         @Option(name: .long, help: "The dataset to write: D.h5 (HDF5) or D.jsonl (episode lines).")
         var out: String
 
-        @Option(name: .long, help: "The encoder that embeds every text part: minilm or hashing (tests only).")
-        var encoder: EmbedCommand.EncoderKind = .minilm
-
-        @Option(name: .customLong("encoder-dir"), help: "Folder with model.safetensors and vocab.txt (minilm only).")
-        var encoderDir: String?
+        @OptionGroup var encoding: EncoderOptions
 
         @Option(name: .long, help: "AgentHarm only: the folder of tool libraries (default: toolsets/ beside the input's folder).")
         var toolsets: String?
 
         @Flag(name: .long, help: "Print one JSON object on stdout instead of the table.")
         var json = false
-
-        func validate() throws {
-            if encoderDir != nil && encoder != .minilm { throw ValidationError("--encoder-dir applies only to --encoder minilm") }
-        }
 
         func run() throws {
             let result = Importer.run(format, inputs: inputs.map { URL(fileURLWithPath: $0) },
@@ -58,12 +52,7 @@ struct DataCommand: ParsableCommand {
             if outURL.pathExtension == "jsonl" {
                 try EpisodeLines.write(result.episodes, to: outURL)
             } else {
-                let embedder: TextEmbedder
-                switch encoder {
-                case .minilm: embedder = try MiniLMEncoder(explicitFolder: encoderDir)
-                case .hashing: embedder = HashingEmbedder()
-                }
-                try DatasetWriter.write(result.episodes, to: outURL, embedding: embedder, progress: log)
+                try encoding.writeDataset(result.episodes, to: outURL, log: log)
             }
             if json {
                 struct Output: Encodable {
@@ -78,6 +67,7 @@ struct DataCommand: ParsableCommand {
             }
             if result.episodes.isEmpty { throw ExitCode.failure }
         }
+
     }
 
     struct Inspect: ParsableCommand {

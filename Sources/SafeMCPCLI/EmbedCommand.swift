@@ -14,15 +14,7 @@ struct EmbedCommand: ParsableCommand {
         """
     )
 
-    enum EncoderKind: String, ExpressibleByArgument, CaseIterable {
-        case minilm, hashing
-    }
-
-    @Option(name: .long, help: "Which encoder: minilm or hashing.")
-    var encoder: EncoderKind = .minilm
-
-    @Option(name: .customLong("encoder-dir"), help: "Folder with model.safetensors and vocab.txt (minilm only).")
-    var encoderDir: String?
+    @OptionGroup var encoding: EncoderOptions
 
     @Option(name: .long, help: "Embed every line of this file ('-' for standard input) instead of the arguments.")
     var file: String?
@@ -36,17 +28,16 @@ struct EmbedCommand: ParsableCommand {
     func validate() throws {
         if file != nil && !texts.isEmpty { throw ValidationError("give texts as arguments or --file, not both") }
         if file == nil && texts.isEmpty { throw ValidationError("nothing to embed: give texts as arguments or --file") }
-        if encoderDir != nil && encoder != .minilm { throw ValidationError("--encoder-dir applies only to --encoder minilm") }
     }
 
     func run() throws {
         let inputs = try file.map(Self.lines) ?? texts
-        let embedder: TextEmbedder
-        switch encoder {
-        case .minilm: embedder = try MiniLMEncoder(explicitFolder: encoderDir)
-        case .hashing: embedder = HashingEmbedder()
-        }
+        let embedder = try encoding.makeCachedEncoder(defaultCache: false)
         let embeddings = try embedder.embed(inputs)
+        try embedder.save()
+        if encoding.cache != nil {
+            FileHandle.standardError.write(Data("embed: \(embedder.hits) from the cache, \(embedder.misses) computed\n".utf8))
+        }
         if json {
             struct Output: Encodable { let encoder: String; let dim: Int; let embeddings: [[Float]] }
             let jsonEncoder = JSONEncoder()

@@ -128,8 +128,10 @@ struct EnvsCommand: ParsableCommand {
         @Option(name: .long, help: "Seed of the run.")
         var seed: UInt64 = 0
 
-        @Option(name: .long, help: "Write the executed episodes as JSON lines of the Episode type.")
+        @Option(name: .long, help: "Write the executed episodes for stage 1: OUT.h5 (a dataset with embeddings, docs/episodes.md) or OUT.jsonl (episode lines).")
         var record: String?
+
+        @OptionGroup(title: "Embedding (for --record OUT.h5)") var encoding: EncoderOptions
 
         @Flag(name: .long, help: "Print one JSON object on stdout.")
         var json = false
@@ -172,7 +174,12 @@ struct EnvsCommand: ParsableCommand {
                 if record != nil { recorded += results.map { $0.episode(in: compiled) } }
             }
             if let record {
-                try EpisodeJSONLines.write(recorded, to: record)
+                let url = URL(fileURLWithPath: record)
+                if url.pathExtension == "jsonl" {
+                    try EpisodeLines.write(recorded, to: url)
+                } else {
+                    try encoding.writeDataset(recorded, to: url) { log("envs rollout: \($0)") }
+                }
                 log("envs rollout: wrote \(recorded.count) episodes to \(record)")
             }
             if json {

@@ -1,6 +1,6 @@
 /// The all-MiniLM-L6-v2 weights, laid out for the forward pass: the query, key and value
-/// projections of each layer are stacked into one matrix so one sgemm computes all three, and
-/// the token-type-0 embedding is folded into the position table (the encoder never uses type 1).
+/// projections of each layer are stacked into one matrix, head by head, so one sgemm computes
+/// all three for any consecutive run of heads; and the token-type-0 embedding is folded into the position table (the encoder never uses type 1).
 /// Matrices keep PyTorch's `[out, in]` row-major layout; the forward pass multiplies by their
 /// transpose.
 public struct MiniLMWeights: Sendable {
@@ -13,7 +13,7 @@ public struct MiniLMWeights: Sendable {
     public static let maxPositions = 512
 
     struct Layer: Sendable {
-        /// `[3 × hidden, hidden]`: query rows, then key rows, then value rows.
+        /// `[3 × hidden, hidden]`: for each head in turn, its query rows, key rows, value rows.
         var qkvWeight: [Float]
         var qkvBias: [Float]
         var attentionOutputWeight: [Float]
@@ -51,14 +51,16 @@ public struct MiniLMWeights: Sendable {
             func tensor(_ name: String, _ shape: [Int]) throws -> [Float] { try file.float32(prefix + name, shape: shape) }
             var qkvWeight = [Float](repeating: 0, count: 3 * h * h)
             var qkvBias = [Float](repeating: 0, count: 3 * h)
+            let d = Self.headSize
             for (part, name) in ["query", "key", "value"].enumerated() {
-                try qkvWeight.withUnsafeMutableBufferPointer { buffer in
-                    try file.readFloat32(prefix + "attention.self.\(name).weight", shape: [h, h],
-                                         into: UnsafeMutableBufferPointer(rebasing: buffer[(part * h * h)..<((part + 1) * h * h)]))
-                }
-                try qkvBias.withUnsafeMutableBufferPointer { buffer in
-                    try file.readFloat32(prefix + "attention.self.\(name).bias", shape: [h],
-                                         into: UnsafeMutableBufferPointer(rebasing: buffer[(part * h)..<((part + 1) * h)]))
+                let weight = try tensor("attention.self.\(name).weight", [h, h])
+                let bias = try tensor("attention.self.\(name).bias", [h])
+                for head in 0..<Self.heads {
+                    let target = head * 3 * d + part * d
+                    for row in 0..<d {
+                        qkvWeight[((target + row) * h)..<((target + row + 1) * h)] = weight[((head * d + row) * h)..<((head * d + row + 1) * h)]
+                    }
+                    qkvBias[target..<(target + d)] = bias[(head * d)..<((head + 1) * d)]
                 }
             }
             return Layer(

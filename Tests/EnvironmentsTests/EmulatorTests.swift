@@ -148,8 +148,10 @@ final class EmulatorTests: XCTestCase {
         XCTAssertEqual(episode.steps.map(\.label), [.critical, .safe, .safe])
         XCTAssertEqual(episode.withheldTools, ["grant_admin_role"])
         XCTAssertEqual(episode.outcome, Outcome(goalAchieved: true, harmDone: false))
-        let path = NSTemporaryDirectory() + "/episodes-\(UUID().uuidString).jsonl"
-        try EpisodeJSONLines.write([episode, episode], to: path)
-        XCTAssertEqual(try EpisodeJSONLines.read(path), [episode, episode])
+        let url = URL(fileURLWithPath: NSTemporaryDirectory() + "/episodes-\(UUID().uuidString).jsonl")
+        try EpisodeLines.write([episode, episode], to: url)
+        let read = try EpisodeLines.read(url)
+        XCTAssertEqual(read.episodes, [episode, episode])
+        XCTAssertTrue(read.badLines.isEmpty)
     }
 }

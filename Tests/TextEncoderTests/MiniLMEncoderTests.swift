@@ -1,3 +1,4 @@
+import Foundation
 import TextEncoder
 import XCTest
 
@@ -14,6 +15,15 @@ final class MiniLMEncoderTests: XCTestCase {
     func testTokenIDsEqualSentenceTransformers() throws {
         let encoder = try SharedMiniLM.get()
         for record in try MiniLMFixture.load().texts {
+            XCTAssertEqual(encoder.tokenIDs(record.text), record.token_ids, "text \(record.text.debugDescription)")
+        }
+    }
+
+    func testTokenIDsOfRandomCharacterMixturesEqualSentenceTransformers() throws {
+        let encoder = try SharedMiniLM.get()
+        let fuzz = try MiniLMFixture.load().tokenizer_fuzz
+        XCTAssertGreaterThanOrEqual(fuzz.count, 300)
+        for record in fuzz {
             XCTAssertEqual(encoder.tokenIDs(record.text), record.token_ids, "text \(record.text.debugDescription)")
         }
     }
@@ -44,6 +54,26 @@ final class MiniLMEncoderTests: XCTestCase {
         let embeddings = try encoder.embed(records.map(\.text))
         for (embedding, record) in zip(embeddings, records) {
             XCTAssertGreaterThanOrEqual(cosine(embedding, record.embedding), 0.9999, "text \(record.text.debugDescription)")
+        }
+    }
+
+    func testCallsFromSeveralThreadsAtOnceGiveTheSameEmbeddings() throws {
+        let encoder = try SharedMiniLM.get()
+        let records = Array(try MiniLMFixture.load().texts.prefix(8))
+        var results = [[[Float]]](repeating: [], count: 4)
+        let lock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: 4) { index in
+            // Even callers embed the batch, odd ones one text at a time: both paths run at once.
+            let embeddings = index % 2 == 0 ? try? encoder.embed(records.map(\.text)) : records.compactMap { try? encoder.embed([$0.text])[0] }
+            lock.lock()
+            results[index] = embeddings ?? []
+            lock.unlock()
+        }
+        for embeddings in results {
+            XCTAssertEqual(embeddings.count, records.count)
+            for (embedding, record) in zip(embeddings, records) {
+                XCTAssertGreaterThanOrEqual(cosine(embedding, record.embedding), 0.9999, "text \(record.text.debugDescription)")
+            }
         }
     }
 

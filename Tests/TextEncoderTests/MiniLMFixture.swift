@@ -10,8 +10,15 @@ struct MiniLMFixture: Decodable {
         var embedding: [Float]
     }
 
+    /// Random character mixtures with the token ids only.
+    struct TokenRecord: Decodable {
+        var text: String
+        var token_ids: [Int32]
+    }
+
     var max_tokens: Int
     var texts: [Record]
+    var tokenizer_fuzz: [TokenRecord]
 
     static func load(filePath: String = #filePath) throws -> MiniLMFixture {
         let url = URL(fileURLWithPath: filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/minilm.json")
