@@ -13,9 +13,13 @@ setup:
 build: setup
 	$(SWIFT) build
 
+# `swift test` need not link the executable, which the screenshot check and the proxy tests
+# (the Python MCP client against the real proxy) start as a process.
 test: setup
 	SAFEMCP_PYTHON=$(PYTHON) $(SWIFT) test
+	$(SWIFT) build
 	SAFEMCP_PYTHON=$(PYTHON) tools/check-report-screenshot.sh
+	SAFEMCP_BIN=$(CURDIR)/.build/debug/safemcp $(PYTHON) -m pytest Tests/proxy -q
 
 run: setup
 	$(SWIFT) build -c release
