@@ -5,17 +5,24 @@ import Foundation
 public enum PythonRunner {
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     /// `SAFEMCP_PYTHON` (set by `make test`), else `.venv/bin/python` in the package root.
     /// There is no silent skip: a missing interpreter is a failure that says how to get one.
     public static func interpreter(filePath: String = #filePath) throws -> URL {
-        if let path = ProcessInfo.processInfo.environment["SAFEMCP_PYTHON"], !path.isEmpty {
-            return URL(fileURLWithPath: path)
+        if let configured = ProcessInfo.processInfo.environment["SAFEMCP_PYTHON"], !configured.isEmpty {
+            guard FileManager.default.isExecutableFile(atPath: configured) else {
+                throw Failure(description: "SAFEMCP_PYTHON=\(configured) is not an executable; run `make test`")
+            }
+            return URL(fileURLWithPath: configured)
         }
         let venv = packageRoot(filePath: filePath).appendingPathComponent(".venv/bin/python")
         guard FileManager.default.isExecutableFile(atPath: venv.path) else {
-            throw Failure(description: "no Python for this test: run `make test` (it creates .venv with the test packages) or set SAFEMCP_PYTHON")
+            throw Failure(description: "no Python for this test: set SAFEMCP_PYTHON or run `make test` (it runs tools/setup.sh to create \(venv.path))")
         }
         return venv
     }
@@ -32,22 +39,31 @@ public enum PythonRunner {
         return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     }
 
-    /// Runs `script` with `arguments`; returns stdout, throws with stderr when it exits non-zero.
+    /// Runs `script` with `arguments`; returns standard output, throws with standard error when
+    /// it exits non-zero.
     public static func run(_ script: String, arguments: [String] = []) throws -> String {
         let process = Process()
         process.executableURL = try interpreter()
         process.arguments = ["-c", script] + arguments
+        // Standard error goes to a file so a script that writes a lot to both streams cannot
+        // block on a full pipe while we read the other one.
+        let errorURL = FileManager.default.temporaryDirectory.appendingPathComponent("python-stderr-\(UUID().uuidString)")
+        guard FileManager.default.createFile(atPath: errorURL.path, contents: nil) else {
+            throw Failure(description: "cannot create \(errorURL.path) for Python's standard error")
+        }
+        defer { try? FileManager.default.removeItem(at: errorURL) }
+        let errors = try FileHandle(forWritingTo: errorURL)
+        defer { try? errors.close() }
         let output = Pipe()
-        let errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
         try process.run()
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw Failure(description: "python exited \(process.terminationStatus): \(String(decoding: stderr, as: UTF8.self))")
+            throw Failure(description: "python exited with \(process.terminationStatus): "
+                + String(decoding: (try? Data(contentsOf: errorURL)) ?? Data(), as: UTF8.self))
         }
-        return String(decoding: stdout, as: UTF8.self)
+        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import XCTest
 
@@ -20,7 +21,7 @@ final class DataCommandTests: XCTestCase {
         let products = bundle.pathExtension == "xctest" ? bundle.deletingLastPathComponent() : bundle
         let binary = products.appendingPathComponent("safemcp")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            throw Python.Failure(description: "\(binary.path) is missing: run `swift build` before the tests")
+            throw PythonRunner.Failure(description: "\(binary.path) is missing: run `swift build` before the tests")
         }
         let process = Process()
         process.executableURL = binary

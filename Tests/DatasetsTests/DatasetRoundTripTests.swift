@@ -1,3 +1,4 @@
+import TestSupport
 import Datasets
 import Episodes
 import Foundation
@@ -117,7 +118,7 @@ final class DatasetRoundTripTests: XCTestCase {
                 "first_episode": json.loads(f["episodes/json"][0].decode()),
             }, sort_keys=True))
         """
-        let output = try Python.run(script, arguments: [url.path])
+        let output = try PythonRunner.run(script, arguments: [url.path])
         let report = try JSONDecoder().decode(H5pyReport.self, from: Data(output.utf8))
         let steps = episodes.flatMap(\.steps)
         XCTAssertEqual(report.format, "safemcp-dataset")

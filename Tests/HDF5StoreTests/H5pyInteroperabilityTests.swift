@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import XCTest
 @testable import HDF5Store
@@ -42,7 +43,7 @@ final class H5pyInteroperabilityTests: XCTestCase {
             "note": f["policy/verdict_head/weight"].attrs["note"],
         }))
         """
-        let output = try Python.run(script, arguments: [path])
+        let output = try PythonRunner.run(script, arguments: [path])
         let seen = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]
         XCTAssertEqual(seen?["weight_shape"] as? [Int], [4, 4])
         XCTAssertEqual((seen?["weight"] as? [Double])?.map { Float($0) }, weights + [9, 9, 9, 9])
@@ -73,7 +74,7 @@ final class H5pyInteroperabilityTests: XCTestCase {
             f.attrs["version"] = 3
             e.attrs["model"] = "all-MiniLM-L6-v2"
         """
-        _ = try Python.run(script, arguments: [path])
+        _ = try PythonRunner.run(script, arguments: [path])
 
         let file = try HDF5File.open(path)
         XCTAssertEqual(try file.read(Float.self, from: "cache/embeddings"),
@@ -191,7 +192,7 @@ final class H5pyInteroperabilityTests: XCTestCase {
             "seal_checks": [length == len(raw), body_crc == crc32c(raw[512:]), header_crc == crc32c(raw[:28])],
         }))
         """#
-        let output = try Python.run(script, arguments: [path])
+        let output = try PythonRunner.run(script, arguments: [path])
         let seen = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
 
         let seenTensors = try XCTUnwrap(seen["tensors"] as? [String: [String: Any]])

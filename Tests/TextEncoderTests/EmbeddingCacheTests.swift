@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import TextEncoder
 import XCTest
@@ -89,7 +90,7 @@ final class EmbeddingCacheTests: XCTestCase {
         """
         let textsJSON = String(decoding: try JSONEncoder().encode(texts), as: UTF8.self)
         struct Output: Decodable { let encoder: String; let vectors: [[Float]] }
-        let output = try JSONDecoder().decode(Output.self, from: Data(try Python.run(script, arguments: [path, textsJSON]).utf8))
+        let output = try JSONDecoder().decode(Output.self, from: Data(try PythonRunner.run(script, arguments: [path, textsJSON]).utf8))
         XCTAssertEqual(output.encoder, HashingEmbedder().id)
         XCTAssertEqual(output.vectors, vectors)
     }
