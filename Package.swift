@@ -19,7 +19,7 @@ let package = Package(
         .target(name: "NeuralNet", dependencies: ["CBLAS"]),
         .target(name: "HDF5Store", dependencies: ["CHDF5", "Checksums"]),
         .target(name: "Episodes"),
-        .target(name: "Benchmarks"),
+        .target(name: "Benchmarks", dependencies: ["NeuralNet"]),
         .executableTarget(name: "SafeMCPCLI", dependencies: [
             "Benchmarks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -41,28 +41,56 @@ public final class AdamW {
         let decay = 1 - learningRate * c.weightDecay
         let stepSize = learningRate / (1 - Float(Double(c.beta1).power(step)))
         let inverseRootCorrection2 = 1 / (1 - Float(Double(c.beta2).power(step))).squareRoot()
-        let oneMinusBeta1 = 1 - c.beta1
-        let oneMinusBeta2 = 1 - c.beta2
         for (index, parameter) in parameters.enumerated() {
             let count = parameter.value.count
-            parameter.gradient.storage.withUnsafeBufferPointer { g in
-                parameter.value.storage.withUnsafeMutableBufferPointer { theta in
-                    firstMoments[index].withUnsafeMutableBufferPointer { m in
-                        secondMoments[index].withUnsafeMutableBufferPointer { v in
-                            for i in 0..<count {
-                                let gi = g[i]
-                                let mi = c.beta1 * m[i] + oneMinusBeta1 * gi
-                                let vi = c.beta2 * v[i] + oneMinusBeta2 * gi * gi
-                                m[i] = mi
-                                v[i] = vi
-                                let denominator = vi.squareRoot() * inverseRootCorrection2 + c.epsilon
-                                theta[i] = theta[i] * decay - stepSize * mi / denominator
+            parameter.gradient.storage.withUnsafeBufferPointer { gBuffer in
+                parameter.value.storage.withUnsafeMutableBufferPointer { thetaBuffer in
+                    firstMoments[index].withUnsafeMutableBufferPointer { mBuffer in
+                        secondMoments[index].withUnsafeMutableBufferPointer { vBuffer in
+                            guard count > 0 else { return }
+                            let (g, theta, m, v) = (gBuffer.baseAddress!, thetaBuffer.baseAddress!, mBuffer.baseAddress!, vBuffer.baseAddress!)
+                            let lanes = FloatVector.scalarCount
+                            var i = 0
+                            while i + lanes <= count {
+                                let updated = Self.step(theta: theta.vector(at: i), gradient: g.vector(at: i),
+                                                        m: m.vector(at: i), v: v.vector(at: i), configuration: c,
+                                                        decay: decay, stepSize: stepSize, inverseRootCorrection2: inverseRootCorrection2)
+                                theta.setVector(updated.theta, at: i)
+                                m.setVector(updated.m, at: i)
+                                v.setVector(updated.v, at: i)
+                                i += lanes
+                            }
+                            while i < count {
+                                let updated = Self.step(theta: FloatVector(repeating: theta[i]), gradient: FloatVector(repeating: g[i]),
+                                                        m: FloatVector(repeating: m[i]), v: FloatVector(repeating: v[i]), configuration: c,
+                                                        decay: decay, stepSize: stepSize, inverseRootCorrection2: inverseRootCorrection2)
+                                theta[i] = updated.theta[0]
+                                m[i] = updated.m[0]
+                                v[i] = updated.v[0]
+                                i += 1
                             }
                         }
                     }
                 }
             }
         }
+    }
+
+    /// The update of `FloatVector.scalarCount` parameters at once.
+    ///
+    /// Moments under 1e-30 in magnitude are flushed to zero: their share of the update is at
+    /// most lr·1e-30/((1−β₁)·ε) ≈ 1e-21·lr, while letting them decay into subnormal floats makes
+    /// every later step on those parameters many times slower.
+    @inline(__always)
+    static func step(theta: FloatVector, gradient g: FloatVector, m: FloatVector, v: FloatVector, configuration c: Configuration,
+                     decay: Float, stepSize: Float, inverseRootCorrection2: Float) -> (theta: FloatVector, m: FloatVector, v: FloatVector) {
+        let tiny = FloatVector(repeating: 1e-30)
+        var newM = c.beta1 * m + (1 - c.beta1) * g
+        var newV = c.beta2 * v + (1 - c.beta2) * g * g
+        newM.replace(with: 0, where: (newM .< tiny) .& (newM .> -tiny))
+        newV.replace(with: 0, where: newV .< tiny)
+        let denominator = squareRoot(newV) * inverseRootCorrection2 + c.epsilon
+        return (theta * decay - stepSize * newM / denominator, newM, newV)
     }
 
     public func zeroGradients() {

@@ -23,18 +23,21 @@ public final class Dropout: Layer {
         mask.resize(rows: input.rows, cols: input.cols)
         output.resize(rows: input.rows, cols: input.cols)
         let count = input.count
-        // Keep when a 24-bit uniform integer is at or above p·2²⁴; two draws per 64-bit word.
-        let threshold = UInt64((Double(probability) * 0x1p24).rounded())
+        // Four 16-bit uniform draws per 64-bit word; an element is kept when its draw is at or
+        // above p·2¹⁶, so p is applied rounded to a multiple of 2⁻¹⁶.
+        let threshold = UInt64((Double(probability) * 0x1p16).rounded())
         let scale = 1 / (1 - probability)
+        // A local copy: mutating the stored property would pay an exclusivity check per draw.
+        var stream = generator
+        defer { generator = stream }
         mask.storage.withUnsafeMutableBufferPointer { m in
             var i = 0
             while i < count {
-                let word = generator.next()
-                m[i] = (word >> 40) >= threshold ? scale : 0
-                if i + 1 < count {
-                    m[i + 1] = ((word >> 8) & 0xFF_FFFF) >= threshold ? scale : 0
+                let word = stream.next()
+                for lane in 0..<min(4, count - i) {
+                    m[i + lane] = (word >> UInt64(16 * lane)) & 0xFFFF >= threshold ? scale : 0
                 }
-                i += 2
+                i += 4
             }
         }
         multiplyElementwise(input, mask, into: &output)

@@ -19,7 +19,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON object on stdout instead of the table.")
     var json = false
 
-    static let sections: [BenchmarkSection] = []
+    static let sections: [BenchmarkSection] = [NumericBenchmarks()]
 
     func run() throws {
         let selected = Self.sections.filter { only == nil || $0.name.localizedCaseInsensitiveContains(only!) }
