@@ -23,6 +23,15 @@ extension Matrix {
         a.storage.withUnsafeBufferPointer { aBuffer in
             b.storage.withUnsafeBufferPointer { bBuffer in
                 c.storage.withUnsafeMutableBufferPointer { cBuffer in
+                    if m == 1 {
+                        // One output row (single-sample inference): cᵀ = op(B)ᵀ·aᵀ as a
+                        // matrix-vector product, which reads B in place where sgemm would first
+                        // copy it into packed panels. op(A) is a contiguous row either way.
+                        cblas_sgemv(CblasRowMajor, transposeB ? CblasNoTrans : CblasTrans,
+                                    Int32(b.rows), Int32(b.cols), alpha, bBuffer.baseAddress, Int32(b.cols),
+                                    aBuffer.baseAddress, 1, beta, cBuffer.baseAddress, 1)
+                        return
+                    }
                     cblas_sgemm(CblasRowMajor,
                                 transposeA ? CblasTrans : CblasNoTrans,
                                 transposeB ? CblasTrans : CblasNoTrans,
