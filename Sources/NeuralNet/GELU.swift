@@ -18,40 +18,46 @@ public final class GELU: Layer {
                 derivative.storage.withUnsafeMutableBufferPointer { dBuffer in
                     guard count > 0 else { return }
                     let (x, y) = (xBuffer.baseAddress!, yBuffer.baseAddress!)
-                    @inline(__always) func cdf(_ v: FloatVector) -> FloatVector {
-                        0.5 + 0.5 * FastMath.erf(v * 0.70710678118654752)
-                    }
                     let lanes = FloatVector.scalarCount
                     let fullCount = count - count % lanes
                     if training, let d = dBuffer.baseAddress {
-                        @inline(__always) func values(_ v: FloatVector) -> (output: FloatVector, derivative: FloatVector) {
-                            let phi = cdf(v)
-                            return (v * phi, phi + v * 0.39894228040143268 * FastMath.exp(-0.5 * v * v))
-                        }
                         for i in stride(from: 0, to: fullCount, by: lanes) {
-                            let result = values(x.vector(at: i))
+                            let result = Self.valueAndDerivative(x.vector(at: i))
                             y.setVector(result.output, at: i)
                             d.setVector(result.derivative, at: i)
                         }
                         if fullCount < count {
-                            let result = values(x.partialVector(at: fullCount, count: count - fullCount))
+                            let result = Self.valueAndDerivative(x.partialVector(at: fullCount, count: count - fullCount))
                             y.setPartialVector(result.output, at: fullCount, count: count - fullCount)
                             d.setPartialVector(result.derivative, at: fullCount, count: count - fullCount)
                         }
                     } else {
                         for i in stride(from: 0, to: fullCount, by: lanes) {
                             let v = x.vector(at: i)
-                            y.setVector(v * cdf(v), at: i)
+                            y.setVector(v * Self.cdf(v), at: i)
                         }
                         if fullCount < count {
                             let v = x.partialVector(at: fullCount, count: count - fullCount)
-                            y.setPartialVector(v * cdf(v), at: fullCount, count: count - fullCount)
+                            y.setPartialVector(v * Self.cdf(v), at: fullCount, count: count - fullCount)
                         }
                     }
                 }
             }
         }
         return output
+    }
+
+    /// Φ(x), the standard normal distribution function.
+    @inline(__always)
+    static func cdf(_ x: FloatVector) -> FloatVector {
+        0.5 + 0.5 * FastMath.erf(x * 0.70710678118654752)
+    }
+
+    /// x·Φ(x) and its derivative Φ(x) + x·φ(x), with φ(x) = e^(−x²/2)/√(2π).
+    @inline(__always)
+    static func valueAndDerivative(_ x: FloatVector) -> (output: FloatVector, derivative: FloatVector) {
+        let phi = cdf(x)
+        return (x * phi, phi + x * 0.39894228040143268 * FastMath.exp(-0.5 * x * x))
     }
 
     public func backward(_ outputGradient: Matrix) -> Matrix {
