@@ -83,6 +83,16 @@ final class LayerGradientTests: XCTestCase {
             }
             GradientCheck.assertClose(parameter.gradient.storage, numeric, parameter.name)
         }
+
+        replayMasks()
+        _ = model.forward(input, training: true)
+        let inputGradient = model.backwardToInput(upstream)
+        let x = Parameter(name: "input", value: input)
+        let numericInput = GradientCheck.numericGradient(of: x) {
+            replayMasks()
+            return GradientCheck.weightedSum(model.forward(x.value, training: true), upstream)
+        }
+        GradientCheck.assertClose(inputGradient.storage, numericInput, "classifier input")
     }
 
     func testGradientsAccumulateAcrossBackwardPasses() {
