@@ -14,12 +14,16 @@ extension Matrix {
         precondition(c.rows == m && c.cols == n, "matmul output is \(c.rows)×\(c.cols), expected \(m)×\(n)")
         guard m > 0, n > 0 else { return }
         if k == 0 {
-            // BLAS leaves C untouched when K is 0 only for beta 1; make the empty sum explicit.
+            // An empty sum: C = beta·C, done here rather than trusting every BLAS with K = 0.
             c.storage.withUnsafeMutableBufferPointer { cBuffer in
                 for i in cBuffer.indices { cBuffer[i] = beta == 0 ? 0 : beta * cBuffer[i] }
             }
             return
         }
+        let threads = openblas_get_num_threads()
+        let singleThreaded = threads > 1 && m * n * k < BLASThreads.parallelMultiplyAddsMinimum
+        if singleThreaded { openblas_set_num_threads(1) }
+        defer { if singleThreaded { openblas_set_num_threads(threads) } }
         a.storage.withUnsafeBufferPointer { aBuffer in
             b.storage.withUnsafeBufferPointer { bBuffer in
                 c.storage.withUnsafeMutableBufferPointer { cBuffer in
@@ -52,11 +56,19 @@ extension Matrix {
     }
 }
 
-/// The OpenBLAS thread pool, which is process-wide. Small products run faster on one thread;
-/// results can differ in the last bits between thread counts.
+/// The OpenBLAS thread pool, which is process-wide; results can differ in the last bits between
+/// thread counts.
 public enum BLASThreads {
     public static var count: Int {
         get { Int(openblas_get_num_threads()) }
         set { openblas_set_num_threads(Int32(newValue)) }
     }
+
+    /// `Matrix.multiply` runs products of fewer multiply-adds than this on one thread, whatever
+    /// `count` is. OpenBLAS splits from about 2.6e5 multiply-adds (and matrix-vector products
+    /// from about 1e4), where handing work to a second thread costs more than it saves: a
+    /// single-sample inference took twice the CPU time with 2 threads. The choice depends only on
+    /// the shape, so a run stays deterministic for a given `count`. Not for use while another
+    /// thread is inside BLAS, since the thread count is process-wide.
+    public static let parallelMultiplyAddsMinimum = 1 << 20
 }
