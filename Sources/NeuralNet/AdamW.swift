@@ -39,10 +39,12 @@ public final class AdamW {
         step += 1
         let c = configuration
         let decay = 1 - learningRate * c.weightDecay
-        let stepSize = learningRate / (1 - Float(Double(c.beta1).power(step)))
-        let inverseRootCorrection2 = 1 / (1 - Float(Double(c.beta2).power(step))).squareRoot()
+        let stepSize = learningRate / (1 - Float(pow(Double(c.beta1), Double(step))))
+        let inverseRootCorrection2 = 1 / (1 - Float(pow(Double(c.beta2), Double(step)))).squareRoot()
         for (index, parameter) in parameters.enumerated() {
             let count = parameter.value.count
+            precondition(parameter.gradient.count == count,
+                         "AdamW: \(parameter.name) has \(count) values but \(parameter.gradient.count) gradient values")
             parameter.gradient.storage.withUnsafeBufferPointer { gBuffer in
                 parameter.value.storage.withUnsafeMutableBufferPointer { thetaBuffer in
                     firstMoments[index].withUnsafeMutableBufferPointer { mBuffer in
@@ -60,14 +62,16 @@ public final class AdamW {
                                 v.setVector(updated.v, at: i)
                                 i += lanes
                             }
-                            while i < count {
-                                let updated = Self.step(theta: FloatVector(repeating: theta[i]), gradient: FloatVector(repeating: g[i]),
-                                                        m: FloatVector(repeating: m[i]), v: FloatVector(repeating: v[i]), configuration: c,
+                            if i < count {
+                                let remaining = count - i
+                                let updated = Self.step(theta: UnsafePointer(theta).partialVector(at: i, count: remaining),
+                                                        gradient: g.partialVector(at: i, count: remaining),
+                                                        m: UnsafePointer(m).partialVector(at: i, count: remaining),
+                                                        v: UnsafePointer(v).partialVector(at: i, count: remaining), configuration: c,
                                                         decay: decay, stepSize: stepSize, inverseRootCorrection2: inverseRootCorrection2)
-                                theta[i] = updated.theta[0]
-                                m[i] = updated.m[0]
-                                v[i] = updated.v[0]
-                                i += 1
+                                theta.setPartialVector(updated.theta, at: i, count: remaining)
+                                m.setPartialVector(updated.m, at: i, count: remaining)
+                                v.setPartialVector(updated.v, at: i, count: remaining)
                             }
                         }
                     }
@@ -139,11 +143,5 @@ public final class AdamW {
         step = restoredStep
         firstMoments = first
         secondMoments = second
-    }
-}
-
-extension Double {
-    func power(_ exponent: Int) -> Double {
-        Foundation.pow(self, Double(exponent))
     }
 }
