@@ -1,5 +1,6 @@
-/// Per-row loops of LayerNorm, eight lanes at a time. Sums use eight partial sums, so they are
-/// ordered differently from a sequential sum (within Float rounding).
+/// Reductions and per-row loops of LayerNorm (and the gradient norm), eight lanes at a time. Sums
+/// use eight partial sums, so they are ordered differently from a sequential sum (within Float
+/// rounding).
 enum RowKernels {
     @inline(__always)
     static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float {
