@@ -10,7 +10,7 @@ public final class LayerNorm: Layer {
     private var inputGradient = Matrix(rows: 0, cols: 0)
     /// x̂ and 1/σ per row from the last training forward.
     private var normalized = Matrix(rows: 0, cols: 0)
-    private var inverseStandardDeviation: [Float] = []
+    private var inverseStandardDeviation = Matrix(rows: 0, cols: 0)
 
     public init(name: String, width: Int, epsilon: Float = 1e-5) {
         weight = Parameter(name: "\(name).weight", value: Matrix(rows: 1, cols: width, repeating: 1))
@@ -27,15 +27,13 @@ public final class LayerNorm: Layer {
         output.resize(rows: rows, cols: n)
         if training {
             normalized.resize(rows: rows, cols: n)
-            if inverseStandardDeviation.count != rows {
-                inverseStandardDeviation = Array(repeating: 0, count: rows)
-            }
+            inverseStandardDeviation.resize(rows: rows, cols: 1)
         }
         let inverseWidth = 1 / Float(n)
         input.storage.withUnsafeBufferPointer { xBuffer in
             output.storage.withUnsafeMutableBufferPointer { yBuffer in
                 normalized.storage.withUnsafeMutableBufferPointer { xHatBuffer in
-                    inverseStandardDeviation.withUnsafeMutableBufferPointer { rstdOut in
+                    inverseStandardDeviation.storage.withUnsafeMutableBufferPointer { rstdOut in
                         weight.value.storage.withUnsafeBufferPointer { gainBuffer in
                             bias.value.storage.withUnsafeBufferPointer { shiftBuffer in
                                 guard rows > 0, n > 0 else { return }
@@ -73,7 +71,7 @@ public final class LayerNorm: Layer {
         let inverseWidth = 1 / Float(n)
         outputGradient.storage.withUnsafeBufferPointer { dyBuffer in
             normalized.storage.withUnsafeBufferPointer { xHatBuffer in
-                inverseStandardDeviation.withUnsafeBufferPointer { rstd in
+                inverseStandardDeviation.storage.withUnsafeBufferPointer { rstd in
                     weight.value.storage.withUnsafeBufferPointer { gainBuffer in
                         weight.gradient.storage.withUnsafeMutableBufferPointer { dGainBuffer in
                             bias.gradient.storage.withUnsafeMutableBufferPointer { dShiftBuffer in
