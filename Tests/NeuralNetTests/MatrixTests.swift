@@ -1,7 +1,7 @@
 import NeuralNet
 import XCTest
 
-final class MatrixMultiplyTests: XCTestCase {
+final class MatrixTests: XCTestCase {
     var generator = RandomGenerator(seed: 5)
 
     /// C = alpha·op(A)·op(B) + beta·C by the definition, in Double.
@@ -51,6 +51,12 @@ final class MatrixMultiplyTests: XCTestCase {
         Matrix.multiply(a, b, into: &c)
         XCTAssertEqual(c, Matrix([[19, 22], [43, 50]]))
         XCTAssertEqual(Matrix.product(a, b, transposeA: true), Matrix([[26, 30], [38, 44]]))
+    }
+
+    func testAddScaled() {
+        var sum = Matrix([[1, 2], [3, 4]])
+        sum.add(Matrix([[10, 20], [30, 40]]), scaledBy: 0.5)
+        XCTAssertEqual(sum, Matrix([[6, 12], [18, 24]]))
     }
 
     func testResizeReusesStorageWithinCapacity() {
