@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "Report", dependencies: ["RunLog"]),
         .target(name: "Configuration", dependencies: ["Yams"]),
         .target(name: "Metrics", dependencies: ["Episodes"]),
-        .target(name: "Benchmarks", dependencies: ["Environments", "TextEncoder"]),
+        .target(name: "Benchmarks", dependencies: ["Environments", "NeuralNet", "TextEncoder"]),
         .target(name: "TestSupport", path: "Sources/TestSupport"),
         .target(name: "Proxy", dependencies: [
             "Episodes",

@@ -39,30 +39,62 @@ public final class AdamW {
         step += 1
         let c = configuration
         let decay = 1 - learningRate * c.weightDecay
-        let stepSize = learningRate / (1 - Float(Double(c.beta1).power(step)))
-        let inverseRootCorrection2 = 1 / (1 - Float(Double(c.beta2).power(step))).squareRoot()
-        let oneMinusBeta1 = 1 - c.beta1
-        let oneMinusBeta2 = 1 - c.beta2
+        let stepSize = learningRate / (1 - Float(pow(Double(c.beta1), Double(step))))
+        let inverseRootCorrection2 = 1 / (1 - Float(pow(Double(c.beta2), Double(step)))).squareRoot()
         for (index, parameter) in parameters.enumerated() {
             let count = parameter.value.count
-            parameter.gradient.storage.withUnsafeBufferPointer { g in
-                parameter.value.storage.withUnsafeMutableBufferPointer { theta in
-                    firstMoments[index].withUnsafeMutableBufferPointer { m in
-                        secondMoments[index].withUnsafeMutableBufferPointer { v in
-                            for i in 0..<count {
-                                let gi = g[i]
-                                let mi = c.beta1 * m[i] + oneMinusBeta1 * gi
-                                let vi = c.beta2 * v[i] + oneMinusBeta2 * gi * gi
-                                m[i] = mi
-                                v[i] = vi
-                                let denominator = vi.squareRoot() * inverseRootCorrection2 + c.epsilon
-                                theta[i] = theta[i] * decay - stepSize * mi / denominator
+            precondition(parameter.gradient.count == count,
+                         "AdamW: \(parameter.name) has \(count) values but \(parameter.gradient.count) gradient values")
+            parameter.gradient.storage.withUnsafeBufferPointer { gBuffer in
+                parameter.value.storage.withUnsafeMutableBufferPointer { thetaBuffer in
+                    firstMoments[index].withUnsafeMutableBufferPointer { mBuffer in
+                        secondMoments[index].withUnsafeMutableBufferPointer { vBuffer in
+                            guard count > 0 else { return }
+                            let (g, theta, m, v) = (gBuffer.baseAddress!, thetaBuffer.baseAddress!, mBuffer.baseAddress!, vBuffer.baseAddress!)
+                            let lanes = FloatVector.scalarCount
+                            var i = 0
+                            while i + lanes <= count {
+                                let updated = Self.step(theta: theta.vector(at: i), gradient: g.vector(at: i),
+                                                        m: m.vector(at: i), v: v.vector(at: i), configuration: c,
+                                                        decay: decay, stepSize: stepSize, inverseRootCorrection2: inverseRootCorrection2)
+                                theta.setVector(updated.theta, at: i)
+                                m.setVector(updated.m, at: i)
+                                v.setVector(updated.v, at: i)
+                                i += lanes
+                            }
+                            if i < count {
+                                let remaining = count - i
+                                let updated = Self.step(theta: UnsafePointer(theta).partialVector(at: i, count: remaining),
+                                                        gradient: g.partialVector(at: i, count: remaining),
+                                                        m: UnsafePointer(m).partialVector(at: i, count: remaining),
+                                                        v: UnsafePointer(v).partialVector(at: i, count: remaining), configuration: c,
+                                                        decay: decay, stepSize: stepSize, inverseRootCorrection2: inverseRootCorrection2)
+                                theta.setPartialVector(updated.theta, at: i, count: remaining)
+                                m.setPartialVector(updated.m, at: i, count: remaining)
+                                v.setPartialVector(updated.v, at: i, count: remaining)
                             }
                         }
                     }
                 }
             }
         }
+    }
+
+    /// The update of `FloatVector.scalarCount` parameters at once.
+    ///
+    /// Moments under 1e-30 in magnitude are flushed to zero: their share of the update is at
+    /// most lr·1e-30/((1−β₁)·ε) ≈ 1e-21·lr, while letting them decay into subnormal floats makes
+    /// every later step on those parameters many times slower.
+    @inline(__always)
+    static func step(theta: FloatVector, gradient g: FloatVector, m: FloatVector, v: FloatVector, configuration c: Configuration,
+                     decay: Float, stepSize: Float, inverseRootCorrection2: Float) -> (theta: FloatVector, m: FloatVector, v: FloatVector) {
+        let tiny = FloatVector(repeating: 1e-30)
+        var newM = c.beta1 * m + (1 - c.beta1) * g
+        var newV = c.beta2 * v + (1 - c.beta2) * g * g
+        newM.replace(with: 0, where: (newM .< tiny) .& (newM .> -tiny))
+        newV.replace(with: 0, where: newV .< tiny)
+        let denominator = squareRoot(newV) * inverseRootCorrection2 + c.epsilon
+        return (theta * decay - stepSize * newM / denominator, newM, newV)
     }
 
     public func zeroGradients() {
@@ -111,11 +143,5 @@ public final class AdamW {
         step = restoredStep
         firstMoments = first
         secondMoments = second
-    }
-}
-
-extension Double {
-    func power(_ exponent: Int) -> Double {
-        Foundation.pow(self, Double(exponent))
     }
 }

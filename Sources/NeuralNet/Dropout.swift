@@ -23,21 +23,39 @@ public final class Dropout: Layer {
         mask.resize(rows: input.rows, cols: input.cols)
         output.resize(rows: input.rows, cols: input.cols)
         let count = input.count
-        // Keep when a 24-bit uniform integer is at or above p·2²⁴; two draws per 64-bit word.
-        let threshold = UInt64((Double(probability) * 0x1p24).rounded())
+        // Each 64-bit word gives four 16-bit uniform draws; an element is kept when its draw is at
+        // or above p·2¹⁶, so p is applied rounded to a multiple of 2⁻¹⁶. Two words cover eight
+        // elements, in the order of the bits.
+        let threshold = SIMD8<Int32>(repeating: Int32((Double(probability) * 0x1p16).rounded()))
         let scale = 1 / (1 - probability)
-        mask.storage.withUnsafeMutableBufferPointer { m in
-            var i = 0
-            while i < count {
-                let word = generator.next()
-                m[i] = (word >> 40) >= threshold ? scale : 0
-                if i + 1 < count {
-                    m[i + 1] = ((word >> 8) & 0xFF_FFFF) >= threshold ? scale : 0
+        // A local copy: mutating the stored property would pay an exclusivity check per draw.
+        var stream = generator
+        defer { generator = stream }
+        @inline(__always) func nextMask() -> FloatVector {
+            let draws = unsafeBitCast(SIMD2<UInt64>(stream.next(), stream.next()), to: SIMD8<UInt16>.self)
+            return FloatVector().replacing(with: scale, where: SIMD8<Int32>(truncatingIfNeeded: draws) .>= threshold)
+        }
+        input.storage.withUnsafeBufferPointer { xBuffer in
+            mask.storage.withUnsafeMutableBufferPointer { maskBuffer in
+                output.storage.withUnsafeMutableBufferPointer { yBuffer in
+                    guard count > 0 else { return }
+                    let (x, m, y) = (xBuffer.baseAddress!, maskBuffer.baseAddress!, yBuffer.baseAddress!)
+                    let lanes = FloatVector.scalarCount
+                    let fullCount = count - count % lanes
+                    for i in stride(from: 0, to: fullCount, by: lanes) {
+                        let keep = nextMask()
+                        m.setVector(keep, at: i)
+                        y.setVector(x.vector(at: i) * keep, at: i)
+                    }
+                    if fullCount < count {
+                        let remaining = count - fullCount
+                        let keep = nextMask()
+                        m.setPartialVector(keep, at: fullCount, count: remaining)
+                        y.setPartialVector(x.partialVector(at: fullCount, count: remaining) * keep, at: fullCount, count: remaining)
+                    }
                 }
-                i += 2
             }
         }
-        multiplyElementwise(input, mask, into: &output)
         return output
     }
 

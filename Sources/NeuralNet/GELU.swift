@@ -11,28 +11,53 @@ public final class GELU: Layer {
 
     public func forward(_ input: Matrix, training: Bool) -> Matrix {
         output.resize(rows: input.rows, cols: input.cols)
+        if training { derivative.resize(rows: input.rows, cols: input.cols) }
         let count = input.count
-        input.storage.withUnsafeBufferPointer { x in
-            output.storage.withUnsafeMutableBufferPointer { y in
-                if training {
-                    derivative.resize(rows: input.rows, cols: input.cols)
-                    derivative.storage.withUnsafeMutableBufferPointer { d in
-                        for i in 0..<count {
-                            let v = x[i]
-                            let cdf = 0.5 + 0.5 * FastMath.erf(v * 0.70710678118654752)
-                            y[i] = v * cdf
-                            d[i] = cdf + v * 0.39894228040143268 * FastMath.exp(-0.5 * v * v)
+        input.storage.withUnsafeBufferPointer { xBuffer in
+            output.storage.withUnsafeMutableBufferPointer { yBuffer in
+                derivative.storage.withUnsafeMutableBufferPointer { dBuffer in
+                    guard count > 0 else { return }
+                    let (x, y) = (xBuffer.baseAddress!, yBuffer.baseAddress!)
+                    let lanes = FloatVector.scalarCount
+                    let fullCount = count - count % lanes
+                    if training, let d = dBuffer.baseAddress {
+                        for i in stride(from: 0, to: fullCount, by: lanes) {
+                            let result = Self.valueAndDerivative(x.vector(at: i))
+                            y.setVector(result.output, at: i)
+                            d.setVector(result.derivative, at: i)
                         }
-                    }
-                } else {
-                    for i in 0..<count {
-                        let v = x[i]
-                        y[i] = v * (0.5 + 0.5 * FastMath.erf(v * 0.70710678118654752))
+                        if fullCount < count {
+                            let result = Self.valueAndDerivative(x.partialVector(at: fullCount, count: count - fullCount))
+                            y.setPartialVector(result.output, at: fullCount, count: count - fullCount)
+                            d.setPartialVector(result.derivative, at: fullCount, count: count - fullCount)
+                        }
+                    } else {
+                        for i in stride(from: 0, to: fullCount, by: lanes) {
+                            let v = x.vector(at: i)
+                            y.setVector(v * Self.cdf(v), at: i)
+                        }
+                        if fullCount < count {
+                            let v = x.partialVector(at: fullCount, count: count - fullCount)
+                            y.setPartialVector(v * Self.cdf(v), at: fullCount, count: count - fullCount)
+                        }
                     }
                 }
             }
         }
         return output
+    }
+
+    /// Φ(x), the standard normal distribution function.
+    @inline(__always)
+    static func cdf(_ x: FloatVector) -> FloatVector {
+        0.5 + 0.5 * FastMath.erf(x * 0.70710678118654752)
+    }
+
+    /// x·Φ(x) and its derivative Φ(x) + x·φ(x), with φ(x) = e^(−x²/2)/√(2π).
+    @inline(__always)
+    static func valueAndDerivative(_ x: FloatVector) -> (output: FloatVector, derivative: FloatVector) {
+        let phi = cdf(x)
+        return (x * phi, phi + x * 0.39894228040143268 * FastMath.exp(-0.5 * x * x))
     }
 
     public func backward(_ outputGradient: Matrix) -> Matrix {
@@ -47,10 +72,17 @@ public final class GELU: Layer {
 /// out = a ⊙ b; all three the same shape.
 func multiplyElementwise(_ a: Matrix, _ b: Matrix, into out: inout Matrix) {
     let count = out.count
-    a.storage.withUnsafeBufferPointer { a in
-        b.storage.withUnsafeBufferPointer { b in
-            out.storage.withUnsafeMutableBufferPointer { out in
-                for i in 0..<count { out[i] = a[i] * b[i] }
+    a.storage.withUnsafeBufferPointer { aBuffer in
+        b.storage.withUnsafeBufferPointer { bBuffer in
+            out.storage.withUnsafeMutableBufferPointer { outBuffer in
+                guard count > 0 else { return }
+                let (a, b, out) = (aBuffer.baseAddress!, bBuffer.baseAddress!, outBuffer.baseAddress!)
+                let lanes = FloatVector.scalarCount
+                let fullCount = count - count % lanes
+                for i in stride(from: 0, to: fullCount, by: lanes) {
+                    out.setVector(a.vector(at: i) * b.vector(at: i), at: i)
+                }
+                for i in fullCount..<count { out[i] = a[i] * b[i] }
             }
         }
     }

@@ -6,9 +6,8 @@ public func clipGradients(_ parameters: [Parameter], maxNorm: Float) -> Float {
     var squares: Double = 0
     for parameter in parameters {
         parameter.gradient.storage.withUnsafeBufferPointer { g in
-            var partial: Float = 0
-            for value in g { partial += value * value }
-            squares += Double(partial)
+            guard let base = g.baseAddress else { return }
+            squares += Double(RowKernels.sumOfSquaredDeviations(base, mean: 0, count: g.count))
         }
     }
     let norm = Float(squares.squareRoot())

@@ -10,7 +10,7 @@ public final class LayerNorm: Layer {
     private var inputGradient = Matrix(rows: 0, cols: 0)
     /// x̂ and 1/σ per row from the last training forward.
     private var normalized = Matrix(rows: 0, cols: 0)
-    private var inverseStandardDeviation: [Float] = []
+    private var inverseStandardDeviation = Matrix(rows: 0, cols: 0)
 
     public init(name: String, width: Int, epsilon: Float = 1e-5) {
         weight = Parameter(name: "\(name).weight", value: Matrix(rows: 1, cols: width, repeating: 1))
@@ -27,39 +27,29 @@ public final class LayerNorm: Layer {
         output.resize(rows: rows, cols: n)
         if training {
             normalized.resize(rows: rows, cols: n)
-            if inverseStandardDeviation.count != rows {
-                inverseStandardDeviation = Array(repeating: 0, count: rows)
-            }
+            inverseStandardDeviation.resize(rows: rows, cols: 1)
         }
         let inverseWidth = 1 / Float(n)
-        input.storage.withUnsafeBufferPointer { x in
-            output.storage.withUnsafeMutableBufferPointer { y in
-                normalized.storage.withUnsafeMutableBufferPointer { xHat in
-                    inverseStandardDeviation.withUnsafeMutableBufferPointer { rstdOut in
-                        weight.value.storage.withUnsafeBufferPointer { gain in
-                            bias.value.storage.withUnsafeBufferPointer { shift in
+        input.storage.withUnsafeBufferPointer { xBuffer in
+            output.storage.withUnsafeMutableBufferPointer { yBuffer in
+                normalized.storage.withUnsafeMutableBufferPointer { xHatBuffer in
+                    inverseStandardDeviation.storage.withUnsafeMutableBufferPointer { rstdOut in
+                        weight.value.storage.withUnsafeBufferPointer { gainBuffer in
+                            bias.value.storage.withUnsafeBufferPointer { shiftBuffer in
+                                guard rows > 0, n > 0 else { return }
+                                let (gain, shift) = (gainBuffer.baseAddress!, shiftBuffer.baseAddress!)
                                 for row in 0..<rows {
-                                    let offset = row * n
-                                    var sum: Float = 0
-                                    for j in 0..<n { sum += x[offset + j] }
-                                    let mean = sum * inverseWidth
-                                    var squares: Float = 0
-                                    for j in 0..<n {
-                                        let d = x[offset + j] - mean
-                                        squares += d * d
-                                    }
-                                    let rstd = 1 / (squares * inverseWidth + epsilon).squareRoot()
+                                    let x = xBuffer.baseAddress! + row * n
+                                    let y = yBuffer.baseAddress! + row * n
+                                    let mean = RowKernels.sum(x, count: n) * inverseWidth
+                                    let rstd = 1 / (RowKernels.sumOfSquaredDeviations(x, mean: mean, count: n) * inverseWidth + epsilon).squareRoot()
                                     if training {
                                         rstdOut[row] = rstd
-                                        for j in 0..<n {
-                                            let h = (x[offset + j] - mean) * rstd
-                                            xHat[offset + j] = h
-                                            y[offset + j] = h * gain[j] + shift[j]
-                                        }
+                                        RowKernels.normalize(x, mean: mean, scale: rstd, gain: gain, shift: shift,
+                                                             normalized: xHatBuffer.baseAddress! + row * n, output: y, count: n)
                                     } else {
-                                        for j in 0..<n {
-                                            y[offset + j] = (x[offset + j] - mean) * rstd * gain[j] + shift[j]
-                                        }
+                                        RowKernels.normalize(x, mean: mean, scale: rstd, gain: gain, shift: shift,
+                                                             normalized: nil, output: y, count: n)
                                     }
                                 }
                             }
@@ -79,31 +69,20 @@ public final class LayerNorm: Layer {
                      "\(weight.name): output gradient is \(rows)×\(outputGradient.cols), expected \(normalized.rows)×\(n)")
         inputGradient.resize(rows: rows, cols: n)
         let inverseWidth = 1 / Float(n)
-        outputGradient.storage.withUnsafeBufferPointer { dy in
-            normalized.storage.withUnsafeBufferPointer { xHat in
-                inverseStandardDeviation.withUnsafeBufferPointer { rstd in
-                    weight.value.storage.withUnsafeBufferPointer { gain in
-                        weight.gradient.storage.withUnsafeMutableBufferPointer { dGain in
-                            bias.gradient.storage.withUnsafeMutableBufferPointer { dShift in
-                                inputGradient.storage.withUnsafeMutableBufferPointer { dx in
+        outputGradient.storage.withUnsafeBufferPointer { dyBuffer in
+            normalized.storage.withUnsafeBufferPointer { xHatBuffer in
+                inverseStandardDeviation.storage.withUnsafeBufferPointer { rstd in
+                    weight.value.storage.withUnsafeBufferPointer { gainBuffer in
+                        weight.gradient.storage.withUnsafeMutableBufferPointer { dGainBuffer in
+                            bias.gradient.storage.withUnsafeMutableBufferPointer { dShiftBuffer in
+                                inputGradient.storage.withUnsafeMutableBufferPointer { dxBuffer in
+                                    guard rows > 0, n > 0 else { return }
                                     for row in 0..<rows {
-                                        let offset = row * n
-                                        var sumG: Float = 0
-                                        var sumGXHat: Float = 0
-                                        for j in 0..<n {
-                                            let g = dy[offset + j] * gain[j]
-                                            sumG += g
-                                            sumGXHat += g * xHat[offset + j]
-                                            dGain[j] += dy[offset + j] * xHat[offset + j]
-                                            dShift[j] += dy[offset + j]
-                                        }
-                                        let meanG = sumG * inverseWidth
-                                        let meanGXHat = sumGXHat * inverseWidth
-                                        let r = rstd[row]
-                                        for j in 0..<n {
-                                            let g = dy[offset + j] * gain[j]
-                                            dx[offset + j] = r * (g - meanG - xHat[offset + j] * meanGXHat)
-                                        }
+                                        RowKernels.layerNormBackward(
+                                            dy: dyBuffer.baseAddress! + row * n, xHat: xHatBuffer.baseAddress! + row * n,
+                                            rstd: rstd[row], inverseWidth: inverseWidth, gain: gainBuffer.baseAddress!,
+                                            gainGradient: dGainBuffer.baseAddress!, shiftGradient: dShiftBuffer.baseAddress!,
+                                            dx: dxBuffer.baseAddress! + row * n, count: n)
                                     }
                                 }
                             }

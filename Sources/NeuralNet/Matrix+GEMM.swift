@@ -14,15 +14,28 @@ extension Matrix {
         precondition(c.rows == m && c.cols == n, "matmul output is \(c.rows)×\(c.cols), expected \(m)×\(n)")
         guard m > 0, n > 0 else { return }
         if k == 0 {
-            // BLAS leaves C untouched when K is 0 only for beta 1; make the empty sum explicit.
+            // An empty sum: C = beta·C, done here rather than trusting every BLAS with K = 0.
             c.storage.withUnsafeMutableBufferPointer { cBuffer in
                 for i in cBuffer.indices { cBuffer[i] = beta == 0 ? 0 : beta * cBuffer[i] }
             }
             return
         }
+        let threads = openblas_get_num_threads()
+        let singleThreaded = threads > 1 && m * n * k < BLASThreads.parallelMultiplyAddsMinimum
+        if singleThreaded { openblas_set_num_threads(1) }
+        defer { if singleThreaded { openblas_set_num_threads(threads) } }
         a.storage.withUnsafeBufferPointer { aBuffer in
             b.storage.withUnsafeBufferPointer { bBuffer in
                 c.storage.withUnsafeMutableBufferPointer { cBuffer in
+                    if m == 1 {
+                        // One output row (single-sample inference): cᵀ = op(B)ᵀ·aᵀ as a
+                        // matrix-vector product, which reads B in place where sgemm would first
+                        // copy it into packed panels. op(A) is a contiguous row either way.
+                        cblas_sgemv(CblasRowMajor, transposeB ? CblasNoTrans : CblasTrans,
+                                    Int32(b.rows), Int32(b.cols), alpha, bBuffer.baseAddress, Int32(b.cols),
+                                    aBuffer.baseAddress, 1, beta, cBuffer.baseAddress, 1)
+                        return
+                    }
                     cblas_sgemm(CblasRowMajor,
                                 transposeA ? CblasTrans : CblasNoTrans,
                                 transposeB ? CblasTrans : CblasNoTrans,
@@ -43,11 +56,19 @@ extension Matrix {
     }
 }
 
-/// The OpenBLAS thread pool, which is process-wide. Small products run faster on one thread;
-/// results can differ in the last bits between thread counts.
+/// The OpenBLAS thread pool, which is process-wide; results can differ in the last bits between
+/// thread counts.
 public enum BLASThreads {
     public static var count: Int {
         get { Int(openblas_get_num_threads()) }
         set { openblas_set_num_threads(Int32(newValue)) }
     }
+
+    /// `Matrix.multiply` runs products of fewer multiply-adds than this on one thread, whatever
+    /// `count` is. OpenBLAS splits from about 2.6e5 multiply-adds (and matrix-vector products
+    /// from about 1e4), where handing work to a second thread costs more than it saves: a
+    /// single-sample inference took twice the CPU time with 2 threads. The choice depends only on
+    /// the shape, so a run stays deterministic for a given `count`. Not for use while another
+    /// thread is inside BLAS, since the thread count is process-wide.
+    public static let parallelMultiplyAddsMinimum = 1 << 20
 }

@@ -57,6 +57,16 @@ public struct Matrix: Equatable, Sendable {
         }
     }
 
+    /// self += scale·other, for summing gradients that reach one tensor by several paths.
+    public mutating func add(_ other: Matrix, scaledBy scale: Float = 1) {
+        precondition(other.rows == rows && other.cols == cols, "Matrix.add: \(other.rows)×\(other.cols) onto \(rows)×\(cols)")
+        other.storage.withUnsafeBufferPointer { source in
+            storage.withUnsafeMutableBufferPointer { target in
+                for i in target.indices { target[i] += scale * source[i] }
+            }
+        }
+    }
+
     /// Values drawn from N(0, std²).
     public static func randomNormal(rows: Int, cols: Int, standardDeviation: Float = 1, using generator: inout RandomGenerator) -> Matrix {
         var matrix = Matrix(rows: rows, cols: cols)

@@ -1,5 +1,17 @@
 /// Layers applied in order. Its backward skips the input gradient of the first layer, which a
 /// network's input never needs.
+///
+/// A training step:
+/// ```
+/// optimizer.zeroGradients()
+/// let logits = model.forward(batch, training: true)
+/// let (loss, gradient) = crossEntropy.evaluate(logits: logits, targets: labels)
+/// model.backward(gradient)
+/// let gradientNorm = clipGradients(optimizer.parameters, maxNorm: 1)
+/// optimizer.update(learningRate: schedule.rate(atStep: optimizer.step))
+/// ```
+/// Several heads on one trunk: each head's `backwardToInput` gives a gradient for the trunk's
+/// output; sum them (`Matrix.add`) and pass the sum to the trunk's `backward`.
 public final class Sequential {
     public let layers: [any Layer]
 

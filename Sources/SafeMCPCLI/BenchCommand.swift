@@ -20,6 +20,7 @@ struct BenchCommand: ParsableCommand {
     var json = false
 
     static let sections: [BenchmarkSection] = [
+        NumericBenchmarks(),
         HDF5StoreBenchmark(),
         EncoderBenchmarks(),
         EmulatorBenchmarks(),

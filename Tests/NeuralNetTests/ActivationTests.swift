@@ -66,4 +66,15 @@ final class ActivationTests: XCTestCase {
         // Row 2: mean 11, variance 3: (14 − 11)/√3.
         XCTAssertEqual(Double(output[1, 3]), 3 / (3 + 1e-5).squareRoot(), accuracy: 1e-5)
     }
+
+    /// Training and inference take separate loops; they must give the same output.
+    func testLayerNormModesAgree() {
+        var generator = RandomGenerator(seed: 8)
+        let layer = LayerNorm(name: "norm", width: 21)
+        layer.weight.value = .randomNormal(rows: 1, cols: 21, using: &generator)
+        layer.bias.value = .randomNormal(rows: 1, cols: 21, using: &generator)
+        let input = Matrix.randomNormal(rows: 3, cols: 21, using: &generator)
+        let inference = layer.forward(input, training: false)
+        XCTAssertEqual(layer.forward(input, training: true), inference)
+    }
 }

@@ -16,17 +16,25 @@ final class AdamWTests: XCTestCase {
     /// v̂ = (0.156203102, 2.500750375); √v̂ = (0.395225381, 1.581376102);
     /// θ₂ = (0.898101 − 0.1·0.105263158/0.395225381, −1.896102 − 0.1·0.578947368/1.581376102)
     ///    = (0.898101 − 0.026633299, −1.896102 − 0.036610353) = (0.871467701, −1.932712353).
+    ///
+    /// The parameter repeats (1, −2) over 11 values, so both the eight-lane loop and the
+    /// element-by-element tail are checked.
     func testTwoStepsMatchTheFormulaByHand() {
-        let parameter = Parameter(name: "w", value: Matrix([[1, -2]]))
+        func alternating(_ even: Float, _ odd: Float) -> Matrix {
+            Matrix(rows: 1, cols: 11, storage: (0..<11).map { $0 % 2 == 0 ? even : odd })
+        }
+        let parameter = Parameter(name: "w", value: alternating(1, -2))
         let optimizer = AdamW(parameters: [parameter], configuration: .init(beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01))
-        parameter.gradient = Matrix([[0.5, -1]])
+        parameter.gradient = alternating(0.5, -1)
         optimizer.update(learningRate: 0.1)
-        XCTAssertEqual(parameter.value[0, 0], 0.899, accuracy: 1e-6)
-        XCTAssertEqual(parameter.value[0, 1], -1.898, accuracy: 1e-6)
-        parameter.gradient = Matrix([[-0.25, 2]])
+        for (i, value) in parameter.value.storage.enumerated() {
+            XCTAssertEqual(value, i % 2 == 0 ? 0.899 : -1.898, accuracy: 1e-6, "step 1, element \(i)")
+        }
+        parameter.gradient = alternating(-0.25, 2)
         optimizer.update(learningRate: 0.1)
-        XCTAssertEqual(parameter.value[0, 0], 0.871467701, accuracy: 1e-6)
-        XCTAssertEqual(parameter.value[0, 1], -1.932712353, accuracy: 1e-6)
+        for (i, value) in parameter.value.storage.enumerated() {
+            XCTAssertEqual(value, i % 2 == 0 ? 0.871467701 : -1.932712353, accuracy: 1e-6, "step 2, element \(i)")
+        }
         XCTAssertEqual(optimizer.step, 2)
     }
 

@@ -33,13 +33,15 @@ final class LayerGradientTests: XCTestCase {
     }
 
     func testLayerNorm() {
-        let layer = LayerNorm(name: "norm1", width: 6, epsilon: 1e-5)
+        // Width 19: two full groups of eight lanes and a partial one.
+        let layer = LayerNorm(name: "norm1", width: 19, epsilon: 1e-5)
         // Non-trivial gain and shift, so their gradients and their effect on dx are exercised.
-        layer.weight.value = .randomUniform(rows: 1, cols: 6, in: 0.5..<1.5, using: &generator)
-        layer.bias.value = .randomNormal(rows: 1, cols: 6, using: &generator)
-        checkLayer(layer, input: .randomNormal(rows: 4, cols: 6, using: &generator), label: "LayerNorm")
+        layer.weight.value = .randomUniform(rows: 1, cols: 19, in: 0.5..<1.5, using: &generator)
+        layer.bias.value = .randomNormal(rows: 1, cols: 19, using: &generator)
+        checkLayer(layer, input: .randomNormal(rows: 3, cols: 19, using: &generator), label: "LayerNorm")
     }
 
+    /// 20 values: two full groups of eight lanes and a partial one.
     func testGELU() {
         checkLayer(GELU(), input: .randomNormal(rows: 4, cols: 5, standardDeviation: 2, using: &generator), label: "GELU")
     }
@@ -54,7 +56,8 @@ final class LayerGradientTests: XCTestCase {
     func testDropout() {
         let dropout = Dropout(probability: 0.3, generator: RandomGenerator(seed: 11))
         let start = dropout.generator
-        checkLayer(dropout, input: .randomNormal(rows: 4, cols: 6, using: &generator), label: "Dropout") {
+        // 35 values: the mask is drawn four at a time, so the last draw is partly used.
+        checkLayer(dropout, input: .randomNormal(rows: 5, cols: 7, using: &generator), label: "Dropout") {
             dropout.generator = start
         }
     }
@@ -80,6 +83,16 @@ final class LayerGradientTests: XCTestCase {
             }
             GradientCheck.assertClose(parameter.gradient.storage, numeric, parameter.name)
         }
+
+        replayMasks()
+        _ = model.forward(input, training: true)
+        let inputGradient = model.backwardToInput(upstream)
+        let x = Parameter(name: "input", value: input)
+        let numericInput = GradientCheck.numericGradient(of: x) {
+            replayMasks()
+            return GradientCheck.weightedSum(model.forward(x.value, training: true), upstream)
+        }
+        GradientCheck.assertClose(inputGradient.storage, numericInput, "classifier input")
     }
 
     func testGradientsAccumulateAcrossBackwardPasses() {

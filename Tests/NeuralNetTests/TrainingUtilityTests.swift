@@ -16,6 +16,16 @@ final class TrainingUtilityTests: XCTestCase {
         XCTAssertEqual(b.gradient[0, 0], 6, accuracy: 1e-5)
     }
 
+    /// 100 values of 0.5 (long enough for the eight-lane sum) and 3 values of 2:
+    /// √(100·0.25 + 3·4) = √37.
+    func testNormOfLongGradients() {
+        let a = Parameter(name: "a", value: Matrix(rows: 10, cols: 10))
+        let b = Parameter(name: "b", value: Matrix(rows: 1, cols: 3))
+        a.gradient = Matrix(rows: 10, cols: 10, repeating: 0.5)
+        b.gradient = Matrix(rows: 1, cols: 3, repeating: 2)
+        XCTAssertEqual(clipGradients([a, b], maxNorm: 100), Float(37.0.squareRoot()), accuracy: 1e-5)
+    }
+
     func testClippingLeavesSmallGradientsAlone() {
         let a = Parameter(name: "a", value: Matrix(rows: 1, cols: 2))
         a.gradient = Matrix([[3, 4]])

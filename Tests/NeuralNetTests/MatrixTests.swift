@@ -1,7 +1,7 @@
 import NeuralNet
 import XCTest
 
-final class MatrixMultiplyTests: XCTestCase {
+final class MatrixTests: XCTestCase {
     var generator = RandomGenerator(seed: 5)
 
     /// C = alpha·op(A)·op(B) + beta·C by the definition, in Double.
@@ -22,8 +22,14 @@ final class MatrixMultiplyTests: XCTestCase {
         return result
     }
 
+    /// Also with one output row, which goes through sgemv instead of sgemm.
     func testAllFourTransposeCombinations() {
-        let (m, k, n) = (5, 7, 3)
+        for (m, k, n) in [(5, 7, 3), (1, 7, 3)] {
+            checkTransposeCombinations(m: m, k: k, n: n)
+        }
+    }
+
+    func checkTransposeCombinations(m: Int, k: Int, n: Int) {
         for transposeA in [false, true] {
             for transposeB in [false, true] {
                 let a = Matrix.randomNormal(rows: transposeA ? k : m, cols: transposeA ? m : k, using: &generator)
@@ -32,7 +38,7 @@ final class MatrixMultiplyTests: XCTestCase {
                 let expected = naive(a, b, transposeA: transposeA, transposeB: transposeB, c: c, alpha: 0.5, beta: 2)
                 Matrix.multiply(a, b, transposeA: transposeA, transposeB: transposeB, into: &c, alpha: 0.5, beta: 2)
                 for (got, want) in zip(c.storage, expected) {
-                    XCTAssertEqual(Double(got), want, accuracy: 1e-5, "transposeA \(transposeA), transposeB \(transposeB)")
+                    XCTAssertEqual(Double(got), want, accuracy: 1e-5, "\(m)×\(k)·\(k)×\(n), transposeA \(transposeA), transposeB \(transposeB)")
                 }
             }
         }
@@ -45,6 +51,12 @@ final class MatrixMultiplyTests: XCTestCase {
         Matrix.multiply(a, b, into: &c)
         XCTAssertEqual(c, Matrix([[19, 22], [43, 50]]))
         XCTAssertEqual(Matrix.product(a, b, transposeA: true), Matrix([[26, 30], [38, 44]]))
+    }
+
+    func testAddScaled() {
+        var sum = Matrix([[1, 2], [3, 4]])
+        sum.add(Matrix([[10, 20], [30, 40]]), scaledBy: 0.5)
+        XCTAssertEqual(sum, Matrix([[6, 12], [18, 24]]))
     }
 
     func testResizeReusesStorageWithinCapacity() {
