@@ -25,6 +25,9 @@ let package = Package(
         .target(name: "Report", dependencies: ["RunLog"]),
         .target(name: "Configuration", dependencies: ["Yams"]),
         .target(name: "Metrics", dependencies: ["Episodes"]),
+        .target(name: "Training", dependencies: [
+            "NeuralNet", "HDF5Store", "Datasets", "TextEncoder", "Importers", "RunLog", "Configuration", "Metrics", "Episodes",
+        ]),
         .target(name: "Benchmarks", dependencies: ["TextEncoder"]),
         .target(name: "TestSupport", path: "Sources/TestSupport"),
         .executableTarget(name: "SafeMCPCLI", dependencies: [
@@ -34,6 +37,7 @@ let package = Package(
             "Importers",
             "Report",
             "TextEncoder",
+            "Training",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
@@ -45,6 +49,7 @@ let package = Package(
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Episodes"]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog", "Checksums", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "NeuralNet", "HDF5Store", "Episodes", "RunLog", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "RunLog", "TestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]

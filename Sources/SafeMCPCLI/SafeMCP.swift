@@ -13,6 +13,8 @@ struct SafeMCP: ParsableCommand {
             DataCommand.self,
             ReportCommand.self,
             CurvesCommand.self,
+            TrainCommand.self,
+            ActionClassifierCommand.self,
         ]
     )
 
