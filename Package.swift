@@ -49,7 +49,10 @@ let package = Package(
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Episodes"]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog", "Checksums", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "NeuralNet", "HDF5Store", "Episodes", "RunLog", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: [
+            "Training", "NeuralNet", "HDF5Store", "Episodes", "RunLog", "TestSupport", "Datasets", "TextEncoder", "Configuration",
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "RunLog", "TestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]

@@ -8,7 +8,8 @@ import NeuralNet
 /// and a withhold head that scores each available tool from a state summary beside the tool's
 /// own embedding — trained supervised on labelled steps. Its input is the state, and the frozen
 /// world model's prediction unless `useWorldModel` is off (the ablation). Early stopping keeps
-/// the weights with the best validation macro-F1.
+/// the weights with the best validation score: the verdict macro-F1, averaged with the
+/// withheld-set F1 when the validation episodes say which tools to withhold.
 public enum SupervisedInit {
     public struct Config: Codable, Equatable, Sendable {
         public init() {}
@@ -43,7 +44,7 @@ public enum SupervisedInit {
         public var withholdWeight = 1.0
         /// Evaluate on the validation split every this many steps.
         public var evalInterval = 100
-        /// Stop after this many evaluations without a better validation macro-F1.
+        /// Stop after this many evaluations without a better validation score (macro-F1, averaged with withheld F1 where known).
         public var patience = 8
 
         func validate(prefix: String) throws {
@@ -210,8 +211,9 @@ extension SupervisedInit {
             },
             evaluate: { stepsDone in
                 let metrics = score(policy, validation)
-                if metrics.verdict.macroF1 > bestScore {
-                    bestScore = metrics.verdict.macroF1
+                let selection = metrics.withheld?.withheldF1.map { (metrics.verdict.macroF1 + $0) / 2 } ?? metrics.verdict.macroF1
+                if selection > bestScore {
+                    bestScore = selection
                     bestStep = stepsDone
                     best = network.snapshot()
                     evaluationsSinceBest = 0
@@ -246,7 +248,7 @@ extension SupervisedInit {
             },
             finish: {
                 network.restore(best)
-                context.log("\(context.name): kept the weights of step \(bestStep) (validation macro-F1 \(String(format: "%.4f", bestScore)))")
+                context.log("\(context.name): kept the weights of step \(bestStep) (validation score \(String(format: "%.4f", bestScore)))")
             })
         return try loop.run(resume: resume)
     }
