@@ -27,15 +27,15 @@ public enum ActionClassifierCrossValidation {
         guard labelled.count >= folds, folds >= 2 else {
             throw TrainingError.invalidData("\(labelled.count) labelled actions cannot make \(folds) folds")
         }
-        let actions = labelled.map { EpisodeTexts.action($0.steps[0].action) }
+        let actions = labelled.map { readable($0.steps[0].action) }
         let prompts = labelled.map { EpisodeTexts.instruction($0.task) }
         let manipulated = labelled.indices.map { index -> String in
             if case .string(let text)? = labelled[index].metadata?["manipulated_prompt"] { return text }
             return prompts[index]
         }
         let actionVectors = try embedder.embed(actions)
-        let promptVectors = try embedder.embed(zip(prompts, actions).map { "\($0)\n\($1)" })
-        let manipulatedVectors = try embedder.embed(zip(manipulated, actions).map { "\($0)\n\($1)" })
+        let promptVectors = zip(try embedder.embed(prompts), actionVectors).map { $0 + $1 }
+        let manipulatedVectors = zip(try embedder.embed(manipulated), actionVectors).map { $0 + $1 }
         let targets = labelled.map { $0.steps[0].label == .safe ? 0 : 1 }
         let assignment = stratifiedFolds(targets, folds: folds, seed: seed)
 
@@ -59,6 +59,23 @@ public enum ActionClassifierCrossValidation {
         func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
         return Result(rows: labelled.count, folds: folds, actionOnlyAccuracy: mean(actionOnly), promptAccuracy: mean(prompt),
                       manipulatedPromptAccuracy: mean(manipulatedAccuracy), promptFoldAccuracies: prompt)
+    }
+
+    /// A call as words rather than JSON, which the sentence encoder was trained on:
+    /// `weather_tool {"location":"NYC"}` → `weather tool: location NYC`.
+    static func readable(_ action: Action) -> String {
+        func words(_ value: JSONValue) -> String {
+            switch value {
+            case .null: return ""
+            case .bool(let flag): return flag ? "yes" : "no"
+            case .number: return value.canonicalText
+            case .string(let text): return text
+            case .array(let items): return items.map(words).joined(separator: ", ")
+            case .object(let fields):
+                return fields.keys.sorted().map { "\($0.replacingOccurrences(of: "_", with: " ")) \(words(fields[$0]!))" }.joined(separator: "; ")
+            }
+        }
+        return action.tool.replacingOccurrences(of: "_", with: " ") + ": " + words(action.arguments)
     }
 
     /// A fold per row such that each class is spread evenly over the folds (seeded shuffle
