@@ -68,6 +68,11 @@ public enum TrainingJob {
                                    name: request.runName ?? request.configURL.deletingPathExtension().lastPathComponent)
         if run.exists && !request.resume { throw TrainingError.runExists(run.url.path) }
         if !run.exists && request.resume { throw TrainingError.nothingToResume(run.url.path) }
+        if request.resume {
+            // Refuse before anything is rewritten, so the run keeps the config it was started with.
+            let saved = try StrictConfigLoader.load(TrainingConfig.self, defaults: TrainingConfig(), from: run.configURL)
+            guard saved == config else { throw TrainingError.configMismatch(run.configURL.path) }
+        }
         try run.create()
         let startedAt = request.resume ? (try run.readFacts().startedAt) : Date()
         try AtomicFile.write(Data(YAMLEncoder().encode(config).utf8), to: run.configURL)

@@ -1,5 +1,6 @@
 import HDF5Store
 import NeuralNet
+import RunLog
 import Training
 import XCTest
 
@@ -107,5 +108,38 @@ final class ResumeTests: XCTestCase {
         XCTAssertThrowsError(try run(request(config, runs: runs, name: "r", resume: true, stages: .stage1, overrides: ["stage1.learningRate=0.5"]))) { error in
             XCTAssertTrue("\(error)".contains("config differs"), "\(error)")
         }
+        let run = try RunDirectory(root: runs, name: "r")
+        XCTAssertEqual(try run.readFacts().status, .interrupted)
+        XCTAssertEqual(try TrainingJob.loadConfig(run.configURL, overrides: []).stage1.learningRate, 0.001)
+    }
+
+    /// The real command: SIGINT makes it checkpoint, mark the run interrupted and exit 130.
+    func testCtrlCCheckpointsAndExitsWith130() throws {
+        let folder = try TemporaryFolder()
+        let config = try SyntheticData.writeRun(in: folder.url)
+        let runs = folder.url.appendingPathComponent("runs")
+        // On Linux the bundle URL is the folder that holds the built executables; on macOS the .xctest inside it.
+        var products = Bundle(for: Self.self).bundleURL
+        if products.pathExtension == "xctest" { products.deleteLastPathComponent() }
+        let process = Process()
+        process.executableURL = products.appendingPathComponent("safemcp")
+        process.arguments = ["train", "--config", config.path, "--runs", runs.path, "--run", "c", "--set", "stage1.steps=1000000"]
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        let metrics = runs.appendingPathComponent("c/metrics.jsonl")
+        var waited = 0
+        while (try? MetricsLog.read(metrics).isEmpty) ?? true, waited < 600 {
+            usleep(100_000)
+            waited += 1
+        }
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 130)
+        let run = try RunDirectory(root: runs, name: "c")
+        XCTAssertEqual(try run.readFacts().status, .interrupted)
+        let latest = try XCTUnwrap(CheckpointDirectory(path: run.checkpointsURL.appendingPathComponent("stage1").path).latest())
+        XCTAssertEqual(latest.checkpoint.trainingState["complete"], 0)
+        XCTAssertGreaterThanOrEqual(latest.step, 10)
     }
 }
