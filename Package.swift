@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "Training", dependencies: [
             "NeuralNet", "HDF5Store", "Datasets", "TextEncoder", "Importers", "RunLog", "Configuration", "Metrics", "Episodes",
         ]),
-        .target(name: "Benchmarks", dependencies: ["TextEncoder"]),
+        .target(name: "Benchmarks", dependencies: ["TextEncoder", "Training"]),
         .target(name: "TestSupport", path: "Sources/TestSupport"),
         .executableTarget(name: "SafeMCPCLI", dependencies: [
             "Benchmarks",

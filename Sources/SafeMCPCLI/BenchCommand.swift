@@ -22,6 +22,7 @@ struct BenchCommand: ParsableCommand {
     static let sections: [BenchmarkSection] = [
         HDF5StoreBenchmark(),
         EncoderBenchmarks(),
+        TrainingBenchmarks(),
     ]
 
     func run() throws {
