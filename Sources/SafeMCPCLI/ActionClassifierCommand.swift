@@ -29,6 +29,9 @@ struct ActionClassifierCommand: ParsableCommand {
     @Option(name: .long, help: "Optimiser steps per fold.")
     var steps = ActionClassifier.Config().steps
 
+    @Option(name: .long, help: "Models per fold whose probabilities are averaged (1: the single MLP of the paper).")
+    var ensemble = 1
+
     @Option(name: .long, help: "The encoder: minilm or hashing (tests only).")
     var encoder: EmbedCommand.EncoderKind = .minilm
 
@@ -41,14 +44,14 @@ struct ActionClassifierCommand: ParsableCommand {
         var config = ActionClassifier.Config()
         config.steps = steps
         let result = try ActionClassifierCrossValidation.run(imported.episodes, embedder: encoder == .minilm ? try MiniLMEncoder() : HashingEmbedder(),
-                                                             folds: folds, config: config, seed: UInt64(seed))
+                                                             folds: folds, config: config, seed: UInt64(seed), ensemble: ensemble)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             print(String(decoding: try encoder.encode(result), as: UTF8.self))
             return
         }
-        print("\(result.rows) actions, \(result.folds)-fold stratified, mean held-out accuracy")
+        print("\(result.rows) actions, \(result.folds)-fold stratified, \(result.ensemble) model(s) per fold, mean held-out accuracy")
         print(String(format: "  action alone               %.4f", result.actionOnlyAccuracy))
         print(String(format: "  prompt + action            %.4f", result.promptAccuracy))
         print(String(format: "  manipulated_prompt + action %.4f", result.manipulatedPromptAccuracy))

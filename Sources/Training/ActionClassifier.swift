@@ -1,4 +1,5 @@
 import Episodes
+import Foundation
 import Metrics
 import NeuralNet
 
@@ -37,11 +38,19 @@ public enum ActionClassifier {
         }
 
         func predict(_ inputs: [[Float]]) -> [Int] {
+            probabilities(inputs).map { values in values.indices.max { values[$0] < values[$1] }! }
+        }
+
+        /// Softmax over the classes, per input.
+        func probabilities(_ inputs: [[Float]]) -> [[Float]] {
             guard let width = inputs.first?.count else { return [] }
             let logits = network.forward(Matrix.stacking(inputs, cols: width), training: false)
             return (0..<inputs.count).map { row in
-                let values = logits.row(row)
-                return values.indices.max { values[$0] < values[$1] }! - values.startIndex
+                let values = Array(logits.row(row))
+                let maximum = values.max()!
+                let exponentials = values.map { Foundation.exp($0 - maximum) }
+                let sum = exponentials.reduce(0, +)
+                return exponentials.map { $0 / sum }
             }
         }
     }

@@ -13,6 +13,7 @@ public enum ActionClassifierCrossValidation {
     public struct Result: Codable, Equatable, Sendable {
         public var rows: Int
         public var folds: Int
+        public var ensemble: Int
         /// Mean over folds of the held-out accuracy, by input.
         public var actionOnlyAccuracy: Double
         public var promptAccuracy: Double
@@ -21,8 +22,9 @@ public enum ActionClassifierCrossValidation {
         public var promptFoldAccuracies: [Double]
     }
 
+    /// With `ensemble` > 1, each fold trains that many models (seeds in a row) and averages their probabilities.
     public static func run(_ episodes: [Episode], embedder: TextEmbedder, folds: Int, config: ActionClassifier.Config,
-                           seed: UInt64) throws -> Result {
+                           seed: UInt64, ensemble: Int = 1) throws -> Result {
         let labelled = episodes.filter { $0.steps.count == 1 && $0.steps[0].label != nil }
         guard labelled.count >= folds, folds >= 2 else {
             throw TrainingError.invalidData("\(labelled.count) labelled actions cannot make \(folds) folds")
@@ -44,10 +46,16 @@ public enum ActionClassifierCrossValidation {
             let trainRows = labelled.indices.filter { assignment[$0] != fold }
             let testRows = labelled.indices.filter { assignment[$0] == fold }
             func accuracy(train: [[Float]], tests: [[[Float]]]) -> [Double] {
-                let model = ActionClassifier.train(inputs: trainRows.map { train[$0] }, targets: trainRows.map { targets[$0] },
-                                                   classes: 2, config: config, seed: seed &+ UInt64(fold))
+                let models = (0..<max(ensemble, 1)).map { member in
+                    ActionClassifier.train(inputs: trainRows.map { train[$0] }, targets: trainRows.map { targets[$0] },
+                                           classes: 2, config: config, seed: seed &+ UInt64(fold) &+ UInt64(member) &* 1000)
+                }
                 return tests.map { test in
-                    let predictions = model.predict(testRows.map { test[$0] })
+                    let inputs = testRows.map { test[$0] }
+                    let summed = models.map { $0.probabilities(inputs) }.reduce(into: [[Float]](repeating: [0, 0], count: inputs.count)) { total, next in
+                        for row in total.indices { total[row] = zip(total[row], next[row]).map(+) }
+                    }
+                    let predictions = summed.map { $0[1] > $0[0] ? 1 : 0 }
                     return Double(zip(testRows, predictions).filter { targets[$0.0] == $0.1 }.count) / Double(testRows.count)
                 }
             }
@@ -57,7 +65,7 @@ public enum ActionClassifierCrossValidation {
             manipulatedAccuracy.append(withContext[1])
         }
         func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
-        return Result(rows: labelled.count, folds: folds, actionOnlyAccuracy: mean(actionOnly), promptAccuracy: mean(prompt),
+        return Result(rows: labelled.count, folds: folds, ensemble: max(ensemble, 1), actionOnlyAccuracy: mean(actionOnly), promptAccuracy: mean(prompt),
                       manipulatedPromptAccuracy: mean(manipulatedAccuracy), promptFoldAccuracies: prompt)
     }
 

@@ -80,7 +80,7 @@ struct StageLoop {
                 let evaluation = evaluate(step)
                 try context.metrics?.log(step: step, evaluation.scalars)
                 stop = evaluation.stop
-                if stop { context.log("\(context.name): early stop at step \(step)") }
+                if stop && step < totalSteps { context.log("\(context.name): early stop at step \(step)") }
             }
             progress?.update(step, scalars.prefix(1).map { ("loss", $0.value) })
             context.afterStep?(context.name, step)
