@@ -41,7 +41,7 @@ enum AgentHarmImporter {
         do {
             rows = try JSONSource.arrayElements(of: String(contentsOf: url, encoding: .utf8), key: "behaviors")
         } catch {
-            log.unreadable("not_json", "not an AgentHarm file with a 'behaviors' list: \(error)")
+            log.unreadable(error, expected: "an AgentHarm file with a 'behaviors' list")
             return ([], log)
         }
         let name = url.deletingPathExtension().lastPathComponent

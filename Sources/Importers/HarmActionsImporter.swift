@@ -14,7 +14,7 @@ enum HarmActionsImporter {
         do {
             rows = try JSONSource.arrayElements(of: String(contentsOf: url, encoding: .utf8))
         } catch {
-            log.unreadable("not_json", "not a JSON array of actions: \(error)")
+            log.unreadable(error, expected: "a JSON array of actions")
             return ([], log)
         }
         for row in rows {

@@ -94,15 +94,20 @@ public struct ImportResult: Sendable {
     public var summary: ImportSummary
 }
 
-/// Why one row was dropped; thrown by the per-row parsers and caught by `ImportLog`.
-struct RowError: Error {
+/// Why one row was dropped; thrown by the per-row parsers and caught by `ImportLog`. `line` is
+/// set where the problem is found somewhere other than the row's first line.
+struct RowError: Error, CustomStringConvertible {
     var reason: String
     var message: String
+    var line: Int?
 
-    init(_ reason: String, _ message: String) {
+    init(_ reason: String, _ message: String, line: Int? = nil) {
         self.reason = reason
         self.message = message
+        self.line = line
     }
+
+    var description: String { message }
 }
 
 /// Collects the outcome of every row of one file.
@@ -115,16 +120,20 @@ struct ImportLog {
         summary = FileImportSummary(path: path)
     }
 
-    /// Runs `parse` for one row; a thrown `RowError` (or any error) drops only that row.
+    /// Runs `parse` for one row; a thrown `RowError` (or any error) drops only that row, and
+    /// the repairs counted for it are forgotten (they describe imported rows only).
     mutating func row(line: Int, _ parse: (inout ImportLog) throws -> [Episode]) {
         summary.rowsRead += 1
+        let recoveredBefore = summary.recovered
         do {
             let parsed = try parse(&self)
             episodes += parsed
             summary.imported += 1
         } catch let error as RowError {
-            drop(line: line, reason: error.reason, message: error.message)
+            summary.recovered = recoveredBefore
+            drop(line: error.line ?? line, reason: error.reason, message: error.message)
         } catch {
+            summary.recovered = recoveredBefore
             drop(line: line, reason: "invalid_row", message: "\(error)")
         }
     }
@@ -133,10 +142,13 @@ struct ImportLog {
         summary.recovered[kind, default: 0] += 1
     }
 
-    /// A file that could not be read at all: counted as one dropped row at line 1.
-    mutating func unreadable(_ reason: String, _ message: String) {
+    /// A file that could not be read at all: counted as one dropped row, at the line where
+    /// reading stopped (1 when the file could not be opened).
+    mutating func unreadable(_ error: Error, expected: String) {
         summary.rowsRead += 1
-        drop(line: 1, reason: reason, message: message)
+        let rowError = error as? RowError
+        drop(line: rowError?.line ?? 1, reason: rowError?.reason ?? "unreadable_file",
+             message: "not \(expected): \(rowError?.message ?? "\(error)")")
     }
 
     private mutating func drop(line: Int, reason: String, message: String) {

@@ -29,7 +29,7 @@ enum JSONSource {
         }
         // Moves past one JSON value, counting lines, without decoding it.
         func skipValue() throws {
-            guard index < bytes.count else { throw RowError("not_json", "line \(line): unexpected end of file") }
+            guard index < bytes.count else { throw RowError("not_json", "unexpected end of file", line: line) }
             let opening = bytes[index]
             if opening != 0x7B, opening != 0x5B, opening != 0x22 {
                 while index < bytes.count, ![0x2C, 0x7D, 0x5D, 0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
@@ -52,12 +52,12 @@ enum JSONSource {
                 }
                 if depth == 0, !inString { return }
             }
-            throw RowError("not_json", "line \(line): unexpected end of file")
+            throw RowError("not_json", "unexpected end of file", line: line)
         }
         func expect(_ byte: UInt8, _ what: String) throws {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == byte else {
-                throw RowError("not_json", "line \(line): expected \(what)")
+                throw RowError("not_json", "expected \(what)", line: line)
             }
             index += 1
         }
@@ -88,16 +88,16 @@ enum JSONSource {
         var rows: [SourceRow] = []
         while true {
             skipWhitespace()
-            guard index < bytes.count else { throw RowError("not_json", "line \(line): unterminated array") }
+            guard index < bytes.count else { throw RowError("not_json", "unterminated array", line: line) }
             if bytes[index] == 0x5D { return rows }
             let start = index
             let startLine = line
             try skipValue()
             rows.append(SourceRow(line: startLine, text: Substring(String(decoding: bytes[start..<index], as: UTF8.self))))
             skipWhitespace()
-            guard index < bytes.count else { throw RowError("not_json", "line \(line): unterminated array") }
+            guard index < bytes.count else { throw RowError("not_json", "unterminated array", line: line) }
             if bytes[index] == 0x2C { index += 1 } else if bytes[index] != 0x5D {
-                throw RowError("not_json", "line \(line): expected ',' or ']' between array elements")
+                throw RowError("not_json", "expected ',' or ']' between array elements", line: line)
             }
         }
     }

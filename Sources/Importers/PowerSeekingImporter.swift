@@ -18,7 +18,7 @@ enum PowerSeekingImporter {
         do {
             rows = try JSONSource.arrayElements(of: String(contentsOf: url, encoding: .utf8))
         } catch {
-            log.unreadable("not_json", "not a JSON array of cases: \(error)")
+            log.unreadable(error, expected: "a JSON array of cases")
             return ([], log)
         }
         for (index, row) in rows.enumerated() {

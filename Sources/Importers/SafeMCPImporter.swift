@@ -11,8 +11,11 @@ enum SafeMCPImporter {
 
     static func importFile(_ url: URL) -> (episodes: [Episode], log: ImportLog) {
         var log = ImportLog(path: url.path)
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-            log.unreadable("unreadable_file", "cannot read the file as UTF-8 text")
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            log.unreadable(error, expected: "a readable UTF-8 file")
             return ([], log)
         }
         for row in JSONSource.lines(of: text) {

@@ -49,7 +49,7 @@ enum ToolEmuImporter {
         do {
             rows = try JSONSource.arrayElements(of: String(contentsOf: url, encoding: .utf8))
         } catch {
-            log.unreadable("not_json", "not a JSON array of toolkits: \(error)")
+            log.unreadable(error, expected: "a JSON array of toolkits")
             return ([:], log)
         }
         for row in rows {
@@ -93,8 +93,11 @@ enum ToolEmuImporter {
 
     private static func importFile(_ url: URL, toolkits: [String: [Tool]]) -> (episodes: [Episode], log: ImportLog) {
         var log = ImportLog(path: url.path)
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-            log.unreadable("unreadable_file", "cannot read the file as UTF-8 text")
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            log.unreadable(error, expected: "a readable UTF-8 file")
             return ([], log)
         }
         let isCaseList = text.drop { $0.isWhitespace }.first == "["
@@ -102,7 +105,7 @@ enum ToolEmuImporter {
         do {
             rows = isCaseList ? try JSONSource.arrayElements(of: text) : JSONSource.lines(of: text)
         } catch {
-            log.unreadable("not_json", "not a JSON array of cases: \(error)")
+            log.unreadable(error, expected: "a JSON array of cases")
             return ([], log)
         }
         for (index, row) in rows.enumerated() {

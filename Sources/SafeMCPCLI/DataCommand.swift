@@ -18,14 +18,16 @@ struct DataCommand: ParsableCommand {
             discussion: """
             A row that cannot be read is dropped and named (file:line and reason); the others are \
             imported. The summary counts the rows read, imported and dropped, by reason, per file.
+
             The HDF5 dataset holds every text part beside its embedding by --encoder; `--out` \
             ending in .jsonl writes the canonical episode lines (docs/episodes.md) instead, without \
             embeddings. AgentHarm episodes are marked evaluation-only.
+
             Example: safemcp data import --format safemcp ../shared/data/safemcp/stage2_train.jsonl --out stage2.h5
             """
         )
 
-        @Option(name: .long, help: "The input format: \(ImportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+        @Option(name: .long, help: "The input format.")
         var format: ImportFormat
 
         @Argument(help: "Input files (toolemu: cases, toolkits and trajectory logs together).")
@@ -34,11 +36,14 @@ struct DataCommand: ParsableCommand {
         @Option(name: .long, help: "The dataset to write: D.h5 (HDF5) or D.jsonl (episode lines).")
         var out: String
 
-        @Option(name: .long, help: "The encoder that embeds every text part: minilm or hashing (tests only).")
+        @Option(name: .long, help: "The encoder that embeds every text part (hashing is for tests only).")
         var encoder: EmbedCommand.EncoderKind = .minilm
 
         @Option(name: .customLong("encoder-dir"), help: "Folder with model.safetensors and vocab.txt (minilm only).")
         var encoderDir: String?
+
+        @Option(name: .long, help: "The embedding cache file (default: $SAFEMCP_CACHE_DIR or ~/.cache/safemcp, embeddings-<encoder>.h5).")
+        var cache: String?
 
         @Option(name: .long, help: "AgentHarm only: the folder of tool libraries (default: toolsets/ beside the input's folder).")
         var toolsets: String?
@@ -63,7 +68,13 @@ struct DataCommand: ParsableCommand {
                 case .minilm: embedder = try MiniLMEncoder(explicitFolder: encoderDir)
                 case .hashing: embedder = HashingEmbedder()
                 }
-                try DatasetWriter.write(result.episodes, to: outURL, embedding: embedder, progress: log)
+                let cached = try EmbeddingCache(encoder: embedder, path: cache ?? Self.defaultCachePath(encoderID: embedder.id))
+                log("embedding cache \(cached.path ?? "-"): \(cached.count) vectors")
+                // The cache is saved even when writing fails, so the vectors computed are kept.
+                let written = Result { try DatasetWriter.write(result.episodes, to: outURL, embedding: cached, progress: log) }
+                try cached.save()
+                try written.get()
+                log("embedding cache: \(cached.hits) hits, \(cached.misses) texts encoded")
             }
             if json {
                 struct Output: Encodable {
@@ -77,6 +88,14 @@ struct DataCommand: ParsableCommand {
                 print("wrote \(result.episodes.count) episodes to \(out)")
             }
             if result.episodes.isEmpty { throw ExitCode.failure }
+        }
+
+        static func defaultCachePath(encoderID: String) throws -> String {
+            let environment = ProcessInfo.processInfo.environment
+            let directory = environment["SAFEMCP_CACHE_DIR"].map { URL(fileURLWithPath: $0) }
+                ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/safemcp")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            return directory.appendingPathComponent("embeddings-\(encoderID).h5").path
         }
     }
 

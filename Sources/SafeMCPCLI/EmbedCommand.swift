@@ -27,6 +27,9 @@ struct EmbedCommand: ParsableCommand {
     @Option(name: .long, help: "Embed every line of this file ('-' for standard input) instead of the arguments.")
     var file: String?
 
+    @Option(name: .long, help: "HDF5 embedding cache: vectors found there are reused, new ones are added to it.")
+    var cache: String?
+
     @Flag(name: .long, help: "Print one JSON object {\"encoder\", \"dim\", \"embeddings\"} on stdout.")
     var json = false
 
@@ -41,12 +44,17 @@ struct EmbedCommand: ParsableCommand {
 
     func run() throws {
         let inputs = try file.map(Self.lines) ?? texts
-        let embedder: TextEmbedder
+        let encoderModel: TextEmbedder
         switch encoder {
-        case .minilm: embedder = try MiniLMEncoder(explicitFolder: encoderDir)
-        case .hashing: embedder = HashingEmbedder()
+        case .minilm: encoderModel = try MiniLMEncoder(explicitFolder: encoderDir)
+        case .hashing: encoderModel = HashingEmbedder()
         }
+        let embedder = try EmbeddingCache(encoder: encoderModel, path: cache)
         let embeddings = try embedder.embed(inputs)
+        try embedder.save()
+        if cache != nil {
+            FileHandle.standardError.write(Data("embed: \(embedder.hits) from the cache, \(embedder.misses) computed\n".utf8))
+        }
         if json {
             struct Output: Encodable { let encoder: String; let dim: Int; let embeddings: [[Float]] }
             let jsonEncoder = JSONEncoder()

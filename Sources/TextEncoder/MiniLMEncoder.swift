@@ -1,4 +1,5 @@
 import CBLAS
+import Dispatch
 import Foundation
 
 /// all-MiniLM-L6-v2 (6-layer BERT, 384 wide) in Swift over BLAS: WordPiece tokens, encoder,
@@ -8,9 +9,10 @@ import Foundation
 /// The sequences of a batch are packed end to end instead of padded: the dense layers see one
 /// `[tokens, width]` matrix with no padding rows, and attention runs per sequence and head, so
 /// no padding mask is needed and no work is spent on padding. Buffers are allocated once and
-/// reused across calls; a lock makes one encoder safe to share between threads.
+/// reused across calls; a lock makes one encoder safe to share between threads (calls then
+/// run one after another).
 public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
-    public let id: String
+    public let id = "all-MiniLM-L6-v2"
     public let dimension = MiniLMWeights.hidden
     public let tokenizer: WordPieceTokenizer
     public let weights: MiniLMWeights
@@ -21,9 +23,8 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
     public let tokensPerPass: Int
 
     private let lock = NSLock()
-    private var buffers = ActivationBuffers()
-
-    static let layerNormEpsilon: Float = 1e-12
+    /// One per thread that may run a forward pass at once.
+    private var workspaces: [ActivationBuffers] = []
 
     public init(folder: MiniLMFolder, maxTokens: Int = 256, tokensPerPass: Int = 2048) throws {
         precondition((2...MiniLMWeights.maxPositions).contains(maxTokens), "maxTokens must be in 2...\(MiniLMWeights.maxPositions)")
@@ -34,7 +35,6 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
                                                        reason: "has \(tokenizer.vocabulary.count) tokens, the model expects \(MiniLMWeights.vocabularySize)")
         }
         weights = try MiniLMWeights(safetensors: SafeTensorsFile(path: folder.weightsPath))
-        id = "all-MiniLM-L6-v2"
         self.maxTokens = maxTokens
         self.tokensPerPass = tokensPerPass
     }
@@ -42,10 +42,6 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
     /// Loads the model from the folder `MiniLMFolder.locate` finds.
     public convenience init(explicitFolder: String? = nil) throws {
         try self.init(folder: MiniLMFolder.locate(explicit: explicitFolder))
-    }
-
-    deinit {
-        buffers.release()
     }
 
     public func tokenIDs(_ text: String) -> [Int32] {
@@ -57,9 +53,19 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
     }
 
     /// Embeddings of already tokenised sequences (each `[CLS] … [SEP]`, at most `maxTokens`).
+    ///
+    /// The encoder does its own threading with as many threads as OpenBLAS is configured for,
+    /// and runs BLAS single-threaded meanwhile (OpenBLAS's thread count is process-wide: it is
+    /// restored on return). Several sequences: each thread runs whole forward passes on its share
+    /// of them, which scales nearly perfectly. One sequence: each matrix product is split by
+    /// output columns, so each thread reads and packs only its part of the weights.
     public func embed(tokenized sequences: [[Int32]]) -> [[Float]] {
         lock.lock()
         defer { lock.unlock() }
+        let threads = max(1, Int(openblas_get_num_threads()))
+        if threads > 1 { openblas_set_num_threads(1) }
+        defer { if threads > 1 { openblas_set_num_threads(Int32(threads)) } }
+        while workspaces.count < threads { workspaces.append(ActivationBuffers()) }
         var result: [[Float]] = []
         result.reserveCapacity(sequences.count)
         var start = 0
@@ -70,16 +76,41 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
                 tokens += sequences[end].count
                 end += 1
             }
-            result += forward(sequences[start..<end])
+            result += end - start > 1 && threads > 1
+                ? forwardInParallel(sequences[start..<end], threads: threads, tokens: tokens)
+                : forward(sequences[start..<end], in: workspaces[0], threads: threads)
             start = end
         }
         return result
     }
 
-    private func forward(_ sequences: ArraySlice<[Int32]>) -> [[Float]] {
+    /// Splits the sequences into `threads` groups of about equal token counts and runs one
+    /// single-threaded forward pass per group at once.
+    private func forwardInParallel(_ sequences: ArraySlice<[Int32]>, threads: Int, tokens: Int) -> [[Float]] {
+        var bounds = [sequences.startIndex]
+        var cumulative = 0
+        for index in sequences.indices {
+            cumulative += sequences[index].count
+            if bounds.count < threads, cumulative * threads >= tokens * bounds.count, index + 1 < sequences.endIndex {
+                bounds.append(index + 1)
+            }
+        }
+        bounds.append(sequences.endIndex)
+        let groups = bounds.count - 1
+        var results = [[[Float]]](repeating: [], count: groups)
+        results.withUnsafeMutableBufferPointer { slots in
+            DispatchQueue.concurrentPerform(iterations: groups) { group in
+                slots[group] = forward(sequences[bounds[group]..<bounds[group + 1]], in: workspaces[group], threads: 1)
+            }
+        }
+        return results.flatMap { $0 }
+    }
+
+    /// One forward pass over the packed `sequences`, its work split over `threads` threads.
+    private func forward(_ sequences: ArraySlice<[Int32]>, in buffers: ActivationBuffers, threads: Int) -> [[Float]] {
         let h = MiniLMWeights.hidden
         let tokenCount = sequences.reduce(0) { $0 + $1.count }
-        buffers.reserve(tokens: tokenCount, longestSequence: sequences.map(\.count).max() ?? 0)
+        buffers.reserve(tokens: tokenCount, threads: threads)
         let hidden = buffers.hidden!
 
         weights.wordEmbeddings.withUnsafeBufferPointer { words in
@@ -98,76 +129,153 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
                 }
             }
         }
-        weights.embeddingNormScale.withUnsafeBufferPointer { scale in
-            weights.embeddingNormShift.withUnsafeBufferPointer { shift in
-                VectorMath.layerNorm(hidden, rows: tokenCount, width: h, scale: scale.baseAddress!, shift: shift.baseAddress!,
-                                     epsilon: Self.layerNormEpsilon)
-            }
-        }
         let lengths = sequences.map(\.count)
+        var inputNorm = (scale: weights.embeddingNormScale, shift: weights.embeddingNormShift)
         for layer in weights.layers {
-            encode(layer: layer, tokenCount: tokenCount, lengths: lengths)
+            encode(layer: layer, inputNorm: inputNorm, tokenCount: tokenCount, lengths: lengths, buffers: buffers, threads: threads)
+            inputNorm = (layer.outputNormScale, layer.outputNormShift)
         }
-        return pool(hidden, lengths: lengths)
+        let normalised = buffers.normalised[0]
+        Self.layerNorm(hidden, into: normalised, rows: tokenCount, inputNorm.scale, inputNorm.shift)
+        return pool(normalised, lengths: lengths)
     }
 
-    /// One encoder layer: `hidden` in, `hidden` out, `attended` holds the post-attention states.
-    private func encode(layer: MiniLMWeights.Layer, tokenCount: Int, lengths: [Int]) {
-        let h = MiniLMWeights.hidden, wide = MiniLMWeights.intermediate
+    /// One encoder layer. `hidden` holds the previous layer's output before its layer norm
+    /// (`inputNorm`), and receives this layer's output before its own.
+    ///
+    /// Four parallel regions, each thread with its own share of heads or output columns:
+    /// 1. normalise all rows into the thread's private buffer, project its heads' queries, keys
+    ///    and values, and attend with them;
+    /// 2. the attention output projection of its columns, plus bias and residual;
+    /// 3. normalise all rows again (privately), the feed-forward expansion of its columns, GELU;
+    /// 4. the feed-forward contraction of its columns, plus bias and residual.
+    /// Every thread normalises all rows itself because that costs less than waiting for the
+    /// others: the threads meet only between regions, four times per layer.
+    private func encode(layer: MiniLMWeights.Layer, inputNorm: (scale: [Float], shift: [Float]), tokenCount: Int, lengths: [Int],
+                        buffers: ActivationBuffers, threads: Int) {
+        let h = MiniLMWeights.hidden, wide = MiniLMWeights.intermediate, headSize = MiniLMWeights.headSize
         let hidden = buffers.hidden!, qkv = buffers.qkv!, context = buffers.context!
-        let attended = buffers.attended!, intermediate = buffers.intermediate!, scores = buffers.scores!
+        let attended = buffers.attended!, intermediate = buffers.intermediate!
+        let heads = Self.partition(MiniLMWeights.heads, threads)
+        let narrow = Self.partition(h / 16, threads).map { ($0.lowerBound * 16)..<($0.upperBound * 16) }
+        let broad = Self.partition(wide / 16, threads).map { ($0.lowerBound * 16)..<($0.upperBound * 16) }
 
-        layer.qkvBias.withUnsafeBufferPointer { bias in
-            Self.fillRows(qkv, rows: tokenCount, with: bias)
-        }
-        layer.qkvWeight.withUnsafeBufferPointer { weight in
-            Self.multiplyTransposed(tokenCount, 3 * h, h, hidden, h, weight.baseAddress!, qkv, 3 * h)
-        }
-
-        let scale = 1 / Float(MiniLMWeights.headSize).squareRoot()
-        let d = Int32(MiniLMWeights.headSize), stride = Int32(3 * h)
-        var offset = 0
-        for length in lengths {
-            let l = Int32(length)
-            let rows = qkv + offset * 3 * h
-            for head in 0..<MiniLMWeights.heads {
-                let query = rows + head * MiniLMWeights.headSize
-                let key = query + h
-                let value = query + 2 * h
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, l, l, d, scale, query, stride, key, stride, 0, scores, l)
-                for r in 0..<length {
-                    VectorMath.softmax(scores + r * length, count: length)
-                }
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, l, d, l, 1, scores, l, value, stride, 0,
-                            context + offset * h + head * MiniLMWeights.headSize, Int32(h))
+        Self.inParallel(threads) { worker in
+            let normalised = buffers.normalised[worker]
+            Self.layerNorm(hidden, into: normalised, rows: tokenCount, inputNorm.scale, inputNorm.shift)
+            let columns = (heads[worker].lowerBound * headSize)..<(heads[worker].upperBound * headSize)
+            for part in 0..<3 {
+                Self.linear(rows: tokenCount, input: normalised, inputWidth: h, weight: layer.qkvWeight, bias: layer.qkvBias,
+                            columns: (part * h + columns.lowerBound)..<(part * h + columns.upperBound), output: qkv, outputWidth: 3 * h)
             }
-            offset += length
+            attend(qkv: qkv, context: context, lengths: lengths, heads: heads[worker], scores: buffers.scores[worker])
         }
-
-        layer.attentionOutputBias.withUnsafeBufferPointer { bias in
-            Self.addRows(hidden, bias, into: attended, rows: tokenCount)
+        Self.inParallel(threads) { worker in
+            Self.linear(rows: tokenCount, input: context, inputWidth: h, weight: layer.attentionOutputWeight, bias: layer.attentionOutputBias,
+                        columns: narrow[worker], residual: buffers.normalised[worker], output: attended, outputWidth: h)
         }
-        layer.attentionOutputWeight.withUnsafeBufferPointer { weight in
-            Self.multiplyTransposed(tokenCount, h, h, context, h, weight.baseAddress!, attended, h)
+        Self.inParallel(threads) { worker in
+            let normalised = buffers.normalised[worker]
+            Self.layerNorm(attended, into: normalised, rows: tokenCount, layer.attentionNormScale, layer.attentionNormShift)
+            Self.linear(rows: tokenCount, input: normalised, inputWidth: h, weight: layer.intermediateWeight, bias: layer.intermediateBias,
+                        columns: broad[worker], output: intermediate, outputWidth: wide, gelu: true)
         }
-        Self.layerNorm(attended, tokenCount, layer.attentionNormScale, layer.attentionNormShift)
-
-        layer.intermediateBias.withUnsafeBufferPointer { bias in
-            Self.fillRows(intermediate, rows: tokenCount, with: bias)
+        Self.inParallel(threads) { worker in
+            Self.linear(rows: tokenCount, input: intermediate, inputWidth: wide, weight: layer.outputWeight, bias: layer.outputBias,
+                        columns: narrow[worker], residual: buffers.normalised[worker], output: hidden, outputWidth: h)
         }
-        layer.intermediateWeight.withUnsafeBufferPointer { weight in
-            Self.multiplyTransposed(tokenCount, wide, h, attended, h, weight.baseAddress!, intermediate, wide)
-        }
-        VectorMath.gelu(intermediate, count: tokenCount * wide)
-
-        layer.outputBias.withUnsafeBufferPointer { bias in
-            Self.addRows(attended, bias, into: hidden, rows: tokenCount)
-        }
-        layer.outputWeight.withUnsafeBufferPointer { weight in
-            Self.multiplyTransposed(tokenCount, h, wide, intermediate, wide, weight.baseAddress!, hidden, h)
-        }
-        Self.layerNorm(hidden, tokenCount, layer.outputNormScale, layer.outputNormShift)
     }
+
+    /// Self-attention of every sequence for the heads in `heads`: `context = softmax(Q Kᵀ / √d) V`,
+    /// reading Q, K and V where the fused projection left them in `qkv`. Each product is cut into
+    /// blocks of query rows whose scores stay in cache between the two products and the softmax.
+    private func attend(qkv: UnsafeMutablePointer<Float>, context: UnsafeMutablePointer<Float>, lengths: [Int],
+                        heads: Range<Int>, scores: UnsafeMutablePointer<Float>) {
+        let h = MiniLMWeights.hidden, headSize = MiniLMWeights.headSize
+        let scale = 1 / Float(headSize).squareRoot()
+        var first = 0
+        for length in lengths {
+            for head in heads {
+                let keys = qkv + first * 3 * h + h + head * headSize
+                let values = keys + h
+                let rowsPerBlock = max(1, Self.scoreBlockFloats / length)
+                var row = 0
+                while row < length {
+                    let rows = min(rowsPerBlock, length - row)
+                    let queries = qkv + (first + row) * 3 * h + head * headSize
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(length), Int32(headSize), scale,
+                                queries, Int32(3 * h), keys, Int32(3 * h), 0, scores, Int32(length))
+                    for r in 0..<rows {
+                        VectorMath.softmax(scores + r * length, count: length)
+                    }
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(headSize), Int32(length), 1,
+                                scores, Int32(length), values, Int32(3 * h), 0,
+                                context + (first + row) * h + head * headSize, Int32(h))
+                    row += rows
+                }
+            }
+            first += length
+        }
+    }
+
+    /// `output[:, columns] = input · weight[columns]ᵀ + bias[columns] (+ residual[:, columns])`,
+    /// then GELU if asked; `weight` is a PyTorch `[out, in]` matrix, so the columns' rows of it
+    /// are contiguous and only they are read.
+    private static func linear(rows: Int, input: UnsafePointer<Float>, inputWidth: Int, weight: [Float], bias: [Float],
+                               columns: Range<Int>, residual: UnsafePointer<Float>? = nil,
+                               output: UnsafeMutablePointer<Float>, outputWidth: Int, gelu: Bool = false) {
+        guard !columns.isEmpty else { return }
+        weight.withUnsafeBufferPointer { weight in
+            bias.withUnsafeBufferPointer { bias in
+                for r in 0..<rows {
+                    let target = output + r * outputWidth
+                    if let residual {
+                        let source = residual + r * outputWidth
+                        for c in columns { target[c] = source[c] + bias[c] }
+                    } else {
+                        for c in columns { target[c] = bias[c] }
+                    }
+                }
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(columns.count), Int32(inputWidth), 1,
+                            input, Int32(inputWidth), weight.baseAddress! + columns.lowerBound * inputWidth, Int32(inputWidth),
+                            1, output + columns.lowerBound, Int32(outputWidth))
+            }
+        }
+        if gelu {
+            for r in 0..<rows {
+                VectorMath.gelu(output + r * outputWidth + columns.lowerBound, count: columns.count)
+            }
+        }
+    }
+
+    /// Layer normalisation (epsilon 1e-12, as the model) of every row of `source` into `target`.
+    private static func layerNorm(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>, rows: Int,
+                                  _ scale: [Float], _ shift: [Float]) {
+        let width = scale.count
+        target.update(from: source, count: rows * width)
+        scale.withUnsafeBufferPointer { scale in
+            shift.withUnsafeBufferPointer { shift in
+                VectorMath.layerNorm(target, rows: rows, width: width, scale: scale.baseAddress!, shift: shift.baseAddress!, epsilon: 1e-12)
+            }
+        }
+    }
+
+    /// `0..<count` cut into `parts` consecutive ranges of nearly equal size.
+    static func partition(_ count: Int, _ parts: Int) -> [Range<Int>] {
+        (0..<parts).map { (count * $0 / parts)..<(count * ($0 + 1) / parts) }
+    }
+
+    /// Runs `body(worker)` for each worker in `0..<threads` at once.
+    private static func inParallel(_ threads: Int, _ body: (Int) -> Void) {
+        if threads == 1 {
+            body(0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: threads, execute: body)
+        }
+    }
+
+    /// Scores held per block of query rows (32 KB, in L1/L2 cache).
+    static let scoreBlockFloats = 8192
 
     /// Mean over each sequence's rows, then L2 normalisation.
     private func pool(_ hidden: UnsafeMutablePointer<Float>, lengths: [Int]) -> [[Float]] {
@@ -191,53 +299,24 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
         }
     }
 
-    /// `c[m, n] += a[m, k] · b[n, k]ᵀ` (row-major; `b` is a PyTorch `[out, in]` weight).
-    private static func multiplyTransposed(_ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, _ lda: Int,
-                                           _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(k), 1, c, Int32(ldc))
-    }
-
-    private static func fillRows(_ target: UnsafeMutablePointer<Float>, rows: Int, with row: UnsafeBufferPointer<Float>) {
-        for r in 0..<rows {
-            (target + r * row.count).update(from: row.baseAddress!, count: row.count)
-        }
-    }
-
-    /// `target[r] = source[r] + bias` for every row: the residual and the bias, before the
-    /// matrix product adds onto them.
-    private static func addRows(_ source: UnsafePointer<Float>, _ bias: UnsafeBufferPointer<Float>, into target: UnsafeMutablePointer<Float>, rows: Int) {
-        let width = bias.count
-        for r in 0..<rows {
-            let s = source + r * width, t = target + r * width
-            for i in 0..<width { t[i] = s[i] + bias[i] }
-        }
-    }
-
-    private static func layerNorm(_ values: UnsafeMutablePointer<Float>, _ rows: Int, _ scale: [Float], _ shift: [Float]) {
-        scale.withUnsafeBufferPointer { scale in
-            shift.withUnsafeBufferPointer { shift in
-                VectorMath.layerNorm(values, rows: rows, width: MiniLMWeights.hidden, scale: scale.baseAddress!,
-                                     shift: shift.baseAddress!, epsilon: layerNormEpsilon)
-            }
-        }
-    }
 }
 
-/// The forward pass's scratch memory, grown to the largest pass seen and then reused.
-struct ActivationBuffers {
+/// One forward pass's scratch memory, grown to the largest pass seen and then reused. Each
+/// thread of the pass has its own normalised copy of the rows and its own attention scores.
+final class ActivationBuffers {
     private(set) var tokenCapacity = 0
-    private(set) var scoreCapacity = 0
     var hidden: UnsafeMutablePointer<Float>?
     var attended: UnsafeMutablePointer<Float>?
     var qkv: UnsafeMutablePointer<Float>?
     var context: UnsafeMutablePointer<Float>?
     var intermediate: UnsafeMutablePointer<Float>?
-    var scores: UnsafeMutablePointer<Float>?
+    var normalised: [UnsafeMutablePointer<Float>] = []
+    var scores: [UnsafeMutablePointer<Float>] = []
 
-    mutating func reserve(tokens: Int, longestSequence: Int) {
+    func reserve(tokens: Int, threads: Int) {
+        let h = MiniLMWeights.hidden
         if tokens > tokenCapacity {
-            for buffer in [hidden, attended, qkv, context, intermediate] { buffer?.deallocate() }
-            let h = MiniLMWeights.hidden
+            release()
             hidden = .allocate(capacity: tokens * h)
             attended = .allocate(capacity: tokens * h)
             qkv = .allocate(capacity: tokens * 3 * h)
@@ -245,16 +324,18 @@ struct ActivationBuffers {
             intermediate = .allocate(capacity: tokens * MiniLMWeights.intermediate)
             tokenCapacity = tokens
         }
-        let squared = longestSequence * longestSequence
-        if squared > scoreCapacity {
-            scores?.deallocate()
-            scores = .allocate(capacity: squared)
-            scoreCapacity = squared
-        }
+        while normalised.count < threads { normalised.append(.allocate(capacity: tokenCapacity * h)) }
+        while scores.count < threads { scores.append(.allocate(capacity: MiniLMEncoder.scoreBlockFloats)) }
     }
 
-    mutating func release() {
-        for buffer in [hidden, attended, qkv, context, intermediate, scores] { buffer?.deallocate() }
-        self = ActivationBuffers()
+    private func release() {
+        for buffer in [hidden, attended, qkv, context, intermediate] { buffer?.deallocate() }
+        for buffer in normalised { buffer.deallocate() }
+        normalised = []
+    }
+
+    deinit {
+        release()
+        for buffer in scores { buffer.deallocate() }
     }
 }

@@ -19,4 +19,20 @@ final class HarmActionsImporterTests: XCTestCase {
         XCTAssertEqual(result.summary.issues.map(\.reason), ["unknown_classification"])
         XCTAssertEqual(result.summary.dropped, 1)
     }
+
+    func testTruncatedFileIsOneDroppedRowAtTheLineWhereReadingStopped() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("harmactions-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data("[\n  {\"action_id\": 1,\n   \"prompt\": \"cut".utf8).write(to: url)
+        let summary = Importer.run(.harmactions, inputs: [url]).summary
+        XCTAssertEqual(summary.issues.map(\.reason), ["not_json"])
+        XCTAssertEqual(summary.issues.map(\.line), [3])
+        XCTAssertTrue(summary.issues[0].description.hasPrefix("\(url.path):3: not a JSON array of actions"))
+    }
+
+    func testMissingFileIsNamed() {
+        let summary = Importer.run(.harmactions, inputs: [URL(fileURLWithPath: "/nonexistent/harmactions.json")]).summary
+        XCTAssertEqual(summary.issues.map(\.reason), ["unreadable_file"])
+        XCTAssertEqual(summary.issues.first?.file, "/nonexistent/harmactions.json")
+    }
 }

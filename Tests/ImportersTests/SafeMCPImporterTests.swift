@@ -91,4 +91,19 @@ final class SafeMCPImporterTests: XCTestCase {
         XCTAssertEqual(result.summary.files[0].recovered["malformed_safety_tag"], 4)
         XCTAssertEqual(result.summary.files[0].recovered["empty_next_state"], 1)
     }
+
+    func testGroundTruthWrittenAsJSONTextAndAnUnknownLabel() throws {
+        let prompt = "[Trajectory Prefix]\n User instruction: Empty the bin.\n\nAvailable tools: ['EmptyBin']\n\n[Protocol]"
+        func row(_ truth: String) -> JSONValue {
+            .object(["prompt": .array([.object(["role": .string("user"), "content": .string(prompt)])]),
+                     "reward_model": .object(["ground_truth": .string(truth)])])
+        }
+        var log = ImportLog(path: "rows.jsonl")
+        let episode = try SafeMCPImporter.episode(from: row(#"{"safety": " critical.", "FilteredTools": ["EmptyBin"]}"#), id: "r", log: &log)
+        XCTAssertEqual(episode.taskLabel, .critical)
+        XCTAssertEqual(episode.withheldTools, ["EmptyBin"])
+        XCTAssertThrowsError(try SafeMCPImporter.episode(from: row(#"{"safety": "maybe", "FilteredTools": []}"#), id: "r", log: &log)) { error in
+            XCTAssertEqual((error as? RowError)?.reason, "unknown_safety_label")
+        }
+    }
 }
