@@ -141,10 +141,10 @@ private struct Job {
         let features = StateFeatures(dimension: embedder.dimension, historyWindow: config.features.historyWindow)
         let validationEpisodes = Self.validationEpisodes(count: data.train.count, fraction: config.data.validationFraction,
                                                          seed: UInt64(config.seed) &+ 4)
-        let all1 = features.judgedSteps(data.train, embeddings: data.embeddings, labelledOnly: false)
-        let all2 = all1.filter { $0.label != nil }
-        let (train1, validation1) = (all1.filter { !validationEpisodes.contains($0.episode) }, all1.filter { validationEpisodes.contains($0.episode) })
-        let (train2, validation2) = (all2.filter { !validationEpisodes.contains($0.episode) }, all2.filter { validationEpisodes.contains($0.episode) })
+        let stage1States = features.judgedSteps(data.train, embeddings: data.embeddings, labelledOnly: false)
+        let stage2States = stage1States.filter { $0.label != nil }
+        let (train1, validation1) = (stage1States.filter { !validationEpisodes.contains($0.episode) }, stage1States.filter { validationEpisodes.contains($0.episode) })
+        let (train2, validation2) = (stage2States.filter { !validationEpisodes.contains($0.episode) }, stage2States.filter { validationEpisodes.contains($0.episode) })
         let test2 = features.judgedSteps(data.test, embeddings: data.embeddings, labelledOnly: true)
         log("stage 1: \(train1.count) training states, \(validation1.count) validation; stage 2: \(train2.count) labelled training states, \(validation2.count) validation, \(test2.count) test")
 
@@ -165,7 +165,7 @@ private struct Job {
                                                context: context("stage2"), resume: request.resume)
         if outcome == .interrupted { return (.interrupted, nil) }
 
-        var rows: [(name: String, decide: ([JudgedStep]) -> (StepMetrics, StepMetrics?))] = []
+        var rows: [(name: String, score: ([JudgedStep]) -> (StepMetrics, StepMetrics?))] = []
         if config.baselines.enabled {
             rows += try baselines(train2: train2, validation2: validation2, worldModel: worldModel, features: features)
             if interrupt.isRaised { return (.interrupted, nil) }
@@ -175,7 +175,7 @@ private struct Job {
         var tables: [EvaluationTables.Table] = []
         for (title, steps) in [("Validation split (\(validation2.count) steps)", validation2), ("Test set (\(test2.count) steps)", test2)] where !steps.isEmpty {
             tables.append(EvaluationTables.Table(title: title, columns: EvaluationTables.stepColumns, rows: rows.map { row in
-                let (verdict, withheld) = row.decide(steps)
+                let (verdict, withheld) = row.score(steps)
                 return EvaluationTables.row(row.name, verdict: verdict, withheld: withheld)
             }))
         }
@@ -188,7 +188,7 @@ private struct Job {
     }
 
     private func baselines(train2: [JudgedStep], validation2: [JudgedStep], worldModel: WorldModel, features: StateFeatures) throws
-        -> [(name: String, decide: ([JudgedStep]) -> (StepMetrics, StepMetrics?))] {
+        -> [(name: String, score: ([JudgedStep]) -> (StepMetrics, StepMetrics?))] {
         let seed = UInt64(config.seed)
         var counts = [Int](repeating: 0, count: 3)
         for step in train2 { counts[step.label!.index] += 1 }
@@ -196,7 +196,7 @@ private struct Job {
         log("baselines: majority class \(majority.rawValue); training the action classifier")
         let classifier = ActionClassifier.train(inputs: train2.map(\.action), targets: train2.map { $0.label!.index }, classes: 3,
                                                 config: config.baselines.actionClassifier, seed: seed &+ 5)
-        var rows: [(name: String, decide: ([JudgedStep]) -> (StepMetrics, StepMetrics?))] = [
+        var rows: [(name: String, score: ([JudgedStep]) -> (StepMetrics, StepMetrics?))] = [
             ("majority class", { steps in
                 (StepMetrics(steps.map { ScoredStep(truth: $0.label!, prediction: majority, trueWithheld: [], predictedWithheld: []) }), nil)
             }),
