@@ -32,7 +32,10 @@ let package = Package(
         .target(name: "Report", dependencies: ["RunLog"]),
         .target(name: "Configuration", dependencies: ["Yams"]),
         .target(name: "Metrics", dependencies: ["Episodes"]),
-        .target(name: "Benchmarks", dependencies: ["Environments", "NeuralNet", "TextEncoder"]),
+        .target(name: "Training", dependencies: [
+            "NeuralNet", "HDF5Store", "Datasets", "TextEncoder", "Importers", "RunLog", "Configuration", "Metrics", "Episodes",
+        ]),
+        .target(name: "Benchmarks", dependencies: ["Environments", "NeuralNet", "TextEncoder", "Training"]),
         .target(name: "TestSupport", path: "Sources/TestSupport"),
         .target(name: "Proxy", dependencies: [
             "Episodes",
@@ -50,6 +53,7 @@ let package = Package(
             "Proxy",
             "Report",
             "TextEncoder",
+            "Training",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
@@ -63,6 +67,10 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Episodes"]),
         .testTarget(name: "ProxyTests", dependencies: ["Proxy", "Episodes"]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog", "Checksums", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: [
+            "Training", "NeuralNet", "HDF5Store", "Episodes", "RunLog", "TestSupport", "Datasets", "TextEncoder", "Configuration",
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "RunLog", "TestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]

@@ -42,7 +42,7 @@ public struct CurveSummary: Encodable, Equatable, Sendable {
         sparkline = Sparkline.render(points.map(\.value), width: sparklineWidth)
     }
 
-    public static func summaries(of run: RunDirectory, sparklineWidth: Int) -> [CurveSummary] {
+    public static func summaries(of run: RunRecord, sparklineWidth: Int) -> [CurveSummary] {
         run.tags.map { CurveSummary(tag: $0, points: run.series[$0]!, sparklineWidth: sparklineWidth) }
     }
 

@@ -5,13 +5,13 @@ import RunLog
 /// fetched) with the curves of every tag grouped by namespace, several runs overlaid in
 /// consistent colours, run facts, evaluation tables and the resolved configs.
 public struct ReportPage {
-    public let runs: [RunDirectory]
+    public let runs: [RunRecord]
     /// TensorBoard-style smoothing weight in `0..<1`; 0 draws the raw values again.
     public let smoothing: Double
     /// Legend labels: folder names, or the paths given when two folders share a name.
     public let labels: [String]
 
-    public init(runs: [RunDirectory], smoothing: Double) {
+    public init(runs: [RunRecord], smoothing: Double) {
         self.runs = runs
         self.smoothing = smoothing
         let names = runs.map(\.name)
@@ -76,12 +76,12 @@ public struct ReportPage {
     }
 
     private func facts() -> String {
-        let rows: [(String, (RunDirectory) -> String?)] = [
+        let rows: [(String, (RunRecord) -> String?)] = [
             ("status", { $0.facts?.status }),
             ("seed", { $0.facts?.seed.map(String.init) }),
             ("started", { $0.facts?.startedAt }),
             ("finished", { $0.facts?.finishedAt }),
-            ("duration", { $0.facts?.durationSeconds.map(RunFacts.formatDuration) }),
+            ("duration", { $0.facts?.durationSeconds.map(RunRecordFacts.formatDuration) }),
             ("git commit", { $0.facts?.gitCommit }),
             ("BLAS threads", { $0.facts?.openblasThreads }),
             ("stages", { $0.facts?.stages?.joined(separator: ", ") }),
@@ -123,10 +123,10 @@ public struct ReportPage {
 
     private static func consequence(of file: String) -> String {
         switch file {
-        case RunDirectory.metricsFile: return " — no curves for this run"
-        case RunDirectory.factsFile: return " — run facts unknown"
-        case RunDirectory.evalFile: return " — the run has not been evaluated"
-        case RunDirectory.configFile: return " — resolved config unknown"
+        case RunRecord.metricsFile: return " — no curves for this run"
+        case RunRecord.factsFile: return " — run facts unknown"
+        case RunRecord.evalFile: return " — the run has not been evaluated"
+        case RunRecord.configFile: return " — resolved config unknown"
         default: return ""
         }
     }

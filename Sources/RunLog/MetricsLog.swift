@@ -38,7 +38,7 @@ public final class MetricsLog {
         csv = try Self.openForAppend(directory.appendingPathComponent("metrics.csv"), header: "step,tag,value,wall_time\n")
         events = try EventFileWriter(directory: directory)
         encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     }
 
     deinit {

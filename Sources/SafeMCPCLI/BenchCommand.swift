@@ -25,6 +25,7 @@ struct BenchCommand: ParsableCommand {
         EncoderBenchmarks(),
         EmulatorBenchmarks(),
         ProxyBenchmarks(proxyExecutable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path),
+        TrainingBenchmarks(),
     ]
 
     func run() throws {

@@ -29,7 +29,7 @@ struct CurvesCommand: ParsableCommand {
     }
 
     func run() throws {
-        let directory = try RunDirectory.load(URL(fileURLWithPath: runFolder))
+        let directory = try RunRecord.load(URL(fileURLWithPath: runFolder))
         let summaries = CurveSummary.summaries(of: directory, sparklineWidth: width)
         if json {
             struct Output: Encodable {

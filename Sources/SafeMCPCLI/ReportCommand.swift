@@ -34,7 +34,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let directories = try runs.map { try RunDirectory.load(URL(fileURLWithPath: $0)) }
+        let directories = try runs.map { try RunRecord.load(URL(fileURLWithPath: $0)) }
         let output = out.map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: runs[0]).appendingPathComponent("report.html")
         let page = ReportPage(runs: directories, smoothing: smoothing)
         try page.write(to: output)

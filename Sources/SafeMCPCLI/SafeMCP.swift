@@ -14,6 +14,8 @@ struct SafeMCP: ParsableCommand {
             EnvsCommand.self,
             ReportCommand.self,
             CurvesCommand.self,
+            TrainCommand.self,
+            ActionClassifierCommand.self,
             ProxyCommand.self,
         ]
     )

@@ -44,7 +44,7 @@ final class CurveSummaryTests: XCTestCase {
     }
 
     func testTableOfTheFixtureRun() throws {
-        let run = try RunDirectory.load(ReportFixtures.committedDirectory.appendingPathComponent("run-a"))
+        let run = try RunRecord.load(ReportFixtures.committedDirectory.appendingPathComponent("run-a"))
         let summaries = CurveSummary.summaries(of: run, sparklineWidth: 16)
         XCTAssertEqual(summaries.map(\.tag), ReportFixtures.tags)
         let lines = CurveSummary.table(summaries).components(separatedBy: "\n")

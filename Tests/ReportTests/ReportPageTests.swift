@@ -12,7 +12,7 @@ final class ReportPageTests: XCTestCase {
     }
 
     private func renderFixtures(smoothing: Double = 0.6) throws -> String {
-        let runs = try fixtureURLs.map(RunDirectory.load)
+        let runs = try fixtureURLs.map(RunRecord.load)
         return ReportPage(runs: runs, smoothing: smoothing).render()
     }
 
@@ -165,7 +165,7 @@ final class ReportPageTests: XCTestCase {
         var lines = try String(contentsOf: metrics, encoding: .utf8).components(separatedBy: "\n")
         lines[4] = "{\"step\": 2, \"tag\": \"stage1/loss\", \"value\": \"high\"}"
         try lines.joined(separator: "\n").write(to: metrics, atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try RunDirectory.load(directory)) { error in
+        XCTAssertThrowsError(try RunRecord.load(directory)) { error in
             XCTAssertTrue("\(error)".hasPrefix("\(metrics.path):5: "), "\(error)")
         }
     }
@@ -176,7 +176,7 @@ final class ReportPageTests: XCTestCase {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: fixtureURLs[1].appendingPathComponent("metrics.jsonl"),
                                          to: directory.appendingPathComponent("metrics.jsonl"))
-        let run = try RunDirectory.load(directory)
+        let run = try RunRecord.load(directory)
         XCTAssertEqual(run.missingFiles, ["run.json", "config.yaml", "eval.json"])
         let html = ReportPage(runs: [run], smoothing: 0.6).render()
         XCTAssertTrue(html.contains("no <code>run.json</code> yet"))
@@ -190,16 +190,16 @@ final class ReportPageTests: XCTestCase {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let facts = directory.appendingPathComponent("run.json")
         try Data("{\"seed\": \"seven\"}".utf8).write(to: facts)
-        XCTAssertThrowsError(try RunDirectory.load(directory)) { error in
+        XCTAssertThrowsError(try RunRecord.load(directory)) { error in
             XCTAssertEqual("\(error)", "\(facts.path): seed: expected Int")
         }
-        XCTAssertThrowsError(try RunDirectory.load(directory.appendingPathComponent("absent"))) { error in
+        XCTAssertThrowsError(try RunRecord.load(directory.appendingPathComponent("absent"))) { error in
             XCTAssertEqual("\(error)", "\(directory.path)/absent: no such run directory")
         }
     }
 
     func testRunsSharingAFolderNameAreLabelledByPath() throws {
-        let run = try RunDirectory.load(fixtureURLs[0])
+        let run = try RunRecord.load(fixtureURLs[0])
         var copy = run
         copy.url = URL(fileURLWithPath: "elsewhere/run-a")
         XCTAssertEqual(ReportPage(runs: [run, copy], smoothing: 0.6).labels, [run.url.relativePath, "elsewhere/run-a"])
@@ -211,7 +211,7 @@ final class ReportPageTests: XCTestCase {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let out = directory.appendingPathComponent("report.html")
         try Data("old".utf8).write(to: out)
-        let page = ReportPage(runs: [try RunDirectory.load(fixtureURLs[0])], smoothing: 0.6)
+        let page = ReportPage(runs: [try RunRecord.load(fixtureURLs[0])], smoothing: 0.6)
         try page.write(to: out)
         XCTAssertEqual(try String(contentsOf: out, encoding: .utf8), page.render())
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["report.html"])

@@ -2,7 +2,7 @@ import Foundation
 
 /// The facts `run.json` holds about one training job (layout in docs/runs.md). Every field is
 /// optional: a running job has no `finished_at`, and older runs may lack newer fields.
-public struct RunFacts: Decodable, Equatable, Sendable {
+public struct RunRecordFacts: Decodable, Equatable, Sendable {
     public var name: String?
     public var command: String?
     public var seed: Int?

@@ -1,17 +1,17 @@
 import Foundation
 import RunLog
 
-/// One run folder as the report sees it (layout in docs/runs.md): its scalars by tag, and
+/// One run folder as the report reads it back (layout in docs/runs.md): its scalars by tag, and
 /// whichever of `run.json`, `config.yaml` and `eval.json` exist yet. A file that is absent is
 /// listed in `missingFiles` (a run in progress has no eval yet); a file that is present but
 /// unreadable is an error naming it.
-public struct RunDirectory: Sendable {
+public struct RunRecord: Sendable {
     public var url: URL
     /// The label in legends and tables: the folder's name.
     public var name: String
     /// Points per tag, in step order (points logged at the same step keep their file order).
     public var series: [String: [ScalarPoint]]
-    public var facts: RunFacts?
+    public var facts: RunRecordFacts?
     public var configText: String?
     public var evalReport: EvalReport?
     public var missingFiles: [String]
@@ -21,7 +21,7 @@ public struct RunDirectory: Sendable {
     public static let configFile = "config.yaml"
     public static let evalFile = "eval.json"
 
-    public init(name: String, url: URL, series: [String: [ScalarPoint]], facts: RunFacts?, configText: String?,
+    public init(name: String, url: URL, series: [String: [ScalarPoint]], facts: RunRecordFacts?, configText: String?,
                 evalReport: EvalReport?, missingFiles: [String]) {
         self.name = name
         self.url = url
@@ -32,7 +32,7 @@ public struct RunDirectory: Sendable {
         self.missingFiles = missingFiles
     }
 
-    public static func load(_ url: URL) throws -> RunDirectory {
+    public static func load(_ url: URL) throws -> RunRecord {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ReportError.notARunDirectory(url.path)
@@ -56,7 +56,7 @@ public struct RunDirectory: Sendable {
                     .map(\.element)
             }
         }
-        let facts = try existing(factsFile).map { try decodeJSON(RunFacts.self, from: $0) }
+        let facts = try existing(factsFile).map { try decodeJSON(RunRecordFacts.self, from: $0) }
         let configText = try existing(configFile).map { file in
             do {
                 return try String(contentsOf: file, encoding: .utf8)
@@ -65,7 +65,7 @@ public struct RunDirectory: Sendable {
             }
         }
         let evalReport = try existing(evalFile).map { try decodeJSON(EvalReport.self, from: $0) }
-        return RunDirectory(name: url.standardizedFileURL.lastPathComponent, url: url, series: series, facts: facts,
+        return RunRecord(name: url.standardizedFileURL.lastPathComponent, url: url, series: series, facts: facts,
                             configText: configText, evalReport: evalReport, missingFiles: missing)
     }
 

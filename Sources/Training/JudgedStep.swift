@@ -1,0 +1,100 @@
+import Datasets
+import Episodes
+
+/// One state of an episode as the models see it: the state vector, the pending action, and
+/// every target the stages train on (absent where the episode does not say).
+public struct JudgedStep {
+    /// Index of the episode in the list the step was built from (splits are by episode).
+    public var episode: Int
+    /// `StateFeatures.vector`: instruction, recent history, last observation, pending action.
+    public var state: [Float]
+    /// The pending action's embedding alone (the action classifier's input).
+    public var action: [Float]
+    public var label: StepLabel?
+    /// Embedding of the step's `next_state`, else of its observation; nil when it has neither.
+    public var nextTarget: [Float]?
+    /// 1 when an unsafe step follows (see `unsafeFollows`); nil when the step has no label.
+    public var unsafeFollows: Float?
+    public var toolNames: [String]
+    /// Each available tool's own embedding (name and description).
+    public var toolEmbeddings: [[Float]]
+    /// The tools that should be withheld; nil when the episode does not say.
+    public var withheld: Set<String>?
+}
+
+/// Builds the fixed-size state vector: [instruction, mean action of the last `historyWindow`
+/// steps, mean observation of those steps, last observation, pending action], each an
+/// embedding of `dimension` floats (zeros for an absent part).
+public struct StateFeatures {
+    public let dimension: Int
+    public let historyWindow: Int
+
+    public static let parts = 5
+    public var width: Int { Self.parts * dimension }
+
+    public init(dimension: Int, historyWindow: Int) {
+        self.dimension = dimension
+        self.historyWindow = historyWindow
+    }
+
+    /// The state before `steps[index]` runs; `index == steps.count` with no pending action is
+    /// the state judged by a task label (the task alone, before the first call).
+    public func vector(instruction: [Float], history: ArraySlice<(action: [Float], observation: [Float])>, pendingAction: [Float]) -> [Float] {
+        var actionMean = [Float](repeating: 0, count: dimension)
+        var observationMean = [Float](repeating: 0, count: dimension)
+        let recent = history.suffix(historyWindow)
+        if !recent.isEmpty {
+            let scale = 1 / Float(recent.count)
+            for part in recent {
+                for j in 0..<dimension {
+                    actionMean[j] += part.action[j] * scale
+                    observationMean[j] += part.observation[j] * scale
+                }
+            }
+        }
+        let lastObservation = history.last?.observation ?? [Float](repeating: 0, count: dimension)
+        return instruction + actionMean + observationMean + lastObservation + pendingAction
+    }
+
+    /// Every judged state of the episodes: each step that has a label or a next-state target,
+    /// and the task itself when it carries a label. With `labelledOnly`, only labelled ones.
+    public func judgedSteps(_ episodes: [Episode], embeddings: EmbeddingTable, labelledOnly: Bool) -> [JudgedStep] {
+        var result: [JudgedStep] = []
+        for (episodeIndex, episode) in episodes.enumerated() {
+            let instruction = embeddings.vector(EpisodeTexts.instruction(episode.task))
+            let toolNames = episode.tools.map(\.name)
+            let toolEmbeddings = episode.tools.map { embeddings.vector(EpisodeTexts.tool($0)) }
+            let withheld = episode.withheldTools.map(Set.init)
+            let labels = episode.steps.map(\.label)
+            func make(state: [Float], action: [Float], label: StepLabel?, next: String?, laterLabels: ArraySlice<StepLabel?>) -> JudgedStep {
+                let target = next.flatMap { $0.isEmpty ? nil : embeddings.vector($0) }
+                return JudgedStep(episode: episodeIndex, state: state, action: action, label: label, nextTarget: target,
+                                  unsafeFollows: label.map { Self.unsafeFollows(label: $0, later: laterLabels) },
+                                  toolNames: toolNames, toolEmbeddings: toolEmbeddings, withheld: withheld)
+            }
+            if let taskLabel = episode.taskLabel {
+                let zero = [Float](repeating: 0, count: dimension)
+                result.append(make(state: vector(instruction: instruction, history: [], pendingAction: zero), action: zero,
+                                   label: taskLabel, next: episode.taskNextState, laterLabels: labels[...]))
+            }
+            var history: [(action: [Float], observation: [Float])] = []
+            for (index, step) in episode.steps.enumerated() {
+                let action = embeddings.vector(EpisodeTexts.action(step.action))
+                let next = step.nextState ?? step.observation
+                if step.label != nil || (!labelledOnly && next.map { !$0.isEmpty } == true) {
+                    result.append(make(state: vector(instruction: instruction, history: history[...], pendingAction: action), action: action,
+                                       label: step.label, next: next, laterLabels: labels[(index + 1)...]))
+                }
+                history.append((action, embeddings.vector(step.observation ?? "")))
+            }
+        }
+        return result
+    }
+
+    /// The world model's third target: 1 when the step is `unsafe` itself, is `critical` (by
+    /// definition the next unsafe move is one step away), or a later step of the same episode
+    /// is labelled `unsafe`; 0 otherwise.
+    static func unsafeFollows(label: StepLabel, later: ArraySlice<StepLabel?>) -> Float {
+        label != .safe || later.contains(.unsafe) ? 1 : 0
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+
+/// Facts about a run that the report shows (docs/runs.md, `run.json`).
+public struct RunFacts: Codable, Equatable, Sendable {
+    public enum Status: String, Codable, Sendable {
+        case running, finished, interrupted, failed
+    }
+
+    public var name: String
+    public var command: String
+    public var seed: Int
+    public var gitCommit: String?
+    public var openblasThreads: String
+    public var startedAt: Date
+    public var finishedAt: Date?
+    public var durationSeconds: Double?
+    public var status: Status
+    public var stages: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case name, command, seed, status, stages
+        case gitCommit = "git_commit"
+        case openblasThreads = "openblas_threads"
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+        case durationSeconds = "duration_seconds"
+    }
+}
+
+/// `runs/<name>/`: where one training job keeps its config, facts, metrics and checkpoints.
+public struct RunDirectory: Sendable {
+    public let url: URL
+
+    public init(root: URL, name: String) throws {
+        guard !name.isEmpty, !name.contains("/"), name != ".", name != ".." else {
+            throw TrainingError.invalidRunName(name)
+        }
+        url = root.appendingPathComponent(name)
+    }
+
+    public var name: String { url.lastPathComponent }
+    public var configURL: URL { url.appendingPathComponent("config.yaml") }
+    public var factsURL: URL { url.appendingPathComponent("run.json") }
+    public var checkpointsURL: URL { url.appendingPathComponent("checkpoints") }
+    public var evalURL: URL { url.appendingPathComponent("eval.json") }
+    public var exists: Bool { FileManager.default.fileExists(atPath: factsURL.path) }
+
+    public func create() throws {
+        try FileManager.default.createDirectory(at: checkpointsURL, withIntermediateDirectories: true)
+    }
+
+    public func readFacts() throws -> RunFacts {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        do {
+            return try decoder.decode(RunFacts.self, from: Data(contentsOf: factsURL))
+        } catch {
+            throw TrainingError.unreadable(factsURL.path, "\(error)")
+        }
+    }
+
+    public func writeFacts(_ facts: RunFacts) throws {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(encoder.encode(facts), to: factsURL)
+    }
+
+    /// The short commit of the working tree the run was started from, if it is a git checkout.
+    public static func gitCommit(in directory: URL) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "-C", directory.path, "rev-parse", "--short", "HEAD"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? nil : text
+    }
+}
+
+/// Whole-file writes that a crash cannot tear: temporary file in the same folder, flush, rename.
+public enum AtomicFile {
+    public static func write(_ data: Data, to url: URL) throws {
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+            throw TrainingError.unwritable(temporary.path)
+        }
+        let handle = try FileHandle(forWritingTo: temporary)
+        do {
+            try handle.write(contentsOf: data)
+            try handle.synchronize()
+            try handle.close()
+        } catch {
+            try? handle.close()
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+        guard rename(temporary.path, url.path) == 0 else {
+            try? FileManager.default.removeItem(at: temporary)
+            throw TrainingError.unwritable(url.path)
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+
+/// Everything a training job reads from `configs/*.yaml` (every key with its default and meaning
+/// is in docs/config.md, which a test keeps equal to these structs). Stage hyperparameters are
+/// at the top of their stage's file: `WorldModelTraining.Config`, `SupervisedInit.Config`.
+public struct TrainingConfig: Codable, Equatable, Sendable {
+    /// Seed of every random choice: initial weights, data order, dropout, the validation split.
+    public var seed = 7
+    public var encoder = EncoderConfig()
+    public var data = DataConfig()
+    public var features = FeatureConfig()
+    public var stage1 = WorldModelTraining.Config()
+    public var stage2 = SupervisedInit.Config()
+    public var baselines = BaselineConfig()
+    public var checkpoints = CheckpointConfig()
+
+    public init() {}
+}
+
+public struct EncoderConfig: Codable, Equatable, Sendable {
+    public init() {}
+
+    /// `minilm` (all-MiniLM-L6-v2) or `hashing` (fast, for tests only).
+    public var kind = "minilm"
+    /// Folder with model.safetensors and vocab.txt; empty: the installed package.
+    public var directory = ""
+    /// Vector size of the hashing encoder (MiniLM is always 384).
+    public var hashingDimension = 384
+}
+
+/// One input: a dataset written by `safemcp data import` (`format: dataset`), or a public file
+/// imported on the fly (`format: safemcp | powerseeking | toolemu | harmactions`).
+public struct DataSource: Codable, Equatable, Sendable {
+    /// Relative paths are resolved against the working directory.
+    public var path: String
+    public var format: String
+
+    public init(path: String, format: String) {
+        self.path = path
+        self.format = format
+    }
+}
+
+public struct DataConfig: Codable, Equatable, Sendable {
+    public init() {}
+
+    /// Training data; the validation split is carved out of it.
+    public var train: [DataSource] = []
+    /// Held-out test data, evaluated once at the end; never used for training or early stopping.
+    public var test: [DataSource] = []
+    /// Share of the training episodes (split by episode, seeded) kept for validation and early stopping.
+    public var validationFraction = 0.15
+}
+
+public struct FeatureConfig: Codable, Equatable, Sendable {
+    public init() {}
+
+    /// How many previous steps the history part of the state averages over.
+    public var historyWindow = 4
+}
+
+public struct BaselineConfig: Codable, Equatable, Sendable {
+    public init() {}
+
+    /// Train and evaluate the baselines (majority class, action classifier, stage 2 without the world model) after stage 2.
+    public var enabled = true
+    /// The action classifier of Agent Action Guard: MLP on the pending action's embedding alone.
+    public var actionClassifier = ActionClassifier.Config()
+}
+
+public struct CheckpointConfig: Codable, Equatable, Sendable {
+    public init() {}
+
+    /// Save a checkpoint every this many steps of a stage (and always at its end).
+    public var interval = 500
+    /// Checkpoints kept per stage (the newest ones).
+    public var keepLast = 3
+}
+
+extension TrainingConfig {
+    /// Checks values the types cannot express, naming the key.
+    public func validate() throws {
+        func require(_ condition: Bool, _ key: String, _ message: String) throws {
+            if !condition { throw TrainingError.invalidConfig(key, message) }
+        }
+        try require(["minilm", "hashing"].contains(encoder.kind), "encoder.kind", "expected minilm or hashing, found \"\(encoder.kind)\"")
+        try require(encoder.hashingDimension > 0, "encoder.hashingDimension", "must be positive")
+        try require(data.validationFraction > 0 && data.validationFraction < 1, "data.validationFraction", "must be in (0, 1)")
+        try require(features.historyWindow >= 1, "features.historyWindow", "must be at least 1")
+        try require(checkpoints.interval >= 1, "checkpoints.interval", "must be at least 1")
+        try require(checkpoints.keepLast >= 1, "checkpoints.keepLast", "must be at least 1")
+        for (key, source) in data.train.enumerated().map({ ("data.train[\($0)]", $1) }) + data.test.enumerated().map({ ("data.test[\($0)]", $1) }) {
+            try require(DataSource.formats.contains(source.format), key + ".format",
+                        "expected one of \(DataSource.formats.joined(separator: ", ")), found \"\(source.format)\"")
+        }
+        try stage1.validate(prefix: "stage1")
+        try stage2.validate(prefix: "stage2")
+        try baselines.actionClassifier.validate(prefix: "baselines.actionClassifier")
+    }
+}
+
+extension DataSource {
+    static let formats = ["dataset", "safemcp", "powerseeking", "toolemu", "harmactions"]
+}

@@ -1,0 +1,254 @@
+import Configuration
+import Episodes
+import Foundation
+import HDF5Store
+import Metrics
+import NeuralNet
+import RunLog
+import TextEncoder
+import Yams
+
+/// Which stages `safemcp train --stage` runs.
+public enum StageSelection: String, CaseIterable, Sendable {
+    case stage1 = "1"
+    case stage2 = "2"
+    case all
+
+    var includesStage1: Bool { self != .stage2 }
+    var includesStage2: Bool { self != .stage1 }
+}
+
+/// What `safemcp train` was asked to do.
+public struct TrainingRequest {
+    public var configURL: URL
+    public var overrides: [String] = []
+    public var stages: StageSelection = .all
+    /// The run's folder name under `runsRoot`; default: the config file's name.
+    public var runName: String?
+    public var runsRoot: URL
+    public var resume = false
+    /// The command line, for run.json.
+    public var command: String
+    public var showProgress = true
+
+    public init(configURL: URL, overrides: [String] = [], stages: StageSelection = .all, runName: String? = nil,
+                runsRoot: URL, resume: Bool = false, command: String, showProgress: Bool = true) {
+        self.configURL = configURL
+        self.overrides = overrides
+        self.stages = stages
+        self.runName = runName
+        self.runsRoot = runsRoot
+        self.resume = resume
+        self.command = command
+        self.showProgress = showProgress
+    }
+}
+
+public struct TrainingResult {
+    public var run: RunDirectory
+    public var status: RunFacts.Status
+    /// The evaluation after stage 2 (also in eval.json); nil when stage 2 did not finish.
+    public var evaluation: EvaluationTables?
+}
+
+/// A training job from config to run folder: resolves the config, loads and embeds the data,
+/// trains the selected stages with checkpoints, evaluates after stage 2 beside the baselines,
+/// and keeps run.json's status current (running → finished | interrupted | failed).
+public enum TrainingJob {
+    public static func loadConfig(_ url: URL, overrides: [String]) throws -> TrainingConfig {
+        let config = try StrictConfigLoader.load(TrainingConfig.self, defaults: TrainingConfig(), from: url, overrides: overrides)
+        try config.validate()
+        return config
+    }
+
+    public static func run(_ request: TrainingRequest, interrupt: InterruptFlag,
+                           afterStep: ((String, Int) -> Void)? = nil, log: @escaping (String) -> Void) throws -> TrainingResult {
+        let config = try loadConfig(request.configURL, overrides: request.overrides)
+        let run = try RunDirectory(root: request.runsRoot,
+                                   name: request.runName ?? request.configURL.deletingPathExtension().lastPathComponent)
+        if run.exists && !request.resume { throw TrainingError.runExists(run.url.path) }
+        if !run.exists && request.resume { throw TrainingError.nothingToResume(run.url.path) }
+        if request.resume {
+            // Refuse before anything is rewritten, so the run keeps the config it was started with.
+            let saved = try StrictConfigLoader.load(TrainingConfig.self, defaults: TrainingConfig(), from: run.configURL)
+            guard saved == config else { throw TrainingError.configMismatch(run.configURL.path) }
+        }
+        try run.create()
+        let startedAt = request.resume ? (try run.readFacts().startedAt) : Date()
+        try AtomicFile.write(Data(YAMLEncoder().encode(config).utf8), to: run.configURL)
+        var facts = RunFacts(name: run.name, command: request.command, seed: config.seed,
+                             gitCommit: RunDirectory.gitCommit(in: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)),
+                             openblasThreads: ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "unset (\(BLASThreads.count) in use)",
+                             startedAt: startedAt, finishedAt: nil, durationSeconds: nil, status: .running,
+                             stages: request.stages.includesStage1 && request.stages.includesStage2 ? ["stage1", "stage2"]
+                                 : [request.stages.includesStage1 ? "stage1" : "stage2"])
+        try run.writeFacts(facts)
+        func end(_ status: RunFacts.Status) throws {
+            facts.status = status
+            if status != .interrupted {
+                facts.finishedAt = Date()
+                facts.durationSeconds = Date().timeIntervalSince(startedAt)
+            }
+            try run.writeFacts(facts)
+        }
+        do {
+            let job = try Job(config: config, request: request, run: run, interrupt: interrupt, afterStep: afterStep, log: log)
+            let (status, evaluation) = try job.execute()
+            try end(status)
+            return TrainingResult(run: run, status: status, evaluation: evaluation)
+        } catch {
+            try? end(.failed)
+            throw error
+        }
+    }
+}
+
+/// One job's state while it runs.
+private struct Job {
+    let config: TrainingConfig
+    let request: TrainingRequest
+    let run: RunDirectory
+    let interrupt: InterruptFlag
+    let afterStep: ((String, Int) -> Void)?
+    let log: (String) -> Void
+    let configJSON: String
+    let metrics: MetricsLog
+
+    init(config: TrainingConfig, request: TrainingRequest, run: RunDirectory, interrupt: InterruptFlag,
+         afterStep: ((String, Int) -> Void)?, log: @escaping (String) -> Void) throws {
+        self.config = config
+        self.request = request
+        self.run = run
+        self.interrupt = interrupt
+        self.afterStep = afterStep
+        self.log = log
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        configJSON = String(decoding: try encoder.encode(config), as: UTF8.self)
+        metrics = try MetricsLog(directory: run.url)
+    }
+
+    func context(_ stage: String) -> StageContext {
+        StageContext(name: stage, checkpoints: CheckpointDirectory(path: run.checkpointsURL.appendingPathComponent(stage).path,
+                                                                   keepLast: config.checkpoints.keepLast),
+                     checkpointInterval: config.checkpoints.interval, logInterval: 10, metrics: metrics, interrupt: interrupt,
+                     configJSON: configJSON, log: log, afterStep: afterStep, showProgress: request.showProgress)
+    }
+
+    func execute() throws -> (RunFacts.Status, EvaluationTables?) {
+        let embedder = try makeEmbedder()
+        let data = try TrainingData.load(config.data, embedder: embedder, log: log)
+        let features = StateFeatures(dimension: embedder.dimension, historyWindow: config.features.historyWindow)
+        let validationEpisodes = Self.validationEpisodes(count: data.train.count, fraction: config.data.validationFraction,
+                                                         seed: UInt64(config.seed) &+ 4)
+        let stage1States = features.judgedSteps(data.train, embeddings: data.embeddings, labelledOnly: false)
+        let stage2States = stage1States.filter { $0.label != nil }
+        let (train1, validation1) = (stage1States.filter { !validationEpisodes.contains($0.episode) }, stage1States.filter { validationEpisodes.contains($0.episode) })
+        let (train2, validation2) = (stage2States.filter { !validationEpisodes.contains($0.episode) }, stage2States.filter { validationEpisodes.contains($0.episode) })
+        let test2 = features.judgedSteps(data.test, embeddings: data.embeddings, labelledOnly: true)
+        log("stage 1: \(train1.count) training states, \(validation1.count) validation; stage 2: \(train2.count) labelled training states, \(validation2.count) validation, \(test2.count) test")
+
+        let seed = UInt64(config.seed)
+        var generator = RandomGenerator(seed: seed)
+        let worldModel = WorldModel(inputs: features.width, dimension: embedder.dimension, config: config.stage1, generator: &generator)
+        if request.stages.includesStage1 {
+            let outcome = try WorldModelTraining.train(worldModel, train: train1, validation: validation1, config: config.stage1,
+                                                       seed: seed &+ 1, context: context("stage1"), resume: request.resume)
+            if outcome == .interrupted { return (.interrupted, nil) }
+        }
+        guard request.stages.includesStage2 else { return (.finished, nil) }
+        if config.stage2.useWorldModel && !request.stages.includesStage1 {
+            try loadFinishedStage1(into: worldModel)
+        }
+        let policy = makePolicy(useWorldModel: config.stage2.useWorldModel, worldModel: worldModel, features: features, seed: seed)
+        let outcome = try SupervisedInit.train(policy, train: train2, validation: validation2, config: config.stage2, seed: seed &+ 3,
+                                               context: context("stage2"), resume: request.resume)
+        if outcome == .interrupted { return (.interrupted, nil) }
+
+        var rows: [(name: String, score: ([JudgedStep]) -> (StepMetrics, StepMetrics?))] = []
+        if config.baselines.enabled {
+            rows += try baselines(train2: train2, validation2: validation2, worldModel: worldModel, features: features)
+            if interrupt.isRaised { return (.interrupted, nil) }
+        }
+        rows.append((config.stage2.useWorldModel ? "stage 1 + 2" : "stage 2 without world model",
+                     { SupervisedInit.score(policy, $0) }))
+        var tables: [EvaluationTables.Table] = []
+        for (title, steps) in [("Validation split (\(validation2.count) steps)", validation2), ("Test set (\(test2.count) steps)", test2)] where !steps.isEmpty {
+            tables.append(EvaluationTables.Table(title: title, columns: EvaluationTables.stepColumns, rows: rows.map { row in
+                let (verdict, withheld) = row.score(steps)
+                return EvaluationTables.row(row.name, verdict: verdict, withheld: withheld)
+            }))
+        }
+        let evaluation = EvaluationTables(tables: tables)
+        try AtomicFile.write(evaluation.jsonData(), to: run.evalURL)
+        if let final = tables.first?.rows.last {
+            try metrics.log(step: 0, ["macro_f1", "accuracy"].compactMap { key in (final.values[key] ?? nil).map { ("eval/\(key)", $0) } })
+        }
+        return (.finished, evaluation)
+    }
+
+    private func baselines(train2: [JudgedStep], validation2: [JudgedStep], worldModel: WorldModel, features: StateFeatures) throws
+        -> [(name: String, score: ([JudgedStep]) -> (StepMetrics, StepMetrics?))] {
+        let seed = UInt64(config.seed)
+        var counts = [Int](repeating: 0, count: 3)
+        for step in train2 { counts[step.label!.index] += 1 }
+        let majority = StepLabel.allCases[counts.indices.max { counts[$0] < counts[$1] }!]
+        log("baselines: majority class \(majority.rawValue); training the action classifier")
+        let classifier = ActionClassifier.train(inputs: train2.map(\.action), targets: train2.map { $0.label!.index }, classes: 3,
+                                                config: config.baselines.actionClassifier, seed: seed &+ 5)
+        var rows: [(name: String, score: ([JudgedStep]) -> (StepMetrics, StepMetrics?))] = [
+            ("majority class", { steps in
+                (StepMetrics(steps.map { ScoredStep(truth: $0.label!, prediction: majority, trueWithheld: [], predictedWithheld: []) }), nil)
+            }),
+            ("action classifier only", { steps in
+                let predictions = classifier.predict(steps.map(\.action))
+                return (StepMetrics(zip(steps, predictions).map {
+                    ScoredStep(truth: $0.0.label!, prediction: StepLabel.allCases[$0.1], trueWithheld: [], predictedWithheld: [])
+                }), nil)
+            }),
+        ]
+        if config.stage2.useWorldModel {
+            log("baselines: training stage 2 without the world model")
+            let ablation = makePolicy(useWorldModel: false, worldModel: worldModel, features: features, seed: seed)
+            var ablationContext = context("stage2_without_world_model")
+            ablationContext.checkpoints = nil
+            ablationContext.metrics = nil
+            _ = try SupervisedInit.train(ablation, train: train2, validation: validation2, config: config.stage2, seed: seed &+ 3,
+                                         context: ablationContext, resume: false)
+            rows.append(("stage 2 without world model", { SupervisedInit.score(ablation, $0) }))
+        }
+        return rows
+    }
+
+    private func makePolicy(useWorldModel: Bool, worldModel: WorldModel, features: StateFeatures, seed: UInt64) -> Policy {
+        var generator = RandomGenerator(seed: seed &+ 2)
+        let inputs = features.width + (useWorldModel ? WorldModelTraining.predictionWidth(dimension: features.dimension) : 0)
+        let network = PolicyNetwork(inputs: inputs, toolDimension: features.dimension, config: config.stage2, name: "policy", generator: &generator)
+        return Policy(network: network, worldModel: useWorldModel ? worldModel : nil, stateWidth: features.width, toolDimension: features.dimension)
+    }
+
+    private func loadFinishedStage1(into worldModel: WorldModel) throws {
+        let directory = context("stage1").checkpoints!
+        guard let resumption = try directory.latest(), resumption.checkpoint.trainingState["complete"] == 1 else {
+            throw TrainingError.invalidData("\(directory.path): no finished stage 1 in this run; run --stage 1 first (or set stage2.useWorldModel: false)")
+        }
+        guard resumption.checkpoint.configJSON == configJSON else { throw TrainingError.configMismatch(resumption.path) }
+        try worldModel.load(resumption.checkpoint.tensors, file: resumption.path)
+        log("stage1: world model from \(resumption.path)")
+    }
+
+    private func makeEmbedder() throws -> TextEmbedder {
+        if config.encoder.kind == "hashing" { return HashingEmbedder(dimension: config.encoder.hashingDimension) }
+        return try MiniLMEncoder(explicitFolder: config.encoder.directory.isEmpty ? nil : config.encoder.directory)
+    }
+
+    /// The episodes held out for validation: a seeded shuffle of the episode indices, the first
+    /// `fraction` of them (at least one when there are two or more episodes).
+    static func validationEpisodes(count: Int, fraction: Double, seed: UInt64) -> Set<Int> {
+        var indices = Array(0..<count)
+        var generator = RandomGenerator(seed: seed)
+        generator.shuffle(&indices)
+        let held = count >= 2 ? max(1, Int((Double(count) * fraction).rounded())) : 0
+        return Set(indices.prefix(held))
+    }
+}
