@@ -43,6 +43,11 @@ public struct RewardCombination: Equatable, Sendable {
         }
     }
 
+    /// Sets λ back to a value saved in a checkpoint.
+    public mutating func restoreLambda(_ value: Double) {
+        lambda = value
+    }
+
     /// One dual-ascent step from a batch's mean safety reward: `λ ← max(0, λ + η·(target − mean))`.
     public mutating func updateLambda(meanSafety: Double) {
         guard method == .lagrangian else { return }
