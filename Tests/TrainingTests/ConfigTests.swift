@@ -37,8 +37,8 @@ final class ConfigTests: XCTestCase {
         XCTAssertThrowsError(try TrainingJob.loadConfig(url, overrides: ["stage2.classWeighting=sqrt"])) { error in
             XCTAssertTrue("\(error)".contains("stage2.classWeighting"), "\(error)")
         }
-        XCTAssertThrowsError(try TrainingJob.loadConfig(url, overrides: ["stage3.steps=1"])) { error in
-            XCTAssertTrue("\(error)".contains("stage3"), "\(error)")
+        XCTAssertThrowsError(try TrainingJob.loadConfig(url, overrides: ["stage4.steps=1"])) { error in
+            XCTAssertTrue("\(error)".contains("stage4"), "\(error)")
         }
         _ = folder
     }
