@@ -61,6 +61,12 @@ public enum ReinforcementLearning {
                         "expected lagrangian or tchebycheff, found \"\(combination)\"")
             try require(initialLambda >= 0, "initialLambda", "must not be negative")
             try require(safetyTarget >= 0 && safetyTarget <= 1, "safetyTarget", "must be in [0, 1]")
+            try require(lambdaLearningRate >= 0, "lambdaLearningRate", "must not be negative")
+            // All-zero weights would make the Tchebycheff reward 0/0.
+            try require(safetyWeight >= 0 && toolsWeight >= 0 && safetyWeight + toolsWeight > 0, "safetyWeight",
+                        "safetyWeight and toolsWeight must be ≥ 0 and not both 0")
+            try require(falseNegativeWeight >= 0 && falsePositiveWeight >= 0 && falseNegativeWeight + falsePositiveWeight > 0,
+                        "falseNegativeWeight", "falseNegativeWeight and falsePositiveWeight must be ≥ 0 and not both 0")
             try require(mu > 0, "mu", "must be positive")
             try require(evalInterval >= 1, "evalInterval", "must be at least 1")
         }
