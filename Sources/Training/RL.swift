@@ -46,6 +46,8 @@ public enum ReinforcementLearning {
         public var mu = 0.1
         /// Evaluate on the validation split every this many steps.
         public var evalInterval = 50
+        /// Share of the episodes (seeded, by episode; validation ones excepted) kept from stage 2 and the baselines for stage 3's prompts; 0: stage 3 reuses stage 2's training steps.
+        public var reservedFraction = 0.0
 
         func validate(prefix: String) throws {
             func require(_ condition: Bool, _ key: String, _ message: String) throws {
@@ -69,6 +71,7 @@ public enum ReinforcementLearning {
                         "falseNegativeWeight", "falseNegativeWeight and falsePositiveWeight must be ≥ 0 and not both 0")
             try require(mu > 0, "mu", "must be positive")
             try require(evalInterval >= 1, "evalInterval", "must be at least 1")
+            try require(reservedFraction >= 0 && reservedFraction < 1, "reservedFraction", "must be in [0, 1)")
         }
 
         func makeCombination() -> RewardCombination {

@@ -150,9 +150,15 @@ private struct Job {
         let stage1States = features.judgedSteps(data.train, embeddings: data.embeddings, labelledOnly: false)
         let stage2States = stage1States.filter { $0.label != nil }
         let (train1, validation1) = (stage1States.filter { !validationEpisodes.contains($0.episode) }, stage1States.filter { validationEpisodes.contains($0.episode) })
-        let (train2, validation2) = (stage2States.filter { !validationEpisodes.contains($0.episode) }, stage2States.filter { validationEpisodes.contains($0.episode) })
+        let (labelledTrain, validation2) = (stage2States.filter { !validationEpisodes.contains($0.episode) }, stage2States.filter { validationEpisodes.contains($0.episode) })
+        // A function of the config alone, so stage 3 run on its own sees the same split.
+        let reservedEpisodes = config.stage3.reservedFraction == 0 ? Set<Int>()
+            : Self.validationEpisodes(count: data.train.count, fraction: config.stage3.reservedFraction, seed: UInt64(config.seed) &+ 7)
+                .subtracting(validationEpisodes)
+        let train2 = labelledTrain.filter { !reservedEpisodes.contains($0.episode) }
+        let train3 = reservedEpisodes.isEmpty ? labelledTrain : labelledTrain.filter { reservedEpisodes.contains($0.episode) }
         let test2 = features.judgedSteps(data.test, embeddings: data.embeddings, labelledOnly: true)
-        log("stage 1: \(train1.count) training states, \(validation1.count) validation; stage 2: \(train2.count) labelled training states, \(validation2.count) validation, \(test2.count) test")
+        log("stage 1: \(train1.count) training states, \(validation1.count) validation; stage 2: \(train2.count) labelled training states, \(validation2.count) validation, \(test2.count) test; stage 3: \(train3.count) prompts\(reservedEpisodes.isEmpty ? "" : " kept from stage 2")")
 
         let seed = UInt64(config.seed)
         var generator = RandomGenerator(seed: seed)
@@ -180,7 +186,7 @@ private struct Job {
             let learner = makePolicy(useWorldModel: config.stage2.useWorldModel, worldModel: worldModel, features: features, seed: seed,
                                      dropout: 0)
             learner.network.restore(policy.network.snapshot())
-            let outcome = try ReinforcementLearning.train(learner, reference: policy.network, train: train2, validation: validation2,
+            let outcome = try ReinforcementLearning.train(learner, reference: policy.network, train: train3, validation: validation2,
                                                           config: config.stage3, seed: seed &+ 6, context: context("stage3"),
                                                           resume: request.resume)
             if outcome == .interrupted { return (.interrupted, nil) }
