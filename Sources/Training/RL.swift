@@ -46,7 +46,7 @@ public enum ReinforcementLearning {
         public var mu = 0.1
         /// Evaluate on the validation split every this many steps.
         public var evalInterval = 50
-        /// Share of the episodes (seeded, by episode; validation ones excepted) kept from stage 2 and the baselines for stage 3's prompts; 0: stage 3 reuses stage 2's training steps.
+        /// Share of the episodes (seeded, by episode; validation ones excepted) kept from stages 1 and 2 and the baselines for stage 3's prompts; 0: stage 3 reuses stage 2's training steps.
         public var reservedFraction = 0.0
 
         func validate(prefix: String) throws {

@@ -149,12 +149,15 @@ private struct Job {
                                                          seed: UInt64(config.seed) &+ 4)
         let stage1States = features.judgedSteps(data.train, embeddings: data.embeddings, labelledOnly: false)
         let stage2States = stage1States.filter { $0.label != nil }
-        let (train1, validation1) = (stage1States.filter { !validationEpisodes.contains($0.episode) }, stage1States.filter { validationEpisodes.contains($0.episode) })
         let (labelledTrain, validation2) = (stage2States.filter { !validationEpisodes.contains($0.episode) }, stage2States.filter { validationEpisodes.contains($0.episode) })
         // A function of the config alone, so stage 3 run on its own sees the same split.
         let reservedEpisodes = config.stage3.reservedFraction == 0 ? Set<Int>()
             : Self.validationEpisodes(count: data.train.count, fraction: config.stage3.reservedFraction, seed: UInt64(config.seed) &+ 7)
                 .subtracting(validationEpisodes)
+        // The world model's class head fits the labels it trains on, and the policy reads its
+        // prediction: reserved episodes are kept from stage 1 too, or stage 3 would see solved prompts.
+        let train1 = stage1States.filter { !validationEpisodes.contains($0.episode) && !reservedEpisodes.contains($0.episode) }
+        let validation1 = stage1States.filter { validationEpisodes.contains($0.episode) }
         let train2 = labelledTrain.filter { !reservedEpisodes.contains($0.episode) }
         let train3 = reservedEpisodes.isEmpty ? labelledTrain : labelledTrain.filter { reservedEpisodes.contains($0.episode) }
         let test2 = features.judgedSteps(data.test, embeddings: data.embeddings, labelledOnly: true)
