@@ -5,11 +5,12 @@ import Training
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train the world model (stage 1) and the policy (stage 2) from a config, into runs/NAME/.",
+        abstract: "Train the world model (stage 1), the policy (stage 2) and its RL refinement (stage 3) from a config, into runs/NAME/.",
         discussion: """
         The run folder holds config.yaml (resolved), run.json, metrics.jsonl, metrics.csv, the \
-        TensorBoard event file, checkpoints/stage1 and checkpoints/stage2, and after stage 2 \
+        TensorBoard event file, checkpoints/stage1, stage2 and stage3, and after stage 2 or 3 \
         eval.json: the validation (and test) tables beside the baselines, also printed here. \
+        Stage 3 is RL on the labelled steps (GRPO with a KL penalty to the stage-2 policy). \
         Every config key is documented in docs/config.md. Ctrl-C writes a checkpoint, marks the \
         run interrupted and exits with status 130; --resume continues it bit for bit. \
         Training is deterministic for a seed and a fixed OPENBLAS_NUM_THREADS.
@@ -18,13 +19,13 @@ struct TrainCommand: ParsableCommand {
     )
 
     enum Stage: String, ExpressibleByArgument, CaseIterable {
-        case one = "1", two = "2", all
+        case one = "1", two = "2", three = "3", all
     }
 
     @Option(name: .long, help: "The config file (YAML).")
     var config: String
 
-    @Option(name: .long, help: "Which stages: 1, 2 or all. Stage 2 alone uses the finished stage 1 of the same run (with --resume).")
+    @Option(name: .long, help: "Which stages: 1, 2, 3 or all. Stage 2 or 3 alone uses the finished earlier stages of the same run (with --resume).")
     var stage: Stage = .all
 
     @Option(name: .customLong("run"), help: "The run's name, a folder under --runs (default: the config file's name).")

@@ -2,7 +2,8 @@ import Foundation
 
 /// Everything a training job reads from `configs/*.yaml` (every key with its default and meaning
 /// is in docs/config.md, which a test keeps equal to these structs). Stage hyperparameters are
-/// at the top of their stage's file: `WorldModelTraining.Config`, `SupervisedInit.Config`.
+/// at the top of their stage's file: `WorldModelTraining.Config`, `SupervisedInit.Config`,
+/// `ReinforcementLearning.Config`.
 public struct TrainingConfig: Codable, Equatable, Sendable {
     /// Seed of every random choice: initial weights, data order, dropout, the validation split.
     public var seed = 7
@@ -11,6 +12,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var features = FeatureConfig()
     public var stage1 = WorldModelTraining.Config()
     public var stage2 = SupervisedInit.Config()
+    public var stage3 = ReinforcementLearning.Config()
     public var baselines = BaselineConfig()
     public var checkpoints = CheckpointConfig()
 
@@ -95,6 +97,7 @@ extension TrainingConfig {
         }
         try stage1.validate(prefix: "stage1")
         try stage2.validate(prefix: "stage2")
+        try stage3.validate(prefix: "stage3")
         try baselines.actionClassifier.validate(prefix: "baselines.actionClassifier")
     }
 }

@@ -12,10 +12,17 @@ import Yams
 public enum StageSelection: String, CaseIterable, Sendable {
     case stage1 = "1"
     case stage2 = "2"
+    case stage3 = "3"
     case all
 
-    var includesStage1: Bool { self != .stage2 }
-    var includesStage2: Bool { self != .stage1 }
+    var includesStage1: Bool { self == .stage1 || self == .all }
+    var includesStage2: Bool { self == .stage2 || self == .all }
+    var includesStage3: Bool { self == .stage3 || self == .all }
+
+    /// The names of the selected stages, in the order they run.
+    var stageNames: [String] {
+        [(includesStage1, "stage1"), (includesStage2, "stage2"), (includesStage3, "stage3")].filter(\.0).map(\.1)
+    }
 }
 
 /// What `safemcp train` was asked to do.
@@ -47,12 +54,12 @@ public struct TrainingRequest {
 public struct TrainingResult {
     public var run: RunDirectory
     public var status: RunFacts.Status
-    /// The evaluation after stage 2 (also in eval.json); nil when stage 2 did not finish.
+    /// The evaluation after stage 2 or 3 (also in eval.json); nil when neither ran to its end.
     public var evaluation: EvaluationTables?
 }
 
 /// A training job from config to run folder: resolves the config, loads and embeds the data,
-/// trains the selected stages with checkpoints, evaluates after stage 2 beside the baselines,
+/// trains the selected stages with checkpoints, evaluates after stage 2 or 3 beside the baselines,
 /// and keeps run.json's status current (running → finished | interrupted | failed).
 public enum TrainingJob {
     public static func loadConfig(_ url: URL, overrides: [String]) throws -> TrainingConfig {
@@ -80,8 +87,7 @@ public enum TrainingJob {
                              gitCommit: RunDirectory.gitCommit(in: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)),
                              openblasThreads: ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "unset (\(BLASThreads.count) in use)",
                              startedAt: startedAt, finishedAt: nil, durationSeconds: nil, status: .running,
-                             stages: request.stages.includesStage1 && request.stages.includesStage2 ? ["stage1", "stage2"]
-                                 : [request.stages.includesStage1 ? "stage1" : "stage2"])
+                             stages: request.stages.stageNames)
         try run.writeFacts(facts)
         func end(_ status: RunFacts.Status) throws {
             facts.status = status
@@ -143,10 +149,19 @@ private struct Job {
                                                          seed: UInt64(config.seed) &+ 4)
         let stage1States = features.judgedSteps(data.train, embeddings: data.embeddings, labelledOnly: false)
         let stage2States = stage1States.filter { $0.label != nil }
-        let (train1, validation1) = (stage1States.filter { !validationEpisodes.contains($0.episode) }, stage1States.filter { validationEpisodes.contains($0.episode) })
-        let (train2, validation2) = (stage2States.filter { !validationEpisodes.contains($0.episode) }, stage2States.filter { validationEpisodes.contains($0.episode) })
+        let (labelledTrain, validation2) = (stage2States.filter { !validationEpisodes.contains($0.episode) }, stage2States.filter { validationEpisodes.contains($0.episode) })
+        // A function of the config alone, so stage 3 run on its own sees the same split.
+        let reservedEpisodes = config.stage3.reservedFraction == 0 ? Set<Int>()
+            : Self.validationEpisodes(count: data.train.count, fraction: config.stage3.reservedFraction, seed: UInt64(config.seed) &+ 7)
+                .subtracting(validationEpisodes)
+        // The world model's class head fits the labels it trains on, and the policy reads its
+        // prediction: reserved episodes are kept from stage 1 too, or stage 3 would see solved prompts.
+        let train1 = stage1States.filter { !validationEpisodes.contains($0.episode) && !reservedEpisodes.contains($0.episode) }
+        let validation1 = stage1States.filter { validationEpisodes.contains($0.episode) }
+        let train2 = labelledTrain.filter { !reservedEpisodes.contains($0.episode) }
+        let train3 = reservedEpisodes.isEmpty ? labelledTrain : labelledTrain.filter { reservedEpisodes.contains($0.episode) }
         let test2 = features.judgedSteps(data.test, embeddings: data.embeddings, labelledOnly: true)
-        log("stage 1: \(train1.count) training states, \(validation1.count) validation; stage 2: \(train2.count) labelled training states, \(validation2.count) validation, \(test2.count) test")
+        log("stage 1: \(train1.count) training states, \(validation1.count) validation; stage 2: \(train2.count) labelled training states, \(validation2.count) validation, \(test2.count) test; stage 3: \(train3.count) prompts\(reservedEpisodes.isEmpty ? "" : " kept from stage 2")")
 
         let seed = UInt64(config.seed)
         var generator = RandomGenerator(seed: seed)
@@ -156,14 +171,30 @@ private struct Job {
                                                        seed: seed &+ 1, context: context("stage1"), resume: request.resume)
             if outcome == .interrupted { return (.interrupted, nil) }
         }
-        guard request.stages.includesStage2 else { return (.finished, nil) }
+        guard request.stages.includesStage2 || request.stages.includesStage3 else { return (.finished, nil) }
         if config.stage2.useWorldModel && !request.stages.includesStage1 {
             try loadFinishedStage1(into: worldModel)
         }
         let policy = makePolicy(useWorldModel: config.stage2.useWorldModel, worldModel: worldModel, features: features, seed: seed)
-        let outcome = try SupervisedInit.train(policy, train: train2, validation: validation2, config: config.stage2, seed: seed &+ 3,
-                                               context: context("stage2"), resume: request.resume)
-        if outcome == .interrupted { return (.interrupted, nil) }
+        if request.stages.includesStage2 {
+            let outcome = try SupervisedInit.train(policy, train: train2, validation: validation2, config: config.stage2, seed: seed &+ 3,
+                                                   context: context("stage2"), resume: request.resume)
+            if outcome == .interrupted { return (.interrupted, nil) }
+        } else {
+            try loadFinished("stage2", into: policy.network)
+        }
+        var finalPolicy = policy
+        if request.stages.includesStage3 {
+            // A copy without dropout learns; the stage-2 network stays as the frozen KL reference.
+            let learner = makePolicy(useWorldModel: config.stage2.useWorldModel, worldModel: worldModel, features: features, seed: seed,
+                                     dropout: 0)
+            learner.network.restore(policy.network.snapshot())
+            let outcome = try ReinforcementLearning.train(learner, reference: policy.network, train: train3, validation: validation2,
+                                                          config: config.stage3, seed: seed &+ 6, context: context("stage3"),
+                                                          resume: request.resume)
+            if outcome == .interrupted { return (.interrupted, nil) }
+            finalPolicy = learner
+        }
 
         var rows: [(name: String, score: ([JudgedStep]) -> (StepMetrics, StepMetrics?))] = []
         if config.baselines.enabled {
@@ -172,6 +203,10 @@ private struct Job {
         }
         rows.append((config.stage2.useWorldModel ? "stage 1 + 2" : "stage 2 without world model",
                      { SupervisedInit.score(policy, $0) }))
+        if request.stages.includesStage3 {
+            rows.append((config.stage2.useWorldModel ? "stage 1 + 2 + 3" : "stage 2 + 3 without world model",
+                         { SupervisedInit.score(finalPolicy, $0) }))
+        }
         var tables: [EvaluationTables.Table] = []
         for (title, steps) in [("Validation split (\(validation2.count) steps)", validation2), ("Test set (\(test2.count) steps)", test2)] where !steps.isEmpty {
             tables.append(EvaluationTables.Table(title: title, columns: EvaluationTables.stepColumns, rows: rows.map { row in
@@ -220,21 +255,29 @@ private struct Job {
         return rows
     }
 
-    private func makePolicy(useWorldModel: Bool, worldModel: WorldModel, features: StateFeatures, seed: UInt64) -> Policy {
+    private func makePolicy(useWorldModel: Bool, worldModel: WorldModel, features: StateFeatures, seed: UInt64,
+                            dropout: Double? = nil) -> Policy {
         var generator = RandomGenerator(seed: seed &+ 2)
         let inputs = features.width + (useWorldModel ? WorldModelTraining.predictionWidth(dimension: features.dimension) : 0)
-        let network = PolicyNetwork(inputs: inputs, toolDimension: features.dimension, config: config.stage2, name: "policy", generator: &generator)
+        var networkConfig = config.stage2
+        if let dropout { networkConfig.dropout = dropout }
+        let network = PolicyNetwork(inputs: inputs, toolDimension: features.dimension, config: networkConfig, name: "policy", generator: &generator)
         return Policy(network: network, worldModel: useWorldModel ? worldModel : nil, stateWidth: features.width, toolDimension: features.dimension)
     }
 
     private func loadFinishedStage1(into worldModel: WorldModel) throws {
-        let directory = context("stage1").checkpoints!
+        try loadFinished("stage1", into: worldModel, hint: " (or set stage2.useWorldModel: false)")
+    }
+
+    /// Loads the weights of a stage this run finished earlier.
+    private func loadFinished(_ stage: String, into network: TrainableNetwork, hint: String = "") throws {
+        let directory = context(stage).checkpoints!
         guard let resumption = try directory.latest(), resumption.checkpoint.trainingState["complete"] == 1 else {
-            throw TrainingError.invalidData("\(directory.path): no finished stage 1 in this run; run --stage 1 first (or set stage2.useWorldModel: false)")
+            throw TrainingError.invalidData("\(directory.path): no finished \(stage) in this run; run --stage \(stage.dropFirst(5)) first\(hint)")
         }
         guard resumption.checkpoint.configJSON == configJSON else { throw TrainingError.configMismatch(resumption.path) }
-        try worldModel.load(resumption.checkpoint.tensors, file: resumption.path)
-        log("stage1: world model from \(resumption.path)")
+        try network.load(resumption.checkpoint.tensors, file: resumption.path)
+        log("\(stage): weights from \(resumption.path)")
     }
 
     private func makeEmbedder() throws -> TextEmbedder {

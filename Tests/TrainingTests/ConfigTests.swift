@@ -37,8 +37,14 @@ final class ConfigTests: XCTestCase {
         XCTAssertThrowsError(try TrainingJob.loadConfig(url, overrides: ["stage2.classWeighting=sqrt"])) { error in
             XCTAssertTrue("\(error)".contains("stage2.classWeighting"), "\(error)")
         }
-        XCTAssertThrowsError(try TrainingJob.loadConfig(url, overrides: ["stage3.steps=1"])) { error in
-            XCTAssertTrue("\(error)".contains("stage3"), "\(error)")
+        XCTAssertThrowsError(try TrainingJob.loadConfig(url, overrides: ["stage3.falseNegativeWeight=0", "stage3.falsePositiveWeight=0"])) { error in
+            XCTAssertTrue("\(error)".contains("stage3.falseNegativeWeight"), "\(error)")
+        }
+        XCTAssertThrowsError(try TrainingJob.loadConfig(url, overrides: ["stage3.combination=sum"])) { error in
+            XCTAssertTrue("\(error)".contains("stage3.combination"), "\(error)")
+        }
+        XCTAssertThrowsError(try TrainingJob.loadConfig(url, overrides: ["stage4.steps=1"])) { error in
+            XCTAssertTrue("\(error)".contains("stage4"), "\(error)")
         }
         _ = folder
     }

@@ -29,7 +29,7 @@ final class ResumeTests: XCTestCase {
         return resumption.checkpoint
     }
 
-    /// 20 steps, Ctrl-C, resume, 20 more (in each stage) must give the very same weights and
+    /// 20 steps, Ctrl-C, resume, 20 more (in each stage, stage 3's sampling included) must give the very same weights and
     /// optimiser moments as 40 steps in one go.
     func testInterruptedAndResumedRunEqualsOneGo() throws {
         let folder = try TemporaryFolder()
@@ -43,11 +43,13 @@ final class ResumeTests: XCTestCase {
         XCTAssertEqual(try first.run.readFacts().status, .interrupted)
         let second = try run(request(config, runs: runs, name: "resumed", resume: true), interruptAt: ("stage2", 20))
         XCTAssertEqual(second.status, .interrupted)
+        let interruptedInStage3 = try run(request(config, runs: runs, name: "resumed", resume: true), interruptAt: ("stage3", 20))
+        XCTAssertEqual(interruptedInStage3.status, .interrupted)
         let third = try run(request(config, runs: runs, name: "resumed", resume: true))
         XCTAssertEqual(third.status, .finished)
         XCTAssertEqual(try third.run.readFacts().status, .finished)
 
-        for stage in ["stage1", "stage2"] {
+        for stage in ["stage1", "stage2", "stage3"] {
             let expected = try finalCheckpoint(straight.run, stage)
             let actual = try finalCheckpoint(third.run, stage)
             XCTAssertEqual(Set(actual.tensors.keys), Set(expected.tensors.keys), stage)
@@ -59,6 +61,52 @@ final class ResumeTests: XCTestCase {
             XCTAssertEqual(actual.rngState, expected.rngState, stage)
         }
         XCTAssertEqual(third.evaluation, straight.evaluation)
+    }
+
+    /// Stages 1, 2 and 3 run one at a time (each later one with --resume, reading the earlier
+    /// stages' checkpoints) end where `--stage all` ends; stage 3 before stage 2 is refused.
+    func testStagesOneAtATimeEqualAllAtOnce() throws {
+        let folder = try TemporaryFolder()
+        let config = try SyntheticData.writeRun(in: folder.url)
+        let runs = folder.url.appendingPathComponent("runs")
+        let straight = try run(request(config, runs: runs, name: "straight"))
+        _ = try run(request(config, runs: runs, name: "staged", stages: .stage1))
+        XCTAssertThrowsError(try run(request(config, runs: runs, name: "staged", resume: true, stages: .stage3))) { error in
+            XCTAssertTrue("\(error)".contains("no finished stage2"), "\(error)")
+        }
+        _ = try run(request(config, runs: runs, name: "staged", resume: true, stages: .stage2))
+        let last = try run(request(config, runs: runs, name: "staged", resume: true, stages: .stage3))
+        XCTAssertEqual(last.status, .finished)
+        XCTAssertEqual(try last.run.readFacts().stages, ["stage3"])
+        let expected = try finalCheckpoint(straight.run, "stage3")
+        let actual = try finalCheckpoint(last.run, "stage3")
+        for (name, tensor) in expected.tensors {
+            XCTAssertEqual(actual.tensors[name]?.values.map(\.bitPattern), tensor.values.map(\.bitPattern), name)
+        }
+        XCTAssertEqual(last.evaluation, straight.evaluation)
+    }
+
+    /// `stage3.reservedFraction` takes episodes from stage 2's training steps and gives them to
+    /// stage 3 alone: the two counts add up to what stage 2 trains on without it.
+    func testReservedEpisodesGoToStage3Alone() throws {
+        let folder = try TemporaryFolder()
+        let config = try SyntheticData.writeRun(in: folder.url)
+        let runs = folder.url.appendingPathComponent("runs")
+        func counts(_ name: String, _ overrides: [String]) throws -> (stage2: Int, stage3: Int) {
+            let log = LogLines()
+            _ = try run(request(config, runs: runs, name: name, overrides: overrides + ["stage1.steps=2", "stage2.steps=2", "stage3.steps=2"]),
+                        log: log)
+            let line = try XCTUnwrap(log.lines.first { $0.hasPrefix("stage 1:") })
+            let numbers = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+            // "stage 1: A training states, B validation; stage 2: C labelled training states, D validation, E test; stage 3: F prompts"
+            return (numbers[4], numbers[8])
+        }
+        let shared = try counts("shared", [])
+        XCTAssertEqual(shared.stage2, shared.stage3)
+        let reserved = try counts("reserved", ["stage3.reservedFraction=0.3"])
+        XCTAssertGreaterThan(reserved.stage3, 0)
+        XCTAssertLessThan(reserved.stage3, shared.stage2 / 2)
+        XCTAssertEqual(reserved.stage2 + reserved.stage3, shared.stage2)
     }
 
     /// A damaged newest checkpoint is passed over, the job says so, and resumes from the one

@@ -41,10 +41,12 @@ final class RunOutputTests: XCTestCase {
         XCTAssertGreaterThan(macroF1.max()!, 0.9, "chance is about 0.33: \(macroF1)")
         let evaluation = try XCTUnwrap(finishedRun().evaluation)
         let rows = Dictionary(uniqueKeysWithValues: evaluation.tables[0].rows.map { ($0.name, $0.values) })
-        XCTAssertEqual(Set(rows.keys), ["majority class", "action classifier only", "stage 2 without world model", "stage 1 + 2"])
+        XCTAssertEqual(Set(rows.keys), ["majority class", "action classifier only", "stage 2 without world model", "stage 1 + 2", "stage 1 + 2 + 3"])
         XCTAssertLessThan(rows["majority class"]!["macro_f1"]!!, 0.4)
         XCTAssertGreaterThan(rows["stage 1 + 2"]!["macro_f1"]!!, 0.9)
         XCTAssertGreaterThan(rows["stage 1 + 2"]!["withheld_f1"]!!, 0.9)
+        XCTAssertGreaterThan(rows["stage 1 + 2 + 3"]!["macro_f1"]!!, 0.9)
+        XCTAssertGreaterThan(rows["stage 1 + 2 + 3"]!["withheld_f1"]!!, 0.9)
         XCTAssertNil(rows["action classifier only"]!["withheld_f1"]!)
     }
 
@@ -53,7 +55,7 @@ final class RunOutputTests: XCTestCase {
         let facts = try run.readFacts()
         XCTAssertEqual(facts.status, .finished)
         XCTAssertEqual(facts.seed, 11)
-        XCTAssertEqual(facts.stages, ["stage1", "stage2"])
+        XCTAssertEqual(facts.stages, ["stage1", "stage2", "stage3"])
         XCTAssertNotNil(facts.durationSeconds)
         let resolved = try String(contentsOf: run.configURL, encoding: .utf8)
         XCTAssertTrue(resolved.contains("steps: 150"), resolved)
@@ -74,7 +76,8 @@ final class RunOutputTests: XCTestCase {
         """
         let read = try JSONDecoder().decode([String: [[Double]]].self, from: Data(PythonRunner.run(script, arguments: [run.url.path]).utf8))
         let tags = ["stage1/loss", "stage1/loss_next", "stage1/loss_class", "stage1/loss_unsafe", "stage1/val_cosine", "lr/stage1",
-                    "stage2/loss", "stage2/val_macro_f1", "stage2/val_accuracy", "stage2/val_unsafe_recall", "stage2/val_withheld_f1", "lr/stage2"]
+                    "stage2/loss", "stage2/val_macro_f1", "stage2/val_accuracy", "stage2/val_unsafe_recall", "stage2/val_withheld_f1", "lr/stage2",
+                    "rl/reward_combined", "rl/reward_safety", "rl/reward_tools", "rl/kl", "rl/lambda", "rl/val_macro_f1", "lr/stage3"]
         for tag in tags {
             let expected = try points(tag)
             let got = try XCTUnwrap(read[tag], "TensorBoard has no \(tag); it has \(read.keys.sorted())")

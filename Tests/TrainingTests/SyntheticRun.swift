@@ -50,6 +50,7 @@ enum SyntheticData {
           validationFraction: 0.25
         stage1: {steps: 40, batchSize: 16, hidden: 32, evalInterval: 10, warmupSteps: 4}
         stage2: {steps: 40, batchSize: 16, hidden: 32, toolHidden: 16, evalInterval: 10, warmupSteps: 4, patience: 100}
+        stage3: {steps: 40, promptsPerStep: 4, groupSize: 4, evalInterval: 10, warmupSteps: 4}
         baselines: {enabled: false}
         checkpoints: {interval: 1000, keepLast: 10}
         \(extraYAML)
