@@ -7,6 +7,7 @@ bin=${1:?usage: tools/run.sh SAFEMCP_BINARY}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 step() { printf '\n== %s\n' "$*" >&2; }
+started=$SECONDS
 
 step "validating the suites in envs/"
 "$bin" envs validate
@@ -17,13 +18,25 @@ for policy in none rules withhold-all; do
     "$bin" envs rollout --policy "$policy" --episodes 2000 --seed 7
 done
 
-step "importing the SafeMCP stage-2 trajectories with MiniLM embeddings"
+step "recording episodes from the powerseeking and toolemu suites for training (agentharm is evaluation-only)"
 mkdir -p runs/data
-"$bin" data import --format safemcp ../shared/data/safemcp/stage2_train.jsonl --out runs/data/safemcp-stage2-train.h5 --encoder minilm
-"$bin" data inspect runs/data/safemcp-stage2-train.h5
+"$bin" envs rollout --suite powerseeking --suite toolemu --policy none --episodes 400 --seed 11 \
+    --record runs/data/envs-rollouts.h5
 
-cat >&2 <<'NOTE'
+step "training stages 1-3 (configs/default.yaml) into runs/default"
+rm -rf runs/default
+"$bin" train --config configs/default.yaml --run default --stage all
 
-Not yet part of this job: training (stages 1-3), export of a policy bundle and the evaluation
-table with the trained policy. They land with the training issues; this job grows with them.
+step "report"
+"$bin" report runs/default
+"$bin" curves runs/default
+
+cat <<NOTE
+
+Finished in $((SECONDS - started)) s.
+Curves: runs/default/report.html (open in a browser), or .venv/bin/tensorboard --logdir runs
+Evaluation tables: runs/default/eval.json (printed above)
+
+Not yet part of this job: RL on emulated episodes, export of a policy bundle, and the evaluation
+of the trained policy on held-out suite tasks beside the baselines (safemcp export / eval).
 NOTE
