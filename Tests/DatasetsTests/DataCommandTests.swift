@@ -15,27 +15,8 @@ final class DataCommandTests: XCTestCase {
         try FileManager.default.removeItem(at: directory)
     }
 
-    private func safemcp(_ arguments: [String]) throws -> (status: Int32, stdout: String) {
-        // The test bundle is `<products>/X.xctest` on macOS; on Linux the bundle is `<products>` itself.
-        let bundle = Bundle(for: Self.self).bundleURL
-        let products = bundle.pathExtension == "xctest" ? bundle.deletingLastPathComponent() : bundle
-        let binary = products.appendingPathComponent("safemcp")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            throw PythonRunner.Failure(description: "\(binary.path) is missing: run `swift build` before the tests")
-        }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["SAFEMCP_CACHE_DIR"] = directory.appendingPathComponent("cache").path
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    private func safemcp(_ arguments: [String]) throws -> SafeMCPExecutable.Result {
+        try SafeMCPExecutable.run(arguments, environment: ["SAFEMCP_CACHE_DIR": directory.appendingPathComponent("cache").path])
     }
 
     private var fixture: String {

@@ -1,40 +1,12 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// `safemcp report` and `safemcp curves` as a user runs them: the built executable, its exit
 /// status, stdout (only the result; one JSON object with --json) and stderr.
 final class CommandLineTests: XCTestCase {
-    private struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    /// `swift test` builds the package's executables into the folder holding the test bundle
-    /// (on Linux the bundle URL is that folder itself; on macOS it is the `.xctest` inside it).
-    private func safemcp(_ arguments: [String]) throws -> Result {
-        var folder = Bundle(for: Self.self).bundleURL
-        if folder.pathExtension == "xctest" { folder.deleteLastPathComponent() }
-        let executable = folder.appendingPathComponent("safemcp")
-        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
-            throw MissingExecutable(description: "no safemcp at \(executable.path): run `swift build` or `make test`")
-        }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
-    }
-
-    private struct MissingExecutable: Error, CustomStringConvertible {
-        let description: String
+    private func safemcp(_ arguments: [String]) throws -> SafeMCPExecutable.Result {
+        try SafeMCPExecutable.run(arguments)
     }
 
     private func fixture(_ run: String) -> String {

@@ -1,5 +1,6 @@
 import Foundation
 import TextEncoder
+import TestSupport
 import XCTest
 
 /// Runs the real `safemcp` executable that `swift build` left beside the test bundle.
@@ -10,26 +11,8 @@ final class EmbedCommandTests: XCTestCase {
         let embeddings: [[Float]]
     }
 
-    func safemcp(_ arguments: [String], stdin: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
-        let executable = Bundle.main.bundleURL.appendingPathComponent("safemcp").path
-        guard FileManager.default.isExecutableFile(atPath: executable) else {
-            XCTFail("\(executable) is missing: run `swift build` (or `make test`) first")
-            throw CocoaError(.fileNoSuchFile)
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe(), errors = Pipe(), input = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    func safemcp(_ arguments: [String], stdin: String? = nil) throws -> SafeMCPExecutable.Result {
+        try SafeMCPExecutable.run(arguments, stdin: stdin)
     }
 
     func testJSONHoldsOneHashingEmbeddingPerArgument() throws {

@@ -2,6 +2,7 @@ import HDF5Store
 import NeuralNet
 import RunLog
 import Training
+import TestSupport
 import XCTest
 
 final class ResumeTests: XCTestCase {
@@ -166,11 +167,8 @@ final class ResumeTests: XCTestCase {
         let folder = try TemporaryFolder()
         let config = try SyntheticData.writeRun(in: folder.url)
         let runs = folder.url.appendingPathComponent("runs")
-        // On Linux the bundle URL is the folder that holds the built executables; on macOS the .xctest inside it.
-        var products = Bundle(for: Self.self).bundleURL
-        if products.pathExtension == "xctest" { products.deleteLastPathComponent() }
         let process = Process()
-        process.executableURL = products.appendingPathComponent("safemcp")
+        process.executableURL = try SafeMCPExecutable.url()
         process.arguments = ["train", "--config", config.path, "--runs", runs.path, "--run", "c", "--set", "stage1.steps=1000000"]
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")

@@ -1,30 +1,11 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// `safemcp train` and `safemcp action-classifier` run as a user runs them.
 final class TrainCommandTests: XCTestCase {
-    private struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    private func safemcp(_ arguments: [String]) throws -> Result {
-        // On Linux the bundle URL is the folder that holds the built executables; on macOS the .xctest inside it.
-        var folder = Bundle(for: Self.self).bundleURL
-        if folder.pathExtension == "xctest" { folder.deleteLastPathComponent() }
-        let process = Process()
-        process.executableURL = folder.appendingPathComponent("safemcp")
-        process.arguments = arguments
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+    private func safemcp(_ arguments: [String]) throws -> SafeMCPExecutable.Result {
+        try SafeMCPExecutable.run(arguments)
     }
 
     func testHelpNamesEveryOption() throws {
