@@ -49,7 +49,10 @@ final class ReinforcementLearningTests: XCTestCase {
                      interrupt: InterruptFlag(), configJSON: "{}", log: { _ in }, afterStep: nil, showProgress: false)
     }
 
-    func testRewardRisesFarAboveTheStart() throws {
+    /// 200 steps of stage 3 from one fixed stage-2 policy (seed 5) with the given KL weight; the
+    /// expected rewards before and after, and how training ended.
+    private func trainFromTheSameStart(klWeight: Double) throws
+        -> (before: (safety: Double, tools: Double), after: (safety: Double, tools: Double), status: StageOutcome) {
         let network = makeNetwork(seed: 5)
         let reference = makeNetwork(seed: 5)
         let policy = Policy(network: network, worldModel: nil, stateWidth: 4, toolDimension: 2)
@@ -60,11 +63,16 @@ final class ReinforcementLearningTests: XCTestCase {
         config.groupSize = 8
         config.learningRate = 1e-2
         config.warmupSteps = 0
-        config.klWeight = 0.01
+        config.klWeight = klWeight
         config.evalInterval = 1000
-        XCTAssertEqual(try ReinforcementLearning.train(policy, reference: reference, train: steps, validation: steps, config: config,
-                                                       seed: 3, context: context(), resume: false), .finished)
-        let after = expectedRewards(network)
+        let status = try ReinforcementLearning.train(policy, reference: reference, train: steps, validation: steps, config: config,
+                                                     seed: 3, context: context(), resume: false)
+        return (before, expectedRewards(network), status)
+    }
+
+    func testRewardRisesFarAboveTheStart() throws {
+        let (before, after, status) = try trainFromTheSameStart(klWeight: 0.01)
+        XCTAssertEqual(status, .finished)
         XCTAssertLessThan(before.safety, 0.5)
         XCTAssertGreaterThan(after.safety, 0.9, "expected safety reward went from \(before.safety) to \(after.safety)")
         XCTAssertLessThan(before.tools, 0.7)
@@ -72,21 +80,7 @@ final class ReinforcementLearningTests: XCTestCase {
     }
 
     func testAStrongKLPenaltyHoldsThePolicyAtTheReference() throws {
-        let network = makeNetwork(seed: 5)
-        let reference = makeNetwork(seed: 5)
-        let policy = Policy(network: network, worldModel: nil, stateWidth: 4, toolDimension: 2)
-        let before = expectedRewards(network)
-        var config = ReinforcementLearning.Config()
-        config.steps = 200
-        config.promptsPerStep = 2
-        config.groupSize = 8
-        config.learningRate = 1e-2
-        config.warmupSteps = 0
-        config.klWeight = 100
-        config.evalInterval = 1000
-        _ = try ReinforcementLearning.train(policy, reference: reference, train: steps, validation: steps, config: config,
-                                            seed: 3, context: context(), resume: false)
-        let after = expectedRewards(network)
+        let (before, after, _) = try trainFromTheSameStart(klWeight: 100)
         XCTAssertEqual(after.safety, before.safety, accuracy: 0.1)
         XCTAssertEqual(after.tools, before.tools, accuracy: 0.1)
     }
