@@ -37,13 +37,7 @@ enum AgentHarmImporter {
 
     private static func importFile(_ url: URL, libraries: [Library]) -> (episodes: [Episode], log: ImportLog) {
         var log = ImportLog(path: url.path)
-        let rows: [SourceRow]
-        do {
-            rows = try JSONSource.arrayElements(of: String(contentsOf: url, encoding: .utf8), key: "behaviors")
-        } catch {
-            log.unreadable(error, expected: "an AgentHarm file with a 'behaviors' list")
-            return ([], log)
-        }
+        guard let rows = log.arrayRows(of: url, key: "behaviors", expected: "an AgentHarm file with a 'behaviors' list") else { return ([], log) }
         let name = url.deletingPathExtension().lastPathComponent
         let benign = name.contains("benign")
         let chat = name.contains("chat")

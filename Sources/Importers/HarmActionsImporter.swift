@@ -10,13 +10,7 @@ enum HarmActionsImporter {
 
     static func importFile(_ url: URL) -> (episodes: [Episode], log: ImportLog) {
         var log = ImportLog(path: url.path)
-        let rows: [SourceRow]
-        do {
-            rows = try JSONSource.arrayElements(of: String(contentsOf: url, encoding: .utf8))
-        } catch {
-            log.unreadable(error, expected: "a JSON array of actions")
-            return ([], log)
-        }
+        guard let rows = log.arrayRows(of: url, expected: "a JSON array of actions") else { return ([], log) }
         for row in rows {
             log.row(line: row.line) { _ in [try episode(from: JSONSource.decode(row), file: url.lastPathComponent)] }
         }

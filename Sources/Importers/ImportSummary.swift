@@ -151,6 +151,17 @@ struct ImportLog {
              message: "not \(expected): \(rowError?.message ?? "\(error)")")
     }
 
+    /// The rows of the JSON array in `url` (under `key` when the array sits in an object), or
+    /// `nil` after logging the whole file as unreadable.
+    mutating func arrayRows(of url: URL, key: String? = nil, expected: String) -> [SourceRow]? {
+        do {
+            return try JSONSource.arrayElements(of: String(contentsOf: url, encoding: .utf8), key: key)
+        } catch {
+            unreadable(error, expected: expected)
+            return nil
+        }
+    }
+
     private mutating func drop(line: Int, reason: String, message: String) {
         summary.dropped += 1
         summary.droppedByReason[reason, default: 0] += 1

@@ -14,13 +14,7 @@ enum PowerSeekingImporter {
 
     static func importFile(_ url: URL) -> (episodes: [Episode], log: ImportLog) {
         var log = ImportLog(path: url.path)
-        let rows: [SourceRow]
-        do {
-            rows = try JSONSource.arrayElements(of: String(contentsOf: url, encoding: .utf8))
-        } catch {
-            log.unreadable(error, expected: "a JSON array of cases")
-            return ([], log)
-        }
+        guard let rows = log.arrayRows(of: url, expected: "a JSON array of cases") else { return ([], log) }
         for (index, row) in rows.enumerated() {
             log.row(line: row.line) { log in
                 [try episode(from: JSONSource.decode(row), id: "\(url.lastPathComponent)#\(index)", log: &log)]

@@ -45,13 +45,7 @@ enum ToolEmuImporter {
     private static func loadToolkits(_ url: URL) -> (toolkits: [String: [Tool]], log: ImportLog) {
         var log = ImportLog(path: url.path)
         var toolkits: [String: [Tool]] = [:]
-        let rows: [SourceRow]
-        do {
-            rows = try JSONSource.arrayElements(of: String(contentsOf: url, encoding: .utf8))
-        } catch {
-            log.unreadable(error, expected: "a JSON array of toolkits")
-            return ([:], log)
-        }
+        guard let rows = log.arrayRows(of: url, expected: "a JSON array of toolkits") else { return ([:], log) }
         for row in rows {
             log.row(line: row.line) { _ in
                 let spec = try JSONSource.decode(row)
