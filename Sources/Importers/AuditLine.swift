@@ -36,7 +36,7 @@ struct AuditLine {
             throw RowError("missing_field", "missing or non-number field 'version'")
         }
         guard Int(exactly: version) == AuditImporter.supportedVersion else {
-            throw RowError("unsupported_version", "audit format version \(version) is not \(AuditImporter.supportedVersion)")
+            throw RowError("unsupported_version", "audit format version \(JSONValue.number(version).canonicalText) is not \(AuditImporter.supportedVersion)")
         }
         let kindText = try value.requiredString("kind")
         guard let kind = Kind(rawValue: kindText) else {
