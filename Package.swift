@@ -32,8 +32,9 @@ let package = Package(
         .target(name: "Report", dependencies: ["RunLog"]),
         .target(name: "Configuration", dependencies: ["Yams"]),
         .target(name: "Metrics", dependencies: ["Episodes"]),
+        .target(name: "PolicyRuntime", dependencies: ["Episodes", "NeuralNet", "HDF5Store", "TextEncoder", "Datasets", "Environments", "Metrics"]),
         .target(name: "Training", dependencies: [
-            "NeuralNet", "HDF5Store", "Datasets", "TextEncoder", "Importers", "RunLog", "Configuration", "Metrics", "Episodes",
+            "NeuralNet", "PolicyRuntime", "HDF5Store", "Datasets", "TextEncoder", "Importers", "RunLog", "Configuration", "Metrics", "Episodes",
         ]),
         .target(name: "Benchmarks", dependencies: ["Environments", "NeuralNet", "TextEncoder", "Training"]),
         .target(name: "TestSupport", path: "Sources/TestSupport"),
@@ -50,6 +51,7 @@ let package = Package(
             "Environments",
             "HDF5Store",
             "Importers",
+            "PolicyRuntime",
             "Proxy",
             "Report",
             "TextEncoder",
@@ -68,7 +70,7 @@ let package = Package(
         .testTarget(name: "ProxyTests", dependencies: ["Proxy", "Episodes"]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog", "Checksums", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: [
-            "Training", "NeuralNet", "HDF5Store", "Episodes", "RunLog", "TestSupport", "Datasets", "TextEncoder", "Configuration",
+            "Training", "NeuralNet", "HDF5Store", "Episodes", "RunLog", "TestSupport", "Datasets", "TextEncoder", "Configuration", "PolicyRuntime",
             .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "RunLog", "TestSupport"], exclude: ["Fixtures"]),
