@@ -16,6 +16,7 @@ struct SafeMCP: ParsableCommand {
             CurvesCommand.self,
             TrainCommand.self,
             ExportCommand.self,
+            EvalCommand.self,
             ActionClassifierCommand.self,
             ProxyCommand.self,
         ]
