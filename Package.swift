@@ -41,6 +41,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Sources/TestSupport"),
         .target(name: "Proxy", dependencies: [
             "Episodes",
+            "PolicyRuntime",
             .product(name: "MCP", package: "swift-sdk"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

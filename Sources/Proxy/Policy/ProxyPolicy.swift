@@ -28,8 +28,8 @@ public struct CallVerdict: Codable, Hashable, Sendable {
 /// homoglyphs, invisible characters folded), and the proxy's rules have run first, so a policy
 /// only adds refusals: it can never let through what a rule refused.
 ///
-/// Implementations: `StaticRulesPolicy` (`--policy rules`); the trained policy bundle
-/// (`--policy B.h5`) arrives with the export stage.
+/// Implementations: `StaticRulesPolicy` (`--policy rules`) and `BundlePolicy`, the trained
+/// policy bundle (`--policy B.h5`).
 public protocol ProxyPolicy: Sendable {
     /// How the audit log names this policy.
     var name: String { get }
