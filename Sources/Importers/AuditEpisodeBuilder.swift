@@ -10,6 +10,7 @@ struct AuditEpisodeBuilder {
         var firstLine: Int
         var listed: [String]?
         var withheld: [String]?
+        var descriptions: [String: String] = [:]
         var called: [String] = []
         var steps: [Step] = []
         var calls: [JSONValue] = []
@@ -43,6 +44,7 @@ struct AuditEpisodeBuilder {
             if open[key]!.listed == nil {
                 open[key]!.listed = event.offered + event.withheld
                 open[key]!.withheld = event.withheld
+                open[key]!.descriptions = event.descriptions
             }
         case .call:
             record(event, line: line, in: &open[key]!)
@@ -87,7 +89,9 @@ struct AuditEpisodeBuilder {
 
     private func episodes(of trajectory: Trajectory) -> [Episode] {
         let listed = trajectory.listed ?? []
-        let tools = (listed + trajectory.called.filter { !listed.contains($0) }).map { Tool(name: $0, description: "") }
+        let tools = (listed + trajectory.called.filter { !listed.contains($0) }).map {
+            Tool(name: $0, description: trajectory.descriptions[$0] ?? "")
+        }
         var metadata: [String: JSONValue] = [
             "label_origin": .string("proxy_verdict"),
             "audit_file": .string(path),

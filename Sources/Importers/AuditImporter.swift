@@ -8,8 +8,8 @@ import Episodes
 /// - One episode per session and task: a session's events in file order, cut wherever its task
 ///   is set again (a `task` event, or a call or listing under another task). Its steps are the
 ///   calls that ran, with their observations; tier 1's withheld set from the first `tools/list`
-///   answer of that task is its `withheldTools`, and the tools listed then (offered or withheld)
-///   plus any tool called are its `tools`.
+///   answer of that task is its `withheldTools`, and the tools listed then (offered or withheld,
+///   with the descriptions the listing logged) plus any tool called are its `tools`.
 /// - A call that was blocked never ran, so it is not a step of that trajectory (a later state
 ///   never saw it happen). It becomes an episode of its own: the calls that had run before it,
 ///   then the blocked call as the pending step.

@@ -28,6 +28,7 @@ struct AuditLine {
     var wouldBlock: Bool?
     var offered: [String] = []
     var withheld: [String] = []
+    var descriptions: [String: String] = [:]
 
     init(parsing text: String) throws {
         guard let value = EmbeddedJSON.decodeJSON(text) else { throw RowError("not_json", "not valid JSON") }
@@ -76,6 +77,16 @@ struct AuditLine {
                     throw RowError("missing_field", "missing or non-string field 'withheld[\(index)].tool'")
                 }
                 return name
+            }
+            let descriptions = value["descriptions"] ?? .object([:])
+            guard let byTool = descriptions.isNull ? [:] : descriptions.object else {
+                throw RowError("missing_field", "field 'descriptions' is not an object of tool descriptions")
+            }
+            self.descriptions = try byTool.mapValues { description in
+                guard let text = description.string else {
+                    throw RowError("missing_field", "field 'descriptions' is not an object of tool descriptions")
+                }
+                return text
             }
         case .task:
             guard task != nil else { throw RowError("missing_field", "missing or non-string field 'task'") }

@@ -72,10 +72,11 @@ final class AuditImporterTests: XCTestCase {
         let cleanup = try episode("a1b2c3d4e5f6/s1/2")
         XCTAssertEqual(cleanup.withheldTools, ["delete_file"])
         XCTAssertEqual(cleanup.tools.map(\.name), ["get_weather", "read_file", "run_shell", "delete_file"])
+        XCTAssertEqual(cleanup.tools.last, Tool(name: "delete_file", description: "Delete a file below the server's root directory."))
         let notes = try episode("a1b2c3d4e5f6/s1/3")
         XCTAssertEqual(notes.task.instruction, "Delete the old notes")
         XCTAssertNil(notes.withheldTools, "no tools/list under this task")
-        XCTAssertEqual(notes.tools.map(\.name), ["delete_file"])
+        XCTAssertEqual(notes.tools, [Tool(name: "delete_file", description: "")], "called, never listed: no description logged")
     }
 
     func testInterleavedSessionsAndProxiesStayApart() throws {

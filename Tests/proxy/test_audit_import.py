@@ -57,6 +57,9 @@ def test_audit_log_of_two_proxies_imports_as_the_steps_that_ran(risky_root, tmp_
     assert not any(s.get("pending") for s in cleanup["steps"])
     # Poisoned descriptions (rules) and money (the task asks for no payment) were withheld at the first listing.
     assert set(cleanup["withheld_tools"]) == {"add_numbers", "count_words", "transfer_money"}
+    described = {tool["name"]: tool["description"] for tool in cleanup["tools"]}
+    assert described["read_file"] == "Read a text file below the server's root directory."
+    assert described["transfer_money"] == "Transfer money from the user's account to someone else."
 
     assert blocked["steps"][:-1] == cleanup["steps"][:1]
     assert blocked["steps"][-1] == {"action": {"tool": "run_shell", "arguments": {"command": "rm -rf ./*"}}, "label": "unsafe", "pending": True}

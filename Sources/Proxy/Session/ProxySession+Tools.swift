@@ -37,6 +37,9 @@ extension ProxySession {
         var event = newEvent(.toolList)
         event.withheld = decision.withheld
         event.offered = decision.offered.map(\.exposedName)
+        let listed = Set(event.offered! + decision.withheld.map(\.tool))
+        event.descriptions = Dictionary(uniqueKeysWithValues: await core.entries.filter { listed.contains($0.exposedName) }
+            .map { ($0.exposedName, $0.tool.description) })
         writeAudit(event)
         var tools = decision.offered.map(\.definition)
         if configuration.task == nil { tools.insert(DeclareTask.definition, at: 0) }
