@@ -37,7 +37,7 @@ let package = Package(
             "NeuralNet", "PolicyRuntime", "Environments", "HDF5Store", "Datasets", "TextEncoder", "Importers", "RunLog", "Configuration", "Metrics", "Episodes",
         ]),
         .target(name: "Evaluation", dependencies: ["Datasets", "Environments", "Episodes", "Importers", "Metrics", "Training"]),
-        .target(name: "Benchmarks", dependencies: ["Environments", "NeuralNet", "TextEncoder", "Training"]),
+        .target(name: "Benchmarks", dependencies: ["Environments", "NeuralNet", "PolicyRuntime", "TextEncoder", "Training"]),
         .target(name: "TestSupport", path: "Sources/TestSupport"),
         .target(name: "Proxy", dependencies: [
             "Episodes",

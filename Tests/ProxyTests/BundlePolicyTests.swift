@@ -50,10 +50,14 @@ final class BundlePolicyTests: XCTestCase {
         let policy = try BundlePolicy(contentsOf: url)
         let runtime = try PolicyRuntime(contentsOf: url)
         let pending = Action(tool: "delete_file", arguments: .object(["path": .string("notes.txt")]))
-        let verdict = policy.judge(task: task, history: [ran, blocked], pending: pending, tool: tools[1])
+        // Six executed steps and a blocked one, with a history window of 4.
+        let executed = (0..<6).map { index in
+            Step(action: Action(tool: "read_file", arguments: .object(["path": .string("notes-\(index).txt")])), observation: "notes \(index)", label: .safe)
+        }
+        let verdict = policy.judge(task: task, history: executed + [blocked] + [ran], pending: pending, tool: tools[1])
 
-        let expected = try runtime.decide([PolicyInput(task: task, history: [ran], pending: pending, tools: [tools[1]])])[0]
-        let withBlocked = try runtime.decide([PolicyInput(task: task, history: [ran, blocked], pending: pending, tools: [tools[1]])])[0]
+        let expected = try runtime.decide([PolicyInput(task: task, history: executed + [ran], pending: pending, tools: [tools[1]])])[0]
+        let withBlocked = try runtime.decide([PolicyInput(task: task, history: executed + [blocked, ran], pending: pending, tools: [tools[1]])])[0]
         XCTAssertNotEqual(expected.verdictProbabilities, withBlocked.verdictProbabilities, "the blocked step must matter for this check to mean anything")
         XCTAssertEqual(verdict.verdict, expected.verdict)
         XCTAssertEqual(verdict.confidence, expected.confidence)

@@ -11,8 +11,9 @@ import PolicyRuntime
 ///   the world model's look-ahead (what the call is predicted to lead to), and the reason says
 ///   the predicted probability that an unsafe step follows. Confidence is the probability of
 ///   the verdict.
-/// - The runtime sees the session's executed steps as history: a blocked call never ran, so no
-///   later state contains it (the same trajectories `data import --format audit` gives back).
+/// - The runtime sees the session's executed steps as history (the last `historyWindow` of them,
+///   all the state reads): a blocked call never ran, so no later state contains it (the same
+///   trajectories `data import --format audit` gives back).
 /// - With no task declared, the instruction is empty.
 ///
 /// The runtime keeps an embedding cache and is not thread-safe; sessions decide concurrently
@@ -59,8 +60,10 @@ public final class BundlePolicy: ProxyPolicy, @unchecked Sendable {
     }
 
     private func decide(task: AgentTask?, history: [Step], pending: Action?, tools: [Tool]) -> Result<PolicyOutput, Error> {
-        let input = PolicyInput(task: task ?? AgentTask(instruction: ""), history: history.filter { $0.pending != true },
-                                pending: pending, tools: tools)
+        // The state reads only the last `historyWindow` steps; passing no more keeps a long
+        // session's decisions from embedding and hashing its whole past every time.
+        let executed = history.filter { $0.pending != true }.suffix(runtime.bundle.features.historyWindow)
+        let input = PolicyInput(task: task ?? AgentTask(instruction: ""), history: Array(executed), pending: pending, tools: tools)
         lock.lock()
         defer { lock.unlock() }
         return Result { try runtime.decide([input])[0] }
