@@ -36,13 +36,16 @@ extension ProxyBenchmarks {
     func measureBundle(in directory: URL, upstream: [String], direct: [Double], log: (String) -> Void) throws -> [BenchmarkResult] {
         let bundle = directory.appendingPathComponent("minilm-bundle.h5")
         try Self.writeUntrainedMiniLMBundle(to: bundle)
-        let arguments = ["proxy", "--policy", bundle.path, "--mode", "shadow", "--task", "Echo some text",
-                         "--audit", directory.appendingPathComponent("audit-bundle.jsonl").path]
+        let audit = directory.appendingPathComponent("audit-bundle.jsonl")
+        let arguments = ["proxy", "--policy", bundle.path, "--mode", "shadow", "--task", "Echo some text", "--audit", audit.path]
         log("through the proxy with a MiniLM bundle: \(sequentialCalls) sequential calls")
         let peer = try StdioPeer(command: [proxyExecutable] + arguments + ["--"] + upstream)
         let proxied = try peer.latencies(calls: sequentialCalls)
         let stdioPeakKB = peer.peakResidentKB()
         peer.close()
+        let decisions = try Self.decisionMilliseconds(auditLog: audit)
+        log(String(format: "rules + policy decision (audit decision_ms): p50 %.2f ms, p99 %.2f ms over %d calls",
+                   Self.percentile(decisions, 0.5), Self.percentile(decisions, 0.99), decisions.count))
         log("with the MiniLM bundle: \(concurrentClients) concurrent HTTP clients × \(callsPerClient) calls")
         let http = try HTTPProxyUnderLoad(executable: proxyExecutable, arguments: arguments, upstream: upstream)
         defer { http.close() }
@@ -57,5 +60,14 @@ extension ProxyBenchmarks {
             BenchmarkResult(section: name, name: "calls/s, \(concurrentClients) HTTP clients, MiniLM bundle", value: callsPerSecond, unit: "calls/s"),
             BenchmarkResult(section: name, name: "proxy peak RSS, MiniLM bundle", value: Double(peakKB) / 1024, unit: "MB", target: .atMost(300)),
         ]
+    }
+
+    /// The `decision_ms` of every call in an audit log: the part of the added latency spent in the
+    /// rules and the policy.
+    static func decisionMilliseconds(auditLog: URL) throws -> [Double] {
+        try String(contentsOf: auditLog, encoding: .utf8).split(separator: "\n").compactMap { line in
+            let event = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            return event?["kind"] as? String == "call" ? event?["decision_ms"] as? Double : nil
+        }
     }
 }

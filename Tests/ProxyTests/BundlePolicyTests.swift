@@ -84,6 +84,18 @@ final class BundlePolicyTests: XCTestCase {
         }
     }
 
+    func testBothTiersInOneBatchEqualEachTierAlone() throws {
+        let policy = try BundlePolicy(contentsOf: try writeBundle())
+        let pending = Action(tool: "run_shell", arguments: .object(["command": .string("ls")]))
+        let both = policy.decide(task: task, history: [ran, blocked], pending: pending, tool: tools[4], available: tools)
+        XCTAssertEqual(both.withheld, policy.withhold(task: task, history: [ran, blocked], available: tools))
+        let alone = policy.judge(task: task, history: [ran, blocked], pending: pending, tool: tools[4])
+        // A batched matrix product may round differently in the last bits.
+        XCTAssertEqual(both.verdict.verdict, alone.verdict)
+        XCTAssertEqual(both.verdict.confidence, alone.confidence, accuracy: 1e-6)
+        XCTAssertEqual(both.verdict.reason, alone.reason)
+    }
+
     func testConcurrentSessionsGetTheSameDecisionsAsOneAtATime() throws {
         let policy = try BundlePolicy(contentsOf: try writeBundle())
         let pendings = (0..<48).map { Action(tool: "run_shell", arguments: .object(["command": .string("echo \($0)")])) }

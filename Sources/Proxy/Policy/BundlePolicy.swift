@@ -33,40 +33,66 @@ public final class BundlePolicy: ProxyPolicy, @unchecked Sendable {
 
     public func withhold(task: AgentTask?, history: [Step], available: [Tool]) -> [ToolWithholding] {
         guard !available.isEmpty else { return [] }
-        let threshold = runtime.bundle.thresholds.withhold
-        switch decide(task: task, history: history, pending: nil, tools: available) {
-        case .success(let output):
-            return zip(available, output.withholdProbabilities).compactMap { tool, probability in
-                guard output.withheld.contains(tool.name) else { return nil }
-                return ToolWithholding(tool: tool.name, reason: "the trained policy withholds \(tool.name) for this task "
-                                       + "(withhold probability \(Self.format(probability)) ≥ \(Self.format(threshold)))")
-            }
-        case .failure(let error):
-            return available.map { ToolWithholding(tool: $0.name, reason: "the trained policy could not decide (\(error)), so nothing is offered") }
+        switch outputs([input(task: task, history: history, pending: nil, tools: available)]) {
+        case .success(let outputs): return withholdings(outputs[0], available: available)
+        case .failure(let error): return Self.withholdingAll(available, error)
         }
     }
 
     public func judge(task: AgentTask?, history: [Step], pending: Action, tool: Tool) -> CallVerdict {
-        switch decide(task: task, history: history, pending: pending, tools: [tool]) {
-        case .success(let output):
-            var reason = "the trained policy judges this call \(output.verdict.rawValue) (probability \(Self.format(output.confidence)))"
-            if let lookahead = output.lookahead {
-                reason += "; its world model predicts an unsafe step follows with probability \(Self.format(lookahead.unsafeFollows))"
-            }
-            return CallVerdict(verdict: output.verdict, confidence: output.confidence, reason: reason)
-        case .failure(let error):
-            return CallVerdict(verdict: .unsafe, confidence: 1, reason: "the trained policy could not judge this call (\(error))")
+        switch outputs([input(task: task, history: history, pending: pending, tools: [tool])]) {
+        case .success(let outputs): return Self.verdict(outputs[0])
+        case .failure(let error): return Self.unjudged(error)
         }
     }
 
-    private func decide(task: AgentTask?, history: [Step], pending: Action?, tools: [Tool]) -> Result<PolicyOutput, Error> {
+    /// Both tiers in one batch, so the texts new since the last decision (the last call's
+    /// result, the pending call) are embedded together.
+    public func decide(task: AgentTask?, history: [Step], pending: Action, tool: Tool, available: [Tool]) -> (withheld: [ToolWithholding], verdict: CallVerdict) {
+        let inputs = [input(task: task, history: history, pending: nil, tools: available),
+                      input(task: task, history: history, pending: pending, tools: [tool])]
+        switch outputs(inputs) {
+        case .success(let outputs): return (withholdings(outputs[0], available: available), Self.verdict(outputs[1]))
+        case .failure(let error): return (Self.withholdingAll(available, error), Self.unjudged(error))
+        }
+    }
+
+    private func input(task: AgentTask?, history: [Step], pending: Action?, tools: [Tool]) -> PolicyInput {
         // The state reads only the last `historyWindow` steps; passing no more keeps a long
         // session's decisions from embedding and hashing its whole past every time.
         let executed = history.filter { $0.pending != true }.suffix(runtime.bundle.features.historyWindow)
-        let input = PolicyInput(task: task ?? AgentTask(instruction: ""), history: Array(executed), pending: pending, tools: tools)
+        return PolicyInput(task: task ?? AgentTask(instruction: ""), history: Array(executed), pending: pending, tools: tools)
+    }
+
+    private func outputs(_ inputs: [PolicyInput]) -> Result<[PolicyOutput], Error> {
         lock.lock()
         defer { lock.unlock() }
-        return Result { try runtime.decide([input])[0] }
+        return Result { try runtime.decide(inputs) }
+    }
+
+    private func withholdings(_ output: PolicyOutput, available: [Tool]) -> [ToolWithholding] {
+        let threshold = runtime.bundle.thresholds.withhold
+        return zip(available, output.withholdProbabilities).compactMap { tool, probability in
+            guard output.withheld.contains(tool.name) else { return nil }
+            return ToolWithholding(tool: tool.name, reason: "the trained policy withholds \(tool.name) for this task "
+                                   + "(withhold probability \(Self.format(probability)) ≥ \(Self.format(threshold)))")
+        }
+    }
+
+    private static func verdict(_ output: PolicyOutput) -> CallVerdict {
+        var reason = "the trained policy judges this call \(output.verdict.rawValue) (probability \(format(output.confidence)))"
+        if let lookahead = output.lookahead {
+            reason += "; its world model predicts an unsafe step follows with probability \(format(lookahead.unsafeFollows))"
+        }
+        return CallVerdict(verdict: output.verdict, confidence: output.confidence, reason: reason)
+    }
+
+    private static func withholdingAll(_ available: [Tool], _ error: Error) -> [ToolWithholding] {
+        available.map { ToolWithholding(tool: $0.name, reason: "the trained policy could not decide (\(error)), so nothing is offered") }
+    }
+
+    private static func unjudged(_ error: Error) -> CallVerdict {
+        CallVerdict(verdict: .unsafe, confidence: 1, reason: "the trained policy could not judge this call (\(error))")
     }
 
     static func format(_ probability: Double) -> String {

@@ -40,4 +40,15 @@ public protocol ProxyPolicy: Sendable {
 
     /// Tier 2: the verdict on `pending` (a call to `tool`) before it runs.
     func judge(task: AgentTask?, history: [Step], pending: Action, tool: Tool) -> CallVerdict
+
+    /// Both tiers for a pending call: what to withhold now (as `withhold`) and the verdict on the
+    /// call (as `judge`). The proxy needs both before every call runs; a policy that embeds text
+    /// answers them in one pass.
+    func decide(task: AgentTask?, history: [Step], pending: Action, tool: Tool, available: [Tool]) -> (withheld: [ToolWithholding], verdict: CallVerdict)
+}
+
+extension ProxyPolicy {
+    public func decide(task: AgentTask?, history: [Step], pending: Action, tool: Tool, available: [Tool]) -> (withheld: [ToolWithholding], verdict: CallVerdict) {
+        (withhold(task: task, history: history, available: available), judge(task: task, history: history, pending: pending, tool: tool))
+    }
 }

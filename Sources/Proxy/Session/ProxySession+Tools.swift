@@ -7,12 +7,16 @@ extension ProxySession {
     struct TierOne {
         var offered: [CatalogEntry]
         var withheld: [ToolWithholding]
+        /// The policy's verdict on the pending call, when one was given.
+        var verdict: CallVerdict?
     }
 
     /// The tools to offer now: rules hold back flagged and denied tools first, then the policy
     /// withholds for the task and history. In shadow mode everything is offered, and what would
-    /// have been withheld is only logged.
-    func tierOne() async -> TierOne {
+    /// have been withheld is only logged. With a `pending` call, the policy judges it in the same
+    /// pass (tier 2 comes after the rules, but deciding both at once embeds the new texts
+    /// together).
+    func tierOne(pending: (action: Action, tool: Episodes.Tool)? = nil) async -> TierOne {
         var withheld: [ToolWithholding] = []
         var candidates: [CatalogEntry] = []
         for entry in await core.entries {
@@ -24,11 +28,19 @@ extension ProxySession {
                 candidates.append(entry)
             }
         }
-        let byPolicy = configuration.policy.withhold(task: currentTask.map(Self.normalized), history: currentHistory, available: candidates.map(\.tool))
-        withheld += byPolicy
+        let task = currentTask.map(Self.normalized)
+        var verdict: CallVerdict?
+        if let pending {
+            let decision = configuration.policy.decide(task: task, history: currentHistory, pending: pending.action, tool: pending.tool,
+                                                       available: candidates.map(\.tool))
+            withheld += decision.withheld
+            verdict = decision.verdict
+        } else {
+            withheld += configuration.policy.withhold(task: task, history: currentHistory, available: candidates.map(\.tool))
+        }
         let withheldNames = Set(withheld.map(\.tool))
         let offered = configuration.mode == .shadow ? await core.entries : candidates.filter { !withheldNames.contains($0.exposedName) }
-        return TierOne(offered: offered, withheld: withheld)
+        return TierOne(offered: offered, withheld: withheld, verdict: verdict)
     }
 
     func listTools() async -> Value {
@@ -145,8 +157,8 @@ extension ProxySession {
         }
     }
 
-    /// Rules in a fixed order, each able to refuse whatever the policy would say; the policy
-    /// judges only what every rule let through.
+    /// Rules in a fixed order, each able to refuse whatever the policy would say; the policy's
+    /// verdict (decided with tier 1) counts only for what every rule let through.
     private func judge(_ action: Action, entry: CatalogEntry?) async -> Judgement {
         guard let entry else {
             return Judgement(ToolAvailability.finding(tool: action.tool, known: false, withholding: nil)!)
@@ -157,7 +169,8 @@ extension ProxySession {
         if let finding = configuration.accessList.finding(name: entry.exposedName, originalName: entry.originalName) {
             return Judgement(finding)
         }
-        let withholding = await tierOne().withheld.first { $0.tool == entry.exposedName }
+        let tiers = await tierOne(pending: (Self.normalized(action), entry.tool))
+        let withholding = tiers.withheld.first { $0.tool == entry.exposedName }
         if let finding = ToolAvailability.finding(tool: entry.exposedName, known: true, withholding: withholding) {
             return Judgement(finding)
         }
@@ -167,9 +180,7 @@ extension ProxySession {
         if let finding = await core.admit(entry.exposedName) {
             return Judgement(finding)
         }
-        let verdict = configuration.policy.judge(task: currentTask.map(Self.normalized), history: currentHistory,
-                                                 pending: Self.normalized(action), tool: entry.tool)
-        return Judgement(verdict, policy: configuration.policy.name)
+        return Judgement(tiers.verdict!, policy: configuration.policy.name)
     }
 
     static func blockResult(_ judgement: Judgement) -> Value {
