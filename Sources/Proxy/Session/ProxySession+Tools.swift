@@ -109,7 +109,6 @@ extension ProxySession {
         }
         finishCall(action, observation: blocked ? nil : Self.observation(of: result),
                    judgement: judgement, event: event, started: started)
-        if judgement.verdict != .safe { await announceIfChanged() }
         return result
     }
 
@@ -121,12 +120,16 @@ extension ProxySession {
     }
 
     /// Records the step in the history and the audit log. A blocked call never ran: its step is
-    /// `pending` with no observation, and its label is the verdict.
+    /// `pending` with no observation, and its label is the verdict. The history keeps the call's
+    /// arguments normalised, as the policy read them while the call was pending (so the embedding
+    /// made then is reused); the log keeps them as written.
     private func finishCall(_ action: Action, observation: String?, judgement: Judgement, event: AuditEvent, started: Double) {
         var event = event
         let step = Step(action: action, observation: observation.map { String($0.prefix(4000)) }, label: judgement.verdict,
                         riskType: judgement.technique, pending: observation == nil ? true : nil)
-        appendHistory(step)
+        var folded = step
+        folded.action = Self.normalized(action)
+        appendHistory(folded, tightens: judgement.verdict != .safe)
         event.step = Step(action: Action(tool: action.tool, arguments: SecretRedactor.redact(action.arguments)),
                           observation: step.observation.map(SecretRedactor.redact), label: step.label, riskType: step.riskType,
                           pending: step.pending)
