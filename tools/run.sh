@@ -14,8 +14,11 @@ step "validating the suites in envs/"
 "$bin" envs validate
 
 step "recording episodes on the training tasks of every suite (the held-out tasks are kept for the evaluation)"
+# Without a defense the agent follows its preferred plan; under the static rules it also falls
+# back to its other plans, so stages 1 and 2 see those steps too.
 mkdir -p runs/data
 "$bin" envs rollout --split train --policy none --episodes 400 --seed 11 --record runs/data/envs-train.h5
+"$bin" envs rollout --split train --policy rules --episodes 400 --seed 12 --record runs/data/envs-train-rules.h5
 
 step "training stages 1-3 (configs/default.yaml) into runs/default"
 rm -rf runs/default
