@@ -32,8 +32,9 @@ let package = Package(
         .target(name: "Report", dependencies: ["RunLog"]),
         .target(name: "Configuration", dependencies: ["Yams"]),
         .target(name: "Metrics", dependencies: ["Episodes"]),
+        .target(name: "PolicyRuntime", dependencies: ["Episodes", "NeuralNet", "HDF5Store", "TextEncoder", "Datasets", "Environments", "Metrics"]),
         .target(name: "Training", dependencies: [
-            "NeuralNet", "HDF5Store", "Datasets", "TextEncoder", "Importers", "RunLog", "Configuration", "Metrics", "Episodes",
+            "NeuralNet", "PolicyRuntime", "HDF5Store", "Datasets", "TextEncoder", "Importers", "RunLog", "Configuration", "Metrics", "Episodes",
         ]),
         .target(name: "Evaluation", dependencies: ["Datasets", "Environments", "Episodes", "Importers", "Metrics", "Training"]),
         .target(name: "Benchmarks", dependencies: ["Environments", "NeuralNet", "TextEncoder", "Training"]),
@@ -52,6 +53,7 @@ let package = Package(
             "Evaluation",
             "HDF5Store",
             "Importers",
+            "PolicyRuntime",
             "Proxy",
             "Report",
             "TextEncoder",
@@ -70,7 +72,7 @@ let package = Package(
         .testTarget(name: "ProxyTests", dependencies: ["Proxy", "Episodes"]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog", "Checksums", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: [
-            "Training", "NeuralNet", "HDF5Store", "Episodes", "RunLog", "TestSupport", "Datasets", "TextEncoder", "Configuration",
+            "Training", "NeuralNet", "HDF5Store", "Episodes", "RunLog", "TestSupport", "Datasets", "TextEncoder", "Configuration", "PolicyRuntime",
             .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Environments", "Episodes", "Training", "TestSupport"]),

@@ -15,6 +15,7 @@ struct SafeMCP: ParsableCommand {
             ReportCommand.self,
             CurvesCommand.self,
             TrainCommand.self,
+            ExportCommand.self,
             EvalCommand.self,
             ActionClassifierCommand.self,
             ProxyCommand.self,

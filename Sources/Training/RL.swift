@@ -3,6 +3,7 @@ import Foundation
 import HDF5Store
 import Metrics
 import NeuralNet
+import PolicyRuntime
 
 /// Stage 3 on labelled steps: from the stage-2 policy, sample a verdict and a withheld set
 /// several times per step (a group), reward each sample by code (`Rewards`), and follow the

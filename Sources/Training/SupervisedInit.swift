@@ -3,6 +3,7 @@ import Foundation
 import HDF5Store
 import Metrics
 import NeuralNet
+import PolicyRuntime
 
 /// Stage 2, safe-policy initialisation: the policy — a verdict head (safe / critical / unsafe)
 /// and a withhold head that scores each available tool from a state summary beside the tool's
@@ -67,59 +68,6 @@ public enum SupervisedInit {
             for label in labels { counts[label.index] += 1 }
             return counts.map { $0 == 0 ? 0 : Float(labels.count) / Float(3 * $0) }
         }
-    }
-}
-
-/// The policy network. The withhold head sees, for each (state, tool) pair, the state summary
-/// (the trunk's output) beside the tool's embedding and gives one logit: withhold or not.
-final class PolicyNetwork: TrainableNetwork {
-    let trunk: Sequential
-    let verdictHead: Linear
-    let toolHead: Sequential
-    let hidden: Int
-
-    init(inputs: Int, toolDimension: Int, config: SupervisedInit.Config, name: String, generator: inout RandomGenerator) {
-        hidden = config.hidden
-        trunk = Sequential([
-            Linear(name: "\(name)/trunk1", inputs: inputs, outputs: config.hidden, generator: &generator),
-            LayerNorm(name: "\(name)/norm1", width: config.hidden),
-            GELU(),
-            Dropout(probability: Float(config.dropout), generator: RandomGenerator(seed: generator.next())),
-            Linear(name: "\(name)/trunk2", inputs: config.hidden, outputs: config.hidden, generator: &generator),
-            LayerNorm(name: "\(name)/norm2", width: config.hidden),
-            GELU(),
-        ])
-        verdictHead = Linear(name: "\(name)/verdict_head", inputs: config.hidden, outputs: 3, generator: &generator)
-        toolHead = Sequential([
-            Linear(name: "\(name)/tool1", inputs: config.hidden + toolDimension, outputs: config.toolHidden, generator: &generator),
-            GELU(),
-            Linear(name: "\(name)/tool2", inputs: config.toolHidden, outputs: 1, generator: &generator),
-        ])
-    }
-
-    var parameters: [Parameter] { trunk.parameters + verdictHead.parameters + toolHead.parameters }
-    var dropouts: [Dropout] { trunk.dropouts }
-
-    /// Verdict logits per row, and a withhold logit per (row, tool embedding) pair.
-    func forward(_ inputs: Matrix, toolPairs: [(row: Int, embedding: [Float])], toolDimension: Int, training: Bool)
-        -> (verdicts: Matrix, withhold: Matrix?) {
-        let summary = trunk.forward(inputs, training: training)
-        let verdicts = verdictHead.forward(summary, training: training)
-        guard !toolPairs.isEmpty else { return (verdicts, nil) }
-        let pairInputs = summary.gathering(rows: toolPairs.map(\.row))
-            .concatenatingColumns(Matrix.stacking(toolPairs.map(\.embedding), cols: toolDimension))
-        return (verdicts, toolHead.forward(pairInputs, training: training))
-    }
-
-    func backward(verdicts: Matrix, withhold: Matrix?, toolPairRows: [Int]) {
-        var gradient = verdictHead.backward(verdicts)
-        if let withhold {
-            let pairGradient = toolHead.backwardToInput(withhold)
-            for (pair, row) in toolPairRows.enumerated() {
-                for j in 0..<hidden { gradient.storage[row * hidden + j] += pairGradient.storage[pair * pairGradient.cols + j] }
-            }
-        }
-        trunk.backward(gradient)
     }
 }
 
@@ -263,5 +211,12 @@ extension SupervisedInit {
         }
         let known = zip(steps, scored).filter { $0.0.withheld != nil }.map(\.1)
         return (StepMetrics(scored), known.isEmpty ? nil : StepMetrics(known))
+    }
+}
+
+extension PolicyNetwork {
+    convenience init(inputs: Int, toolDimension: Int, config: SupervisedInit.Config, name: String, generator: inout RandomGenerator) {
+        self.init(inputs: inputs, toolDimension: toolDimension, hidden: config.hidden, toolHidden: config.toolHidden,
+                  dropout: config.dropout, name: name, generator: &generator)
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 import HDF5Store
 import Metrics
 import NeuralNet
+import PolicyRuntime
 import RunLog
 import TextEncoder
 import Yams
@@ -242,6 +243,7 @@ private struct Job {
                 }), nil)
             }),
         ]
+        var saved = SequentialModule(classifier.network).tensors(prefix: PolicyVariant.actionClassifier.rawValue + "/")
         if config.stage2.useWorldModel {
             log("baselines: training stage 2 without the world model")
             let ablation = makePolicy(useWorldModel: false, worldModel: worldModel, features: features, seed: seed)
@@ -251,14 +253,19 @@ private struct Job {
             _ = try SupervisedInit.train(ablation, train: train2, validation: validation2, config: config.stage2, seed: seed &+ 3,
                                          context: ablationContext, resume: false)
             rows.append(("stage 2 without world model", { SupervisedInit.score(ablation, $0) }))
+            saved.merge(ablation.network.tensors(prefix: PolicyVariant.stage2WithoutWorldModel.rawValue + "/")) { current, _ in current }
         }
+        // `safemcp export` puts the baselines in the bundle, so eval compares them on suites too.
+        let directory = CheckpointDirectory(path: run.checkpointsURL.appendingPathComponent(PolicyExport.baselinesStage).path, keepLast: 1)
+        let path = try directory.save(Checkpoint(tensors: saved, trainingState: ["complete": 1], configJSON: configJSON), step: 1)
+        log("baselines: checkpoint \(path)")
         return rows
     }
 
     private func makePolicy(useWorldModel: Bool, worldModel: WorldModel, features: StateFeatures, seed: UInt64,
                             dropout: Double? = nil) -> Policy {
         var generator = RandomGenerator(seed: seed &+ 2)
-        let inputs = features.width + (useWorldModel ? WorldModelTraining.predictionWidth(dimension: features.dimension) : 0)
+        let inputs = features.width + (useWorldModel ? WorldModel.predictionWidth(dimension: features.dimension) : 0)
         var networkConfig = config.stage2
         if let dropout { networkConfig.dropout = dropout }
         let network = PolicyNetwork(inputs: inputs, toolDimension: features.dimension, config: networkConfig, name: "policy", generator: &generator)
@@ -270,7 +277,7 @@ private struct Job {
     }
 
     /// Loads the weights of a stage this run finished earlier.
-    private func loadFinished(_ stage: String, into network: TrainableNetwork, hint: String = "") throws {
+    private func loadFinished(_ stage: String, into network: NetworkModule, hint: String = "") throws {
         let directory = context(stage).checkpoints!
         guard let resumption = try directory.latest(), resumption.checkpoint.trainingState["complete"] == 1 else {
             throw TrainingError.invalidData("\(directory.path): no finished \(stage) in this run; run --stage \(stage.dropFirst(5)) first\(hint)")

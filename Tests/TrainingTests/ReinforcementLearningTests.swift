@@ -1,6 +1,7 @@
 import Episodes
 import Foundation
 import NeuralNet
+import PolicyRuntime
 @testable import Training
 import XCTest
 

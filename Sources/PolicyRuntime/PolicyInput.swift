@@ -1,0 +1,44 @@
+import Datasets
+import Episodes
+
+/// One state of one task as the policy judges it, in plain text: the runtime embeds it.
+public struct PolicyInput {
+    /// `EpisodeTexts.instruction` of the task.
+    public var instruction: String
+    /// The steps that ran so far, with their observations.
+    public var history: [Step]
+    /// The call to judge; nil before the first call (tier 1 alone).
+    public var pending: Action?
+    /// The tools the policy may withhold.
+    public var tools: [Tool]
+
+    public init(task: AgentTask, history: [Step], pending: Action?, tools: [Tool]) {
+        self.instruction = EpisodeTexts.instruction(task)
+        self.history = history
+        self.pending = pending
+        self.tools = tools
+    }
+}
+
+/// The policy's answer for one `PolicyInput`.
+public struct PolicyOutput: Equatable {
+    public var verdict: StepLabel
+    /// Safe, critical, unsafe.
+    public var verdictProbabilities: [Double]
+    /// The probability of `verdict`.
+    public var confidence: Double
+    /// One per input tool, in order (all 0 for the action classifier, which has no tier 1).
+    public var withholdProbabilities: [Double]
+    /// The tools whose withhold probability reaches the bundle's threshold.
+    public var withheld: Set<String>
+    /// The world model's look-ahead for the pending call; nil when the variant reads none.
+    public var lookahead: Lookahead?
+}
+
+/// What the world model predicts the pending call leads to.
+public struct Lookahead: Equatable {
+    /// The next state's class: safe, critical, unsafe.
+    public var nextStateProbabilities: [Double]
+    /// The probability that an unsafe step follows.
+    public var unsafeFollows: Double
+}
