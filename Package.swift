@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "Metrics", dependencies: ["Episodes"]),
         .target(name: "PolicyRuntime", dependencies: ["Episodes", "NeuralNet", "HDF5Store", "TextEncoder", "Datasets", "Environments", "Metrics"]),
         .target(name: "Training", dependencies: [
-            "NeuralNet", "PolicyRuntime", "HDF5Store", "Datasets", "TextEncoder", "Importers", "RunLog", "Configuration", "Metrics", "Episodes",
+            "NeuralNet", "PolicyRuntime", "Environments", "HDF5Store", "Datasets", "TextEncoder", "Importers", "RunLog", "Configuration", "Metrics", "Episodes",
         ]),
         .target(name: "Evaluation", dependencies: [
             "Datasets", "Environments", "Episodes", "Importers", "Metrics", "PolicyRuntime", "TextEncoder", "Training",
@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "ProxyTests", dependencies: ["Proxy", "Episodes"]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog", "Checksums", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: [
-            "Training", "NeuralNet", "HDF5Store", "Episodes", "RunLog", "TestSupport", "Datasets", "TextEncoder", "Configuration", "PolicyRuntime",
+            "Training", "NeuralNet", "HDF5Store", "Episodes", "RunLog", "TestSupport", "Datasets", "TextEncoder", "Configuration", "PolicyRuntime", "Environments",
             .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(name: "EvaluationTests", dependencies: [

@@ -42,3 +42,23 @@ public struct Lookahead: Equatable {
     /// The probability that an unsafe step follows.
     public var unsafeFollows: Double
 }
+
+extension PolicyInput {
+    /// Every text the state is built from, in order, empty ones included (they embed as zeros).
+    public var texts: [String] {
+        [instruction] + history.flatMap { [EpisodeTexts.action($0.action), $0.observation ?? ""] }
+            + [pending.map(EpisodeTexts.action) ?? ""] + tools.map(EpisodeTexts.tool)
+    }
+}
+
+extension StateFeatures {
+    /// The state vector of `input`, with `embedding` giving each non-empty text's vector: the
+    /// same layout training builds from recorded episodes (`judgedSteps`).
+    public func vector(for input: PolicyInput, embedding: (String) -> [Float]) -> [Float] {
+        let zero = [Float](repeating: 0, count: dimension)
+        func vector(_ text: String) -> [Float] { text.isEmpty ? zero : embedding(text) }
+        let history = input.history.map { (action: vector(EpisodeTexts.action($0.action)), observation: vector($0.observation ?? "")) }
+        return self.vector(instruction: vector(input.instruction), history: history[...],
+                           pendingAction: input.pending.map { vector(EpisodeTexts.action($0)) } ?? zero)
+    }
+}

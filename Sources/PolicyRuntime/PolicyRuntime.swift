@@ -91,10 +91,7 @@ public final class PolicyRuntime {
                 output(verdictLogits: logits.row(row), withholdLogits: [], tools: inputs[row].tools, lookahead: nil)
             }
         }
-        let states = Matrix.stacking(inputs.indices.map { row in
-            let history = inputs[row].history.map { (action: vector(EpisodeTexts.action($0.action)), observation: vector($0.observation ?? "")) }
-            return features.vector(instruction: vector(inputs[row].instruction), history: history[...], pendingAction: pendingVectors[row])
-        }, cols: features.width)
+        let states = Matrix.stacking(inputs.map { features.vector(for: $0, embedding: vector) }, cols: features.width)
         var networkInputs = states
         var prediction: Matrix?
         if let worldModel {
@@ -144,15 +141,8 @@ public final class PolicyRuntime {
     private func embeddings(_ inputs: [PolicyInput]) throws -> [String: [Float]] {
         var texts: [String] = []
         var seen = Set<String>()
-        func add(_ text: String) { if !text.isEmpty && seen.insert(text).inserted { texts.append(text) } }
         for input in inputs {
-            add(input.instruction)
-            for step in input.history {
-                add(EpisodeTexts.action(step.action))
-                add(step.observation ?? "")
-            }
-            if let pending = input.pending { add(EpisodeTexts.action(pending)) }
-            for tool in input.tools { add(EpisodeTexts.tool(tool)) }
+            for text in input.texts where !text.isEmpty && seen.insert(text).inserted { texts.append(text) }
         }
         let vectors = try embedder.embed(texts)
         return Dictionary(uniqueKeysWithValues: zip(texts, vectors))

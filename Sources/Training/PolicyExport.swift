@@ -16,8 +16,7 @@ public enum PolicyExport {
         guard run.exists else { throw TrainingError.unreadable(run.url.path, "no run here (run.json missing)") }
         let stage2 = try finished("stage2", in: run)
         let config = try decodeConfig(stage2)
-        let features = StateFeatures(dimension: config.encoder.kind == "hashing" ? config.encoder.hashingDimension : MiniLMWeights.hidden,
-                                     historyWindow: config.features.historyWindow)
+        let features = Self.features(config)
         var tensors: [String: Checkpoint.Tensor] = [:]
         func take(_ checkpoint: Checkpoint, prefix: String, into bundlePrefix: String) {
             for (name, tensor) in checkpoint.tensors where name.hasPrefix(prefix) { tensors[bundlePrefix + name] = tensor }
@@ -67,10 +66,28 @@ public enum PolicyExport {
         }
         return PolicyBundle(
             encoderID: encoderID, encoderWeightsHash: digest, features: features, thresholds: thresholds,
-            shapes: PolicyBundle.Shapes(worldModelHidden: usesWorldModel ? config.stage1.hidden : nil, policyHidden: config.stage2.hidden,
-                                        policyToolHidden: config.stage2.toolHidden,
-                                        actionClassifierHidden: config.baselines.actionClassifier.hidden),
+            shapes: shapes(config),
             variants: variants, source: source, trainingConfig: stage2.checkpoint.configJSON, tensors: tensors)
+    }
+
+    /// A bundle of the networks in memory (the full policy alone), for evaluating a policy
+    /// while it trains through the same inference path the proxy uses.
+    static func bundle(worldModel: WorldModel?, policy: PolicyNetwork, config: TrainingConfig, encoderID: String) -> PolicyBundle {
+        var tensors = policy.tensors(prefix: PolicyVariant.full.rawValue + "/")
+        if let worldModel { tensors.merge(worldModel.tensors()) { current, _ in current } }
+        return PolicyBundle(encoderID: encoderID, encoderWeightsHash: "", features: features(config), thresholds: PolicyThresholds(),
+                            shapes: shapes(config), variants: [.full: worldModel != nil], source: "in training",
+                            trainingConfig: "{}", tensors: tensors)
+    }
+
+    static func features(_ config: TrainingConfig) -> StateFeatures {
+        StateFeatures(dimension: config.encoder.kind == "hashing" ? config.encoder.hashingDimension : MiniLMWeights.hidden,
+                      historyWindow: config.features.historyWindow)
+    }
+
+    static func shapes(_ config: TrainingConfig) -> PolicyBundle.Shapes {
+        PolicyBundle.Shapes(worldModelHidden: config.stage2.useWorldModel ? config.stage1.hidden : nil, policyHidden: config.stage2.hidden,
+                            policyToolHidden: config.stage2.toolHidden, actionClassifierHidden: config.baselines.actionClassifier.hidden)
     }
 
     private static func finished(_ stage: String, in run: RunDirectory) throws -> CheckpointDirectory.Resumption {

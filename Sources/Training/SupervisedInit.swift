@@ -79,7 +79,11 @@ struct Policy {
     let toolDimension: Int
 
     func inputs(_ steps: [JudgedStep]) -> Matrix {
-        let states = Matrix.stacking(steps.map(\.state), cols: stateWidth)
+        inputs(states: Matrix.stacking(steps.map(\.state), cols: stateWidth))
+    }
+
+    /// The states, beside the world model's prediction for each when the policy reads it.
+    func inputs(states: Matrix) -> Matrix {
         guard let worldModel else { return states }
         return states.concatenatingColumns(worldModel.predict(states))
     }

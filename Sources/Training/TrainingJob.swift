@@ -1,4 +1,5 @@
 import Configuration
+import Environments
 import Episodes
 import Foundation
 import HDF5Store
@@ -190,7 +191,13 @@ private struct Job {
             let learner = makePolicy(useWorldModel: config.stage2.useWorldModel, worldModel: worldModel, features: features, seed: seed,
                                      dropout: 0)
             learner.network.restore(policy.network.snapshot())
+            let episodes = config.stage3.episodeSuites.isEmpty ? nil
+                : try EpisodeSource.load(paths: config.stage3.episodeSuites, features: features, embeddings: data.embeddings,
+                                         embedder: embedder, log: log)
+            let evaluateEpisodes = config.stage3.evalEpisodes == 0 ? nil
+                : episodes.map { episodeEvaluation($0, policy: learner, embedder: embedder) }
             let outcome = try ReinforcementLearning.train(learner, reference: policy.network, train: train3, validation: validation2,
+                                                          episodes: episodes, evaluateEpisodes: evaluateEpisodes,
                                                           config: config.stage3, seed: seed &+ 6, context: context("stage3"),
                                                           resume: request.resume)
             if outcome == .interrupted { return (.interrupted, nil) }
@@ -260,6 +267,27 @@ private struct Job {
         let path = try directory.save(Checkpoint(tensors: saved, trainingState: ["complete": 1], configJSON: configJSON), step: 1)
         log("baselines: checkpoint \(path)")
         return rows
+    }
+
+    /// Greedy episodes of the training tasks under the policy as it is now, through the same
+    /// inference path as the proxy (`PolicyRuntime`, `LearnedDefense`): Safety, Utility, Libra
+    /// and over-blocking against the same episodes without a defense.
+    private func episodeEvaluation(_ source: EpisodeSource, policy: Policy, embedder: TextEmbedder) -> () throws -> [(tag: String, value: Double)] {
+        let episodes = config.stage3.evalEpisodes
+        let seed = UInt64(config.seed) &+ 8
+        let references = source.suites.map { Rollout.reference($0, episodes: episodes, seed: seed) }
+        let lookup = TableEmbedder(table: source.embeddings, fallback: embedder)
+        let maxAttempts = source.suites.map(\.suite.maxAttempts).max() ?? 1
+        return {
+            let bundle = PolicyExport.bundle(worldModel: policy.worldModel, policy: policy.network, config: config, encoderID: embedder.id)
+            let defense = LearnedDefense(runtime: try PolicyRuntime(bundle: bundle, variant: .full, embedder: lookup), name: "stage 3")
+            let results = source.suites.flatMap { Rollout.run($0, defense: defense, episodes: episodes, seed: seed) }
+            let metrics = EpisodeMetrics.compute(results, reference: references.flatMap { $0 }, maxAttempts: maxAttempts)
+            var scalars: [(tag: String, value: Double)] = [("eval/safety", metrics.safety), ("eval/utility", metrics.utility),
+                                                           ("eval/libra", metrics.libra)]
+            if let overBlocking = metrics.overBlocking { scalars.append(("eval/over_blocking", overBlocking)) }
+            return scalars
+        }
     }
 
     private func makePolicy(useWorldModel: Bool, worldModel: WorldModel, features: StateFeatures, seed: UInt64,
