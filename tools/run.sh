@@ -18,9 +18,9 @@ for policy in none rules withhold-all; do
     "$bin" envs rollout --policy "$policy" --episodes 2000 --seed 7
 done
 
-step "recording episodes from the powerseeking and toolemu suites for training (agentharm is evaluation-only)"
+step "recording episodes from the training tasks of the powerseeking and toolemu suites (agentharm is evaluation-only; held-out tasks are for safemcp eval)"
 mkdir -p runs/data
-"$bin" envs rollout --suite powerseeking --suite toolemu --policy none --episodes 400 --seed 11 \
+"$bin" envs rollout --suite powerseeking --suite toolemu --split train --policy none --episodes 400 --seed 11 \
     --record runs/data/envs-rollouts.h5
 
 step "training stages 1-3 (configs/default.yaml) into runs/default"
