@@ -147,14 +147,15 @@ private struct Job {
         let embedder = try makeEmbedder()
         let data = try TrainingData.load(config.data, embedder: embedder, log: log)
         let features = StateFeatures(dimension: embedder.dimension, historyWindow: config.features.historyWindow)
-        let validationEpisodes = Self.validationEpisodes(count: data.train.count, fraction: config.data.validationFraction,
-                                                         seed: UInt64(config.seed) &+ 4)
+        let validationEpisodes = Self.validationEpisodes(groups: Self.groups(data.train, by: config.data.validationBy),
+                                                         fraction: config.data.validationFraction, seed: UInt64(config.seed) &+ 4)
         let stage1States = features.judgedSteps(data.train, embeddings: data.embeddings, labelledOnly: false)
         let stage2States = stage1States.filter { $0.label != nil }
         let (labelledTrain, validation2) = (stage2States.filter { !validationEpisodes.contains($0.episode) }, stage2States.filter { validationEpisodes.contains($0.episode) })
         // A function of the config alone, so stage 3 run on its own sees the same split.
         let reservedEpisodes = config.stage3.reservedFraction == 0 ? Set<Int>()
-            : Self.validationEpisodes(count: data.train.count, fraction: config.stage3.reservedFraction, seed: UInt64(config.seed) &+ 7)
+            : Self.validationEpisodes(groups: data.train.indices.map { [$0] }, fraction: config.stage3.reservedFraction,
+                                      seed: UInt64(config.seed) &+ 7)
                 .subtracting(validationEpisodes)
         // The world model's class head fits the labels it trains on, and the policy reads its
         // prediction: reserved episodes are kept from stage 1 too, or stage 3 would see solved prompts.
@@ -320,13 +321,32 @@ private struct Job {
         return try MiniLMEncoder(explicitFolder: config.encoder.directory.isEmpty ? nil : config.encoder.directory)
     }
 
-    /// The episodes held out for validation: a seeded shuffle of the episode indices, the first
-    /// `fraction` of them (at least one when there are two or more episodes).
-    static func validationEpisodes(count: Int, fraction: Double, seed: UInt64) -> Set<Int> {
-        var indices = Array(0..<count)
+    /// The episodes held out for validation: a seeded shuffle of the groups, the episodes of the
+    /// first `fraction` of them (at least one group when there are two or more).
+    static func validationEpisodes(groups: [[Int]], fraction: Double, seed: UInt64) -> Set<Int> {
+        var order = Array(groups.indices)
         var generator = RandomGenerator(seed: seed)
-        generator.shuffle(&indices)
-        let held = count >= 2 ? max(1, Int((Double(count) * fraction).rounded())) : 0
-        return Set(indices.prefix(held))
+        generator.shuffle(&order)
+        let held = groups.count >= 2 ? max(1, Int((Double(groups.count) * fraction).rounded())) : 0
+        return Set(order.prefix(held).flatMap { groups[$0] })
     }
+
+    /// The episodes' indices grouped for the validation split: each episode alone, or by task
+    /// (same source and instruction), so that validation scores tasks training never saw.
+    static func groups(_ episodes: [Episode], by unit: DataConfig.ValidationUnit) -> [[Int]] {
+        guard unit == .task else { return episodes.indices.map { [$0] } }
+        var groups: [[Int]] = []
+        var groupOfTask: [String: Int] = [:]
+        for (index, episode) in episodes.enumerated() {
+            let key = episode.source + "\u{0}" + episode.task.instruction
+            if let group = groupOfTask[key] {
+                groups[group].append(index)
+            } else {
+                groupOfTask[key] = groups.count
+                groups.append([index])
+            }
+        }
+        return groups
+    }
+
 }
