@@ -122,13 +122,17 @@ final class EvaluatorTests: XCTestCase {
         ])
     }
 
-    func testDataWithoutLabelsIsAnErrorNamingTheFile() {
+    /// Refused before any episode runs (no progress line), naming the file.
+    func testDataWithoutLabelsIsAnErrorNamingTheFile() throws {
         let unlabelled = Episode(id: "x", source: "hand", task: AgentTask(instruction: "Go."), tools: [],
                                  steps: [Step(action: Action(tool: "read_file"))])
-        let plan = EvaluationPlan(suites: [], split: .all, episodes: 1, seed: 0, data: [LabelledData(name: "plain.jsonl", episodes: [unlabelled])])
-        XCTAssertThrowsError(try Evaluator.run(plan, defenses: [.noDefense]) { _ in }) { error in
+        let plan = EvaluationPlan(suites: [try Self.handmade()], split: .all, episodes: 1, seed: 0,
+                                  data: [LabelledData(name: "plain.jsonl", episodes: [unlabelled])])
+        var logged: [String] = []
+        XCTAssertThrowsError(try Evaluator.run(plan, defenses: [.noDefense]) { logged.append($0) }) { error in
             XCTAssertTrue("\(error)".hasPrefix("plain.jsonl: no labelled steps"), "\(error)")
         }
+        XCTAssertEqual(logged, [])
     }
 
     /// `--json`: one object with the facts of the run and the tables, nulls where a metric does
