@@ -101,7 +101,12 @@ public enum TrainingJob {
         }
         do {
             let job = try Job(config: config, request: request, run: run, interrupt: interrupt, afterStep: afterStep, log: log)
-            let (status, evaluation) = try job.execute()
+            let (status, evaluation): (RunFacts.Status, EvaluationTables?)
+            do {
+                (status, evaluation) = try job.execute()
+            } catch TrainingError.interrupted {
+                (status, evaluation) = (.interrupted, nil)
+            }
             try end(status)
             return TrainingResult(run: run, status: status, evaluation: evaluation)
         } catch {
@@ -145,7 +150,7 @@ private struct Job {
 
     func execute() throws -> (RunFacts.Status, EvaluationTables?) {
         let embedder = try makeEmbedder()
-        let data = try TrainingData.load(config.data, embedder: embedder, log: log)
+        let data = try TrainingData.load(config.data, embedder: embedder, interrupt: interrupt, log: log)
         let features = StateFeatures(dimension: embedder.dimension, historyWindow: config.features.historyWindow)
         let validationEpisodes = Self.validationEpisodes(groups: Self.groups(data.train, by: config.data.validationBy),
                                                          fraction: config.data.validationFraction, seed: UInt64(config.seed) &+ 4)
@@ -194,7 +199,7 @@ private struct Job {
             learner.network.restore(policy.network.snapshot())
             let episodes = config.stage3.episodeSuites.isEmpty ? nil
                 : try EpisodeSource.load(paths: config.stage3.episodeSuites, features: features, embeddings: data.embeddings,
-                                         embedder: embedder, log: log)
+                                         embedder: embedder, interrupt: interrupt, log: log)
             let evaluateEpisodes = config.stage3.evalEpisodes == 0 ? nil
                 : episodes.map { episodeEvaluation($0, policy: learner, embedder: embedder) }
             let outcome = try ReinforcementLearning.train(learner, reference: policy.network, train: train3, validation: validation2,
