@@ -27,8 +27,15 @@ rm -rf runs/default
 step "exporting the policy bundle"
 "$bin" export --run runs/default --out runs/default/policy.h5
 
-step "evaluating on the held-out tasks beside the baselines"
-"$bin" eval --run runs/default --baselines --episodes 1000 --seed 0 | tee runs/default/eval-suites.txt
+step "ablation: the same job without stage 1 (a policy that does not read the world model), stages 2-3"
+rm -rf runs/without-stage1
+"$bin" train --config configs/default.yaml --run without-stage1 --stage all \
+    --set stage2.useWorldModel=false --set baselines.enabled=false > /dev/null
+"$bin" export --run runs/without-stage1 --out runs/without-stage1/policy.h5
+
+step "evaluating on the held-out tasks beside the baselines and the ablation"
+"$bin" eval --run runs/default --run runs/without-stage1 --baselines --episodes 1000 --seed 0 \
+    --data ../shared/data/safemcp/stage2_test.jsonl --format safemcp | tee runs/default/eval-suites.txt
 
 step "report"
 "$bin" report runs/default
@@ -38,6 +45,7 @@ cat <<NOTE
 
 Finished in $((SECONDS - started)) s.
 Policy bundle:     runs/default/policy.h5 (safemcp proxy --policy runs/default/policy.h5 -- CMD ...)
-Evaluation:        runs/default/eval-suites.txt (held-out tasks, above); runs/default/eval.json (labelled steps)
+Evaluation:        runs/default/eval-suites.txt (held-out tasks and SafeMCP test rows, above);
+                   runs/default/eval.json (labelled steps, validation and test)
 Curves:            runs/default/report.html (open in a browser), or .venv/bin/tensorboard --logdir runs
 NOTE

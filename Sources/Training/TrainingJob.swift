@@ -174,7 +174,10 @@ private struct Job {
         let seed = UInt64(config.seed)
         var generator = RandomGenerator(seed: seed)
         let worldModel = WorldModel(inputs: features.width, dimension: embedder.dimension, config: config.stage1, generator: &generator)
-        if request.stages.includesStage1 {
+        // Nothing reads the world model of a job whose policy does without it (the ablation).
+        if request.stages == .all && !config.stage2.useWorldModel {
+            log("stage 1 skipped: stage2.useWorldModel is false, so no later stage reads the world model")
+        } else if request.stages.includesStage1 {
             let outcome = try WorldModelTraining.train(worldModel, train: train1, validation: validation1, config: config.stage1,
                                                        seed: seed &+ 1, context: context("stage1"), resume: request.resume)
             if outcome == .interrupted { return (.interrupted, nil) }
