@@ -36,7 +36,9 @@ let package = Package(
         .target(name: "Training", dependencies: [
             "NeuralNet", "PolicyRuntime", "Environments", "HDF5Store", "Datasets", "TextEncoder", "Importers", "RunLog", "Configuration", "Metrics", "Episodes",
         ]),
-        .target(name: "Evaluation", dependencies: ["Datasets", "Environments", "Episodes", "Importers", "Metrics", "Training"]),
+        .target(name: "Evaluation", dependencies: [
+            "Datasets", "Environments", "Episodes", "Importers", "Metrics", "PolicyRuntime", "TextEncoder", "Training",
+        ]),
         .target(name: "Benchmarks", dependencies: ["Environments", "NeuralNet", "PolicyRuntime", "TextEncoder", "Training"]),
         .target(name: "TestSupport", path: "Sources/TestSupport"),
         .target(name: "Proxy", dependencies: [
@@ -76,6 +78,9 @@ let package = Package(
             "Training", "NeuralNet", "HDF5Store", "Episodes", "RunLog", "TestSupport", "Datasets", "TextEncoder", "Configuration", "PolicyRuntime", "Environments",
             .product(name: "Yams", package: "Yams"),
         ]),
+        .testTarget(name: "EvaluationTests", dependencies: [
+            "Evaluation", "Environments", "Episodes", "Metrics", "Datasets", "TextEncoder", "Training", "TestSupport",
+        ], exclude: ["Fixtures"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "RunLog", "TestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]

@@ -42,6 +42,14 @@ public struct LabelledData {
 public enum Evaluator {
     public static func run(_ plan: EvaluationPlan, defenses: [EvaluatedDefense], log: (String) -> Void) throws -> EvaluationResult {
         precondition(!defenses.isEmpty, "an evaluation needs at least one defense")
+        // Checked before any episode runs, so a file with nothing to judge fails at once.
+        let labelled = try plan.data.map { data -> (data: LabelledData, states: [LabelledState]) in
+            let states = LabelledState.states(of: data.episodes)
+            guard !states.isEmpty else {
+                throw EvaluationError("\(data.name): no labelled steps to judge (\(data.episodes.count) episodes)")
+            }
+            return (data, states)
+        }
         var tables: [EvaluationTables.Table] = []
         var pooled = [[EpisodeResult]](repeating: [], count: defenses.count)
         var pooledReference: [EpisodeResult] = []
@@ -75,11 +83,7 @@ public enum Evaluator {
                     EpisodeColumns.row(defense.name, EpisodeMetrics.compute(results, reference: pooledReference, maxAttempts: maxAttempts))
                 }))
         }
-        for data in plan.data {
-            let states = LabelledState.states(of: data.episodes)
-            guard !states.isEmpty else {
-                throw EvaluationError("\(data.name): no labelled steps to judge (\(data.episodes.count) episodes)")
-            }
+        for (data, states) in labelled {
             var rows: [EvaluationTables.Row] = []
             for defense in defenses {
                 let started = Date()
@@ -93,7 +97,7 @@ public enum Evaluator {
         return EvaluationResult(
             split: plan.split.rawValue, heldOutFraction: plan.heldOutFraction, episodesPerSuite: plan.episodes, seed: plan.seed,
             suites: plan.suites.map(EvaluationResult.SuiteFacts.init),
-            data: plan.data.map { EvaluationResult.DataFacts(name: $0.name, episodes: $0.episodes.count, states: LabelledState.states(of: $0.episodes).count) },
+            data: labelled.map { EvaluationResult.DataFacts(name: $0.data.name, episodes: $0.data.episodes.count, states: $0.states.count) },
             rows: defenses.map(\.name), tables: tables)
     }
 }

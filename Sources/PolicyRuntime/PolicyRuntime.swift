@@ -22,18 +22,22 @@ public final class PolicyRuntime {
     /// ones the policy was trained with; or the hashing encoder.
     public convenience init(contentsOf url: URL, variant: PolicyVariant = .full, encoderDirectory: String? = nil) throws {
         let bundle = try PolicyBundle.read(url)
-        let embedder: TextEmbedder
+        try self.init(bundle: bundle, variant: variant, embedder: Self.embedder(for: bundle, file: url.path, encoderDirectory: encoderDirectory),
+                      file: url.path)
+    }
+
+    /// The encoder `bundle` names (see `init(contentsOf:)`), for callers that run several of its
+    /// variants on one encoder.
+    public static func embedder(for bundle: PolicyBundle, file: String, encoderDirectory: String? = nil) throws -> TextEmbedder {
         if bundle.encoderID.hasPrefix("hashing-") {
-            embedder = HashingEmbedder(dimension: bundle.features.dimension)
-        } else {
-            let folder = try MiniLMFolder.locate(explicit: encoderDirectory)
-            let digest = try folder.weightsDigest()
-            guard digest == bundle.encoderWeightsHash else {
-                throw BundleError(file: url.path, problem: "trained with encoder weights \(bundle.encoderWeightsHash.prefix(12))…, but \(folder.weightsPath) has \(digest.prefix(12))…")
-            }
-            embedder = try MiniLMEncoder(folder: folder)
+            return HashingEmbedder(dimension: bundle.features.dimension)
         }
-        try self.init(bundle: bundle, variant: variant, embedder: embedder, file: url.path)
+        let folder = try MiniLMFolder.locate(explicit: encoderDirectory)
+        let digest = try folder.weightsDigest()
+        guard digest == bundle.encoderWeightsHash else {
+            throw BundleError(file: file, problem: "trained with encoder weights \(bundle.encoderWeightsHash.prefix(12))…, but \(folder.weightsPath) has \(digest.prefix(12))…")
+        }
+        return try MiniLMEncoder(folder: folder)
     }
 
     public init(bundle: PolicyBundle, variant: PolicyVariant, embedder: TextEmbedder, file: String = "policy bundle") throws {

@@ -99,10 +99,16 @@ struct EvalCommand: ParsableCommand {
 }
 
 extension EvalCommand {
+    /// Every bundle is found before any is loaded, so a wrong path fails at once. With more than
+    /// one bundle, rows carry the bundle's name (the run folder's, or the file's).
     func bundleDefenses() throws -> [EvaluatedDefense] {
-        let paths = try bundle.map(BundleLocation.bundle(file:)) + runs.map(BundleLocation.bundle(ofRun:))
-        guard paths.isEmpty else { throw EvaluationError("loading policy bundles waits for PolicyRuntime") }
-        return []
+        let located = try bundle.map { (path: try BundleLocation.bundle(file: $0), label: ($0 as NSString).lastPathComponent) }
+            + runs.map { (path: try BundleLocation.bundle(ofRun: $0), label: ($0 as NSString).lastPathComponent) }
+        return try located.flatMap { bundle in
+            log("loading \(bundle.path)")
+            return try EvaluatedDefense.rows(ofBundle: bundle.path, label: located.count > 1 ? bundle.label : nil, baselines: baselines,
+                                             encoderDirectory: encoderDir)
+        }
     }
 }
 

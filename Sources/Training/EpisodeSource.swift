@@ -23,7 +23,7 @@ struct EpisodeSource {
 
     /// Loads each suite folder, keeps its training split, and embeds what is not embedded yet.
     static func load(paths: [String], features: StateFeatures, embeddings: EmbeddingTable, embedder: TextEmbedder,
-                     log: (String) -> Void) throws -> EpisodeSource {
+                     interrupt: InterruptFlag, log: (String) -> Void) throws -> EpisodeSource {
         var table = embeddings
         var suites: [CompiledSuite] = []
         var tasks: [TaskRef] = []
@@ -54,7 +54,7 @@ struct EpisodeSource {
             }
             log("stage 3: \(compiled.tasks.count) training tasks of \(path) (\(full.tasks.count - compiled.tasks.count) held out for eval)")
         }
-        try table.embedMissing(texts, with: embedder, log: log)
+        try table.embedMissing(texts, with: embedder, interrupt: interrupt, log: log)
         return EpisodeSource(suites: suites, tasks: tasks, features: features, embeddings: table)
     }
 
