@@ -7,8 +7,11 @@ import Training
 extension ProxyBenchmarks {
     /// Writes a policy bundle with the MiniLM encoder and networks of the default training shapes
     /// (`TrainingConfig()`), with untrained weights: what serving costs depends on the shapes and
-    /// the encoder, not on the weights' values. Its withhold threshold is 1, so tier 1 withholds
-    /// nothing and every call reaches tier 2, the slowest path.
+    /// the encoder, not on the weights' values. Two choices make it behave as a trained policy
+    /// does on the benchmark's benign echo calls: its withhold threshold is 1, so tier 1
+    /// withholds nothing and every call reaches tier 2, and its verdict head is biased to `safe`
+    /// (a call judged otherwise makes the proxy decide tier 1 again after answering, which costs
+    /// one more embedding of the call's result).
     static func writeUntrainedMiniLMBundle(to url: URL) throws {
         let config = TrainingConfig()
         let folder = try MiniLMFolder.locate()
@@ -19,6 +22,7 @@ extension ProxyBenchmarks {
         let policy = PolicyNetwork(inputs: features.width + WorldModel.predictionWidth(dimension: features.dimension),
                                    toolDimension: features.dimension, hidden: config.stage2.hidden, toolHidden: config.stage2.toolHidden,
                                    dropout: 0, name: "policy", generator: &generator)
+        policy.verdictHead.bias.value = Matrix(rows: 1, cols: 3, storage: [20, 0, 0])
         let bundle = PolicyBundle(
             encoderID: MiniLMEncoder.modelID, encoderWeightsHash: try folder.weightsDigest(), features: features,
             thresholds: PolicyThresholds(withhold: 1),
