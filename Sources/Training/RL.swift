@@ -179,7 +179,7 @@ public enum ReinforcementLearning {
                         pair += 1
                     }
                 }
-                network.backward(verdicts: verdictGradient, withhold: withholdGradient, toolPairRows: pairs.map(\.row))
+                network.backward(verdicts: verdictGradient, withhold: withholdGradient)
                 clipGradients(network.parameters, maxNorm: Float(config.gradientClip))
                 optimizer.update(learningRate: rate)
 

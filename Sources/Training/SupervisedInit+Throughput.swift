@@ -22,7 +22,7 @@ extension SupervisedInit {
             let output = network.forward(batch, toolPairs: pairs, toolDimension: dimension, training: true)
             let verdict = crossEntropy.evaluate(logits: output.verdicts, targets: targets)
             let withhold = binary.evaluate(logits: output.withhold!, targets: toolTargets)
-            network.backward(verdicts: verdict.gradient, withhold: withhold.gradient, toolPairRows: pairs.map(\.row))
+            network.backward(verdicts: verdict.gradient, withhold: withhold.gradient)
             clipGradients(network.parameters, maxNorm: Float(config.gradientClip))
             optimizer.update(learningRate: 1e-3)
         }

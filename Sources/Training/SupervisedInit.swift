@@ -75,11 +75,14 @@ public enum SupervisedInit {
 final class PolicyNetwork: TrainableNetwork {
     let trunk: Sequential
     let verdictHead: Linear
-    let toolHead: Sequential
-    let hidden: Int
+    /// The withhold head's first layer, over [state summary | tool embedding] pairs.
+    let toolInput: PairLinear
+    /// The rest of the withhold head: GELU, then one logit.
+    let toolOutput: Sequential
+    /// The tool embeddings of the last forward, one row per pair.
+    private var toolEmbeddings = Matrix(rows: 0, cols: 0)
 
     init(inputs: Int, toolDimension: Int, config: SupervisedInit.Config, name: String, generator: inout RandomGenerator) {
-        hidden = config.hidden
         trunk = Sequential([
             Linear(name: "\(name)/trunk1", inputs: inputs, outputs: config.hidden, generator: &generator),
             LayerNorm(name: "\(name)/norm1", width: config.hidden),
@@ -90,14 +93,15 @@ final class PolicyNetwork: TrainableNetwork {
             GELU(),
         ])
         verdictHead = Linear(name: "\(name)/verdict_head", inputs: config.hidden, outputs: 3, generator: &generator)
-        toolHead = Sequential([
-            Linear(name: "\(name)/tool1", inputs: config.hidden + toolDimension, outputs: config.toolHidden, generator: &generator),
+        toolInput = PairLinear(name: "\(name)/tool1", rowInputs: config.hidden, pairInputs: toolDimension, outputs: config.toolHidden,
+                               generator: &generator)
+        toolOutput = Sequential([
             GELU(),
             Linear(name: "\(name)/tool2", inputs: config.toolHidden, outputs: 1, generator: &generator),
         ])
     }
 
-    var parameters: [Parameter] { trunk.parameters + verdictHead.parameters + toolHead.parameters }
+    var parameters: [Parameter] { trunk.parameters + verdictHead.parameters + toolInput.parameters + toolOutput.parameters }
     var dropouts: [Dropout] { trunk.dropouts }
 
     /// Verdict logits per row, and a withhold logit per (row, tool embedding) pair.
@@ -106,18 +110,22 @@ final class PolicyNetwork: TrainableNetwork {
         let summary = trunk.forward(inputs, training: training)
         let verdicts = verdictHead.forward(summary, training: training)
         guard !toolPairs.isEmpty else { return (verdicts, nil) }
-        let pairInputs = summary.gathering(rows: toolPairs.map(\.row))
-            .concatenatingColumns(Matrix.stacking(toolPairs.map(\.embedding), cols: toolDimension))
-        return (verdicts, toolHead.forward(pairInputs, training: training))
+        toolEmbeddings.resize(rows: toolPairs.count, cols: toolDimension)
+        toolEmbeddings.storage.withUnsafeMutableBufferPointer { target in
+            for (pair, tool) in toolPairs.enumerated() {
+                precondition(tool.embedding.count == toolDimension, "tool embedding of \(tool.embedding.count) values, expected \(toolDimension)")
+                _ = UnsafeMutableBufferPointer(rebasing: target[pair * toolDimension..<(pair + 1) * toolDimension])
+                    .initialize(from: tool.embedding)
+            }
+        }
+        let pairs = toolInput.forward(rows: summary, pairs: toolEmbeddings, pairRows: toolPairs.map(\.row), training: training)
+        return (verdicts, toolOutput.forward(pairs, training: training))
     }
 
-    func backward(verdicts: Matrix, withhold: Matrix?, toolPairRows: [Int]) {
+    func backward(verdicts: Matrix, withhold: Matrix?) {
         var gradient = verdictHead.backward(verdicts)
         if let withhold {
-            let pairGradient = toolHead.backwardToInput(withhold)
-            for (pair, row) in toolPairRows.enumerated() {
-                for j in 0..<hidden { gradient.storage[row * hidden + j] += pairGradient.storage[pair * pairGradient.cols + j] }
-            }
+            gradient.add(toolInput.backward(toolOutput.backwardToInput(withhold)))
         }
         trunk.backward(gradient)
     }
@@ -203,7 +211,7 @@ extension SupervisedInit {
                     for i in 0..<scaled.count { scaled.storage[i] *= Float(config.withholdWeight) }
                     withholdGradient = scaled
                 }
-                network.backward(verdicts: verdict.gradient, withhold: withholdGradient, toolPairRows: pairs.map(\.row))
+                network.backward(verdicts: verdict.gradient, withhold: withholdGradient)
                 clipGradients(network.parameters, maxNorm: Float(config.gradientClip))
                 optimizer.update(learningRate: rate)
                 return [("stage2/loss", Double(verdict.loss + Float(config.withholdWeight) * withholdLoss)),
