@@ -15,22 +15,29 @@ struct PyTorchStage2Reference {
     struct Measurement: Decodable {
         let torch: String
         let threads: Int
+        /// Wall-clock rates, by batch size.
         let examplesPerSecond: [String: Double]
+        /// Rates per second of the process's CPU time, by batch size.
+        let examplesPerCPUSecond: [String: Double]
 
         enum CodingKeys: String, CodingKey {
             case torch, threads
             case examplesPerSecond = "examples_per_second"
+            case examplesPerCPUSecond = "examples_per_cpu_second"
         }
 
-        init(torch: String, threads: Int, examplesPerSecond: [String: Double]) {
+        init(torch: String, threads: Int, examplesPerSecond: [String: Double], examplesPerCPUSecond: [String: Double]) {
             self.torch = torch
             self.threads = threads
             self.examplesPerSecond = examplesPerSecond
+            self.examplesPerCPUSecond = examplesPerCPUSecond
         }
 
-        /// The higher figure of the two for each batch size.
+        /// The higher figures of the two for each batch size.
         func faster(_ other: Measurement) -> Measurement {
-            Measurement(torch: torch, threads: threads, examplesPerSecond: examplesPerSecond.merging(other.examplesPerSecond, uniquingKeysWith: max))
+            Measurement(torch: torch, threads: threads,
+                        examplesPerSecond: examplesPerSecond.merging(other.examplesPerSecond, uniquingKeysWith: max),
+                        examplesPerCPUSecond: examplesPerCPUSecond.merging(other.examplesPerCPUSecond, uniquingKeysWith: max))
         }
     }
 
@@ -77,8 +84,11 @@ struct PyTorchStage2Reference {
         var fastest: Measurement?
         for (label, runEnvironment) in [("default OpenMP wait policy", environment), ("OMP_WAIT_POLICY=PASSIVE", passive)] {
             let measurement = try measure(batchSizes: batchSizes, toolsPerStep: toolsPerStep, environment: runEnvironment)
-            log("PyTorch, \(label): " + batchSizes.map { String(format: "batch %d %.0f", $0, measurement.examplesPerSecond[String($0)]!) }
-                .joined(separator: ", ") + " examples/s, load average \(EncoderBenchmarks.loadAverage())")
+            let rates = batchSizes.map {
+                String(format: "batch %d: %.0f examples/s (wall), %.0f per CPU-second", $0, measurement.examplesPerSecond[String($0)]!,
+                       measurement.examplesPerCPUSecond[String($0)]!)
+            }
+            log("PyTorch, \(label), " + rates.joined(separator: "; ") + ", load average \(EncoderBenchmarks.loadAverage())")
             fastest = fastest.map { $0.faster(measurement) } ?? measurement
         }
         return fastest!
@@ -105,7 +115,7 @@ struct PyTorchStage2Reference {
         } catch {
             throw BenchmarkFailure("\(script) printed \"\(String(decoding: printed, as: UTF8.self))\", not its JSON object: \(error)")
         }
-        for batch in batchSizes where measurement.examplesPerSecond[String(batch)] == nil {
+        for batch in batchSizes where measurement.examplesPerSecond[String(batch)] == nil || measurement.examplesPerCPUSecond[String(batch)] == nil {
             throw BenchmarkFailure("\(script) printed no figure for batch \(batch)")
         }
         return measurement

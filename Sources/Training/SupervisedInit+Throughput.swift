@@ -23,8 +23,7 @@ extension SupervisedInit {
             let verdict = crossEntropy.evaluate(logits: output.verdicts, targets: targets)
             let withhold = binary.evaluate(logits: output.withhold!, targets: toolTargets)
             network.backward(verdicts: verdict.gradient, withhold: withhold.gradient)
-            clipGradients(network.parameters, maxNorm: Float(config.gradientClip))
-            optimizer.update(learningRate: 1e-3)
+            optimizer.update(learningRate: 1e-3, gradientScale: gradientClipScale(network.parameters, maxNorm: Float(config.gradientClip)))
         }
     }
 }

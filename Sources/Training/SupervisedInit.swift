@@ -212,8 +212,7 @@ extension SupervisedInit {
                     withholdGradient = scaled
                 }
                 network.backward(verdicts: verdict.gradient, withhold: withholdGradient)
-                clipGradients(network.parameters, maxNorm: Float(config.gradientClip))
-                optimizer.update(learningRate: rate)
+                optimizer.update(learningRate: rate, gradientScale: gradientClipScale(network.parameters, maxNorm: Float(config.gradientClip)))
                 return [("stage2/loss", Double(verdict.loss + Float(config.withholdWeight) * withholdLoss)),
                         ("stage2/loss_verdict", Double(verdict.loss)), ("stage2/loss_withhold", Double(withholdLoss))]
             },
