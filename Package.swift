@@ -23,17 +23,21 @@ let package = Package(
         // AVX2 + FMA for the encoder's element-wise loops (GELU, softmax, layer norm): about 8%
         // more sentences per second than the x86-64 baseline's SSE2. Every machine of this
         // project's kind has them (OpenBLAS is pinned to its Haswell kernels there too).
-        .target(name: "TextEncoder", dependencies: ["CBLAS", "HDF5Store"],
+        .target(name: "TextEncoder", dependencies: ["CBLAS", "Checksums", "HDF5Store"],
                 swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux]))]),
         .target(name: "Importers", dependencies: ["Episodes"]),
         .target(name: "Datasets", dependencies: ["Episodes", "HDF5Store", "TextEncoder"]),
-        .target(name: "Environments", dependencies: ["Episodes", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Environments", dependencies: ["Checksums", "Episodes", .product(name: "Yams", package: "Yams")]),
         .target(name: "RunLog", dependencies: ["Checksums"]),
         .target(name: "Report", dependencies: ["RunLog"]),
         .target(name: "Configuration", dependencies: ["Yams"]),
         .target(name: "Metrics", dependencies: ["Episodes"]),
+        .target(name: "PolicyRuntime", dependencies: ["Episodes", "NeuralNet", "HDF5Store", "TextEncoder", "Datasets", "Environments", "Metrics"]),
         .target(name: "Training", dependencies: [
-            "NeuralNet", "HDF5Store", "Datasets", "TextEncoder", "Importers", "RunLog", "Configuration", "Metrics", "Episodes",
+            "NeuralNet", "PolicyRuntime", "Environments", "HDF5Store", "Datasets", "TextEncoder", "Importers", "RunLog", "Configuration", "Metrics", "Episodes",
+        ]),
+        .target(name: "Evaluation", dependencies: [
+            "Datasets", "Environments", "Episodes", "Importers", "Metrics", "PolicyRuntime", "TextEncoder", "Training",
         ]),
         .target(name: "Benchmarks", dependencies: ["Environments", "NeuralNet", "TextEncoder", "Training"]),
         .target(name: "TestSupport", path: "Sources/TestSupport"),
@@ -48,8 +52,10 @@ let package = Package(
             "Benchmarks",
             "Datasets",
             "Environments",
+            "Evaluation",
             "HDF5Store",
             "Importers",
+            "PolicyRuntime",
             "Proxy",
             "Report",
             "TextEncoder",
@@ -69,9 +75,12 @@ let package = Package(
         .testTarget(name: "ProxyTests", dependencies: ["Proxy", "Episodes"]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog", "Checksums", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: [
-            "Training", "NeuralNet", "HDF5Store", "Episodes", "RunLog", "TestSupport", "Datasets", "TextEncoder", "Configuration",
+            "Training", "NeuralNet", "HDF5Store", "Episodes", "RunLog", "TestSupport", "Datasets", "TextEncoder", "Configuration", "PolicyRuntime", "Environments",
             .product(name: "Yams", package: "Yams"),
         ]),
+        .testTarget(name: "EvaluationTests", dependencies: [
+            "Evaluation", "Environments", "Episodes", "Metrics", "Datasets", "TextEncoder", "Training", "TestSupport",
+        ], exclude: ["Fixtures"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "RunLog", "TestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]

@@ -2,6 +2,7 @@ import ArgumentParser
 import Environments
 import Episodes
 import Foundation
+import PolicyRuntime
 
 struct EnvsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -100,12 +101,13 @@ struct EnvsCommand: ParsableCommand {
 
     struct Rollout: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run emulated episodes against a built-in defense and print Safety, Utility, Libra, Harm@k and over-blocking.",
+            abstract: "Run emulated episodes against a defense and print Safety, Utility, Libra, Harm@k and over-blocking.",
             discussion: """
             Policies: none (no defense in the loop), allow-all (a defense that passes every tool and \
             allows every call: same numbers as none), withhold-all (withholds every tool), rules \
-            (static deny list of dangerous tool names, see RuleDefense.swift). Over-blocking compares \
-            with the same episodes run without a defense.
+            (static deny list of dangerous tool names, see RuleDefense.swift), or a policy bundle \
+            B.h5 written by `safemcp export` (its full policy, acting as both tiers). Over-blocking \
+            compares with the same episodes run without a defense.
             """)
 
         @OptionGroup var directory: SuiteDirectory
@@ -119,8 +121,14 @@ struct EnvsCommand: ParsableCommand {
         @Option(name: .long, help: "Format of --from.")
         var format: SuiteSourceFormat?
 
-        @Option(name: .long, help: "The defense in the loop.")
-        var policy: BuiltinDefense = .none
+        @Option(name: .long, help: "The defense in the loop: none, allow-all, withhold-all, rules, or a policy bundle B.h5.")
+        var policy = BuiltinDefense.none.rawValue
+
+        @Option(name: .long, help: "Which tasks of each suite: train, held-out or all (envs/FORMAT.md \"Held-out tasks\").")
+        var split: SuiteSplit = .all
+
+        @Option(name: .customLong("held-out-fraction"), help: "Share of each kind of task held out by --split.")
+        var heldOutFraction = SuiteSplit.defaultHeldOutFraction
 
         @Option(name: .long, help: "Episodes per suite.")
         var episodes = 1000
@@ -140,10 +148,23 @@ struct EnvsCommand: ParsableCommand {
             if from != nil && format == nil { throw ValidationError("--from needs --format") }
             if from != nil && !suite.isEmpty { throw ValidationError("give --suite or --from, not both") }
             if episodes < 1 { throw ValidationError("--episodes must be at least 1") }
+            if !(0...1).contains(heldOutFraction) { throw ValidationError("--held-out-fraction must be in 0...1") }
+            if BuiltinDefense(rawValue: policy) == nil && !policy.hasSuffix(".h5") {
+                throw ValidationError("--policy: expected \(BuiltinDefense.allCases.map(\.rawValue).joined(separator: ", ")) or a policy bundle (.h5), found \"\(policy)\"")
+            }
+        }
+
+        /// A built-in defense, or the full policy of a bundle with the encoder it names.
+        func makeDefense() throws -> DefensePolicy? {
+            if let builtin = BuiltinDefense(rawValue: policy) { return builtin.make() }
+            let runtime = try PolicyRuntime(contentsOf: URL(fileURLWithPath: policy), encoderDirectory: encoding.encoderDir)
+            return LearnedDefense(runtime: runtime, name: policy)
         }
 
         struct Row: Encodable {
             let suite: String
+            let split: String
+            let tasks: Int
             let policy: String
             let evaluationOnly: Bool
             let metrics: SuiteMetrics
@@ -160,17 +181,19 @@ struct EnvsCommand: ParsableCommand {
                 let names = suite.isEmpty ? try directory.suiteNames() : suite
                 suites = try names.map { try SuiteLoader.load(directory: "\(directory.envsDir)/\($0)") }
             }
+            suites = suites.map { $0.restricted(to: split, heldOutFraction: heldOutFraction) }
             if record != nil, let guarded = suites.first(where: \.evaluationOnly) {
                 throw EnvsError("\(guarded.name) is evaluation-only (AgentHarm terms): its episodes are not recorded, so they cannot reach training data")
             }
             var rows: [Row] = []
             var recorded: [Episode] = []
+            let defense = try makeDefense()
             for suite in suites {
                 let compiled = try CompiledSuite(suite)
-                let results = Environments.Rollout.run(compiled, defense: policy.make(), episodes: episodes, seed: seed)
+                let results = Environments.Rollout.run(compiled, defense: defense, episodes: episodes, seed: seed)
                 let reference = Environments.Rollout.reference(compiled, episodes: episodes, seed: seed)
                 let metrics = EpisodeMetrics.compute(results, reference: reference, maxAttempts: suite.maxAttempts)
-                rows.append(Row(suite: suite.name, policy: policy.rawValue, evaluationOnly: suite.evaluationOnly, metrics: metrics))
+                rows.append(Row(suite: suite.name, split: split.rawValue, tasks: suite.tasks.count, policy: policy, evaluationOnly: suite.evaluationOnly, metrics: metrics))
                 if record != nil { recorded += results.map { $0.episode(in: compiled) } }
             }
             if let record {
@@ -189,7 +212,8 @@ struct EnvsCommand: ParsableCommand {
             let header = ["suite", "policy", "episodes", "safety", "utility", "libra", "over-block", "critical", "harm@1..k"]
             let table = rows.map { row -> [String] in
                 let m = row.metrics
-                return [row.suite + (row.evaluationOnly ? " (eval only)" : ""), row.policy, String(m.episodes),
+                let split = row.split == SuiteSplit.all.rawValue ? "" : " [\(row.split), \(row.tasks) tasks]"
+                return [row.suite + split + (row.evaluationOnly ? " (eval only)" : ""), row.policy, String(m.episodes),
                         decimal(m.safety), decimal(m.utility), decimal(m.libra), m.overBlocking.map(decimal) ?? "n/a",
                         decimal(m.criticalReached), m.harmAtK.map(decimal).joined(separator: " ")]
             }
@@ -249,6 +273,8 @@ enum BuiltinDefense: String, ExpressibleByArgument, CaseIterable {
         }
     }
 }
+
+extension SuiteSplit: ExpressibleByArgument {}
 
 enum SuiteSourceFormat: String, ExpressibleByArgument, CaseIterable {
     case powerseeking

@@ -15,6 +15,8 @@ struct SafeMCP: ParsableCommand {
             ReportCommand.self,
             CurvesCommand.self,
             TrainCommand.self,
+            ExportCommand.self,
+            EvalCommand.self,
             ActionClassifierCommand.self,
             ProxyCommand.self,
         ]

@@ -1,3 +1,5 @@
+import Checksums
+
 /// A vector for any text without model files, for fast tests of code that needs some embedding:
 /// each word or punctuation mark (after BERT's normalisation) is hashed with FNV-1a into one of
 /// `dimension` buckets with a ±1 sign, and the sum is L2-normalised. Equal texts give equal
@@ -21,21 +23,12 @@ public final class HashingEmbedder: TextEmbedder, @unchecked Sendable {
         // A text without words still gets a unit vector, the same for every such text.
         if words.isEmpty { words = [[]] }
         for word in words {
-            let hash = Self.fnv1a(String(String.UnicodeScalarView(word)).utf8)
+            let hash = FNV1a.hash64(String(String.UnicodeScalarView(word)).utf8)
             vector[Int(hash % UInt64(dimension))] += hash >> 63 == 0 ? 1 : -1
         }
         var norm: Float = 0
         for value in vector { norm += value * value }
         let inverse = 1 / norm.squareRoot()
         return vector.map { $0 * inverse }
-    }
-
-    static func fnv1a<Bytes: Sequence>(_ bytes: Bytes) -> UInt64 where Bytes.Element == UInt8 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
-        }
-        return hash
     }
 }

@@ -12,7 +12,8 @@ import Foundation
 /// reused across calls. Encoders may be shared between threads: calls run one after another,
 /// across all encoders of the process, because they change OpenBLAS's process-wide thread count.
 public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
-    public let id = "all-MiniLM-L6-v2"
+    public static let modelID = "all-MiniLM-L6-v2"
+    public var id: String { Self.modelID }
     public let dimension = MiniLMWeights.hidden
     public let tokenizer: WordPieceTokenizer
     public let weights: MiniLMWeights

@@ -7,21 +7,36 @@ public struct EvaluationTables: Codable, Equatable, Sendable {
     public struct Row: Codable, Equatable, Sendable {
         public var name: String
         public var values: [String: Double?]
+
+        public init(name: String, values: [String: Double?]) {
+            self.name = name
+            self.values = values
+        }
     }
 
     public struct Table: Codable, Equatable, Sendable {
         public var title: String
         public var columns: [String]
         public var rows: [Row]
+
+        public init(title: String, columns: [String], rows: [Row]) {
+            self.title = title
+            self.columns = columns
+            self.rows = rows
+        }
     }
 
     public var tables: [Table]
+
+    public init(tables: [Table]) {
+        self.tables = tables
+    }
 
     public static let stepColumns = ["macro_f1", "accuracy", "unsafe_recall", "withheld_f1", "withheld_precision",
                                      "withheld_recall", "withheld_exact_match"]
 
     /// A row of step metrics; the withheld-set columns are null for a defense without tier 1.
-    static func row(_ name: String, verdict: StepMetrics, withheld: StepMetrics?) -> Row {
+    public static func row(_ name: String, verdict: StepMetrics, withheld: StepMetrics?) -> Row {
         Row(name: name, values: [
             "macro_f1": verdict.macroF1, "accuracy": verdict.verdictAccuracy, "unsafe_recall": verdict.unsafeRecall,
             "withheld_f1": withheld?.withheldF1, "withheld_precision": withheld?.withheldPrecision,

@@ -1,5 +1,6 @@
 import Datasets
 import Episodes
+import PolicyRuntime
 
 /// One state of an episode as the models see it: the state vector, the pending action, and
 /// every target the stages train on (absent where the episode does not say).
@@ -22,40 +23,7 @@ public struct JudgedStep {
     public var withheld: Set<String>?
 }
 
-/// Builds the fixed-size state vector: [instruction, mean action of the last `historyWindow`
-/// steps, mean observation of those steps, last observation, pending action], each an
-/// embedding of `dimension` floats (zeros for an absent part).
-public struct StateFeatures {
-    public let dimension: Int
-    public let historyWindow: Int
-
-    public static let parts = 5
-    public var width: Int { Self.parts * dimension }
-
-    public init(dimension: Int, historyWindow: Int) {
-        self.dimension = dimension
-        self.historyWindow = historyWindow
-    }
-
-    /// The state before `steps[index]` runs; `index == steps.count` with no pending action is
-    /// the state judged by a task label (the task alone, before the first call).
-    public func vector(instruction: [Float], history: ArraySlice<(action: [Float], observation: [Float])>, pendingAction: [Float]) -> [Float] {
-        var actionMean = [Float](repeating: 0, count: dimension)
-        var observationMean = [Float](repeating: 0, count: dimension)
-        let recent = history.suffix(historyWindow)
-        if !recent.isEmpty {
-            let scale = 1 / Float(recent.count)
-            for part in recent {
-                for j in 0..<dimension {
-                    actionMean[j] += part.action[j] * scale
-                    observationMean[j] += part.observation[j] * scale
-                }
-            }
-        }
-        let lastObservation = history.last?.observation ?? [Float](repeating: 0, count: dimension)
-        return instruction + actionMean + observationMean + lastObservation + pendingAction
-    }
-
+extension StateFeatures {
     /// Every judged state of the episodes: each step that has a label or a next-state target,
     /// and the task itself when it carries a label. With `labelledOnly`, only labelled ones.
     public func judgedSteps(_ episodes: [Episode], embeddings: EmbeddingTable, labelledOnly: Bool) -> [JudgedStep] {

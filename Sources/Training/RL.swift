@@ -1,13 +1,19 @@
+import Environments
 import Episodes
 import Foundation
 import HDF5Store
 import Metrics
 import NeuralNet
+import PolicyRuntime
 
-/// Stage 3 on labelled steps: from the stage-2 policy, sample a verdict and a withheld set
-/// several times per step (a group), reward each sample by code (`Rewards`), and follow the
-/// policy gradient with GRPO advantages and a KL penalty to a frozen copy of the stage-2 policy.
-/// The emulated-episode half of DESIGN.md "Stage 3" is not here yet.
+/// Stage 3: from the stage-2 policy, sample decisions, reward them by code, and follow the policy
+/// gradient with GRPO advantages and a KL penalty to a frozen copy of the stage-2 policy. Two
+/// reward sources (DESIGN.md "Stage 3"):
+/// - labelled steps: a verdict and a withheld set sampled `groupSize` times per step, rewarded
+///   with `r_safety` and `r_tools` (`Rewards`);
+/// - emulated episodes of the training tasks of `episodeSuites`: the policy acts as both tiers
+///   (a withheld set at every decision, a verdict on every pending call), `groupSize` episodes
+///   per task and seed, rewarded with the episode's safety and utility from the checkers.
 public enum ReinforcementLearning {
     public struct Config: Codable, Equatable, Sendable {
         public init() {}
@@ -48,6 +54,14 @@ public enum ReinforcementLearning {
         public var evalInterval = 50
         /// Share of the episodes (seeded, by episode; validation ones excepted) kept from stages 1 and 2 and the baselines for stage 3's prompts; 0: stage 3 reuses stage 2's training steps.
         public var reservedFraction = 0.0
+        /// Suite folders whose training tasks stage 3 rolls out (held-out tasks never); empty: labelled steps only.
+        public var episodeSuites: [String] = []
+        /// Tasks per optimiser step, each rolled out groupSize times with one seed.
+        public var episodesPerStep = 8
+        /// Weight of the episode loss beside the labelled-step loss.
+        public var episodeWeight = 1.0
+        /// Episodes per suite of the greedy evaluation on the training tasks every evalInterval steps (eval/* tags); 0: none.
+        public var evalEpisodes = 200
 
         func validate(prefix: String) throws {
             func require(_ condition: Bool, _ key: String, _ message: String) throws {
@@ -72,6 +86,9 @@ public enum ReinforcementLearning {
             try require(mu > 0, "mu", "must be positive")
             try require(evalInterval >= 1, "evalInterval", "must be at least 1")
             try require(reservedFraction >= 0 && reservedFraction < 1, "reservedFraction", "must be in [0, 1)")
+            try require(episodesPerStep >= 1, "episodesPerStep", "must be at least 1")
+            try require(episodeWeight >= 0, "episodeWeight", "must not be negative")
+            try require(evalEpisodes >= 0, "evalEpisodes", "must not be negative")
         }
 
         func makeCombination() -> RewardCombination {
@@ -96,112 +113,123 @@ public enum ReinforcementLearning {
                                                                   falsePositiveWeight: config.falsePositiveWeight, mu: config.mu))
     }
 
+    /// One decision drawn from the policy, and its part in the loss.
+    struct SampledDecision {
+        /// The network input it was drawn from (state, and the world model's prediction).
+        var input: [Float]
+        var toolEmbeddings: [[Float]]
+        /// Nil when no call was pending (tier 1 alone): the verdict head was not consulted.
+        var verdict: Int?
+        var withheld: [Bool]
+        /// The advantage of its sample (labelled step) or of its episode.
+        var advantage = 0.0
+        /// Its weight in the loss.
+        var weight = 0.0
+    }
+
     /// Trains `policy` in place; `reference` is the frozen stage-2 network of the same shape.
-    /// The policy's network must have no dropout (its samples are drawn from the training forward).
-    static func train(_ policy: Policy, reference: PolicyNetwork, train: [JudgedStep], validation: [JudgedStep], config: Config,
-                      seed: UInt64, context: StageContext, resume: Bool) throws -> StageOutcome {
+    /// The policy's network must have no dropout: samples are drawn from its inference forward,
+    /// and the gradient is taken through a training forward that must give the same
+    /// probabilities. `evaluateEpisodes` scores the current policy on emulated episodes for the
+    /// periodic `eval/*` tags.
+    static func train(_ policy: Policy, reference: PolicyNetwork, train: [JudgedStep], validation: [JudgedStep],
+                      episodes: EpisodeSource?, evaluateEpisodes: (() throws -> [(tag: String, value: Double)])?,
+                      config: Config, seed: UInt64, context: StageContext, resume: Bool) throws -> StageOutcome {
         let labelled = train.filter { $0.label != nil }
-        guard !labelled.isEmpty else { throw TrainingError.noTrainingData(context.name) }
+        let tasks = episodes?.tasks.count ?? 0
+        guard !labelled.isEmpty || tasks > 0 else { throw TrainingError.noTrainingData(context.name) }
         let network = policy.network
         precondition(network.dropouts.allSatisfy { $0.probability == 0 }, "stage 3 samples from a network without dropout")
         let optimizer = AdamW(parameters: network.parameters, configuration: .init(weightDecay: 0))
         let schedule = LearningRateSchedule(peak: Float(config.learningRate), floor: Float(config.learningRate),
                                             warmupSteps: config.warmupSteps, decaySteps: max(config.steps, config.warmupSteps + 1))
-        var order = ExampleOrder(count: labelled.count, batchSize: config.promptsPerStep, seed: seed)
-        let inputs = policy.inputs(labelled)
+        var labelledOrder = labelled.isEmpty ? nil : ExampleOrder(count: labelled.count, batchSize: config.promptsPerStep, seed: seed)
+        var taskOrder = tasks == 0 ? nil : ExampleOrder(count: tasks, batchSize: config.episodesPerStep, seed: seed &+ 2)
+        let inputs = labelled.isEmpty ? nil : policy.inputs(labelled)
         var combination = config.makeCombination()
         var sampling = RandomGenerator(seed: seed &+ 1)
+        let validationLabelled = validation.filter { $0.label != nil }
 
         let loop = StageLoop(
             context: context, network: network, optimizer: optimizer, schedule: schedule, totalSteps: config.steps,
             evalInterval: config.evalInterval,
             trainStep: { step, rate in
-                // Each prompt is repeated groupSize times; the samples of a group are consecutive rows.
-                let prompts = order.batch(atStep: step)
-                let rows = prompts.flatMap { Array(repeating: $0, count: config.groupSize) }
-                let batch = rows.map { labelled[$0] }
-                let pairs = batch.enumerated().flatMap { row, example in example.toolEmbeddings.map { (row: row, embedding: $0) } }
-                let rowInputs = inputs.gathering(rows: rows)
+                var decisions: [SampledDecision] = []
+                var safety: [Double] = []
+                var combined: [Double] = []
+                var scalars: [(tag: String, value: Double)] = []
+                if let inputs, let prompts = labelledOrder?.batch(atStep: step) {
+                    // Each prompt is repeated groupSize times; the samples of a group are consecutive rows.
+                    let rows = prompts.flatMap { Array(repeating: $0, count: config.groupSize) }
+                    let batch = rows.map { labelled[$0] }
+                    let drawn = draw(policy: policy, inputs: inputs.gathering(rows: rows), tools: batch.map(\.toolEmbeddings),
+                                     pending: batch.map { _ in true }, sampling: &sampling)
+                    let rewards = zip(batch, drawn).map { example, decision in
+                        Self.rewards(verdict: StepLabel.allCases[decision.verdict!], withheld: decision.withheld, step: example, config: config)
+                    }
+                    let sampleRewards = rewards.map { reward in
+                        reward.tools.map { combination.combined(safety: reward.safety, utility: $0) } ?? reward.safety
+                    }
+                    let advantages = groupAdvantages(sampleRewards, groupSize: config.groupSize)
+                    decisions += drawn.indices.map { row in
+                        var decision = drawn[row]
+                        decision.advantage = advantages[row]
+                        decision.weight = 1 / Double(drawn.count)
+                        return decision
+                    }
+                    safety += rewards.map(\.safety)
+                    combined += sampleRewards
+                    let tools = rewards.compactMap(\.tools)
+                    if !tools.isEmpty { scalars.append(("rl/reward_tools", tools.reduce(0, +) / Double(tools.count))) }
+                }
+                if let episodes, let prompts = taskOrder?.batch(atStep: step) {
+                    let seeds = prompts.indices.map { SplitMix64.derive(seed &+ 3, step * config.episodesPerStep + $0) }
+                    let rollout = rollOut(episodes, prompts: prompts, seeds: seeds, groupSize: config.groupSize, policy: policy,
+                                          sampling: &sampling)
+                    let outcomes = rollout.results.map { Rewards.episode(safe: $0.safe, goalReached: $0.goalReached) }
+                    let episodeRewards = outcomes.map { combination.combined(safety: $0.safety, utility: $0.utility) }
+                    let advantages = groupAdvantages(episodeRewards, groupSize: config.groupSize)
+                    var perEpisode = [Int](repeating: 0, count: outcomes.count)
+                    for (episode, _) in rollout.decisions { perEpisode[episode] += 1 }
+                    // Each episode weighs the same whatever its length: its decisions share its weight.
+                    decisions += rollout.decisions.map { episode, drawn in
+                        var decision = drawn
+                        decision.advantage = advantages[episode]
+                        decision.weight = config.episodeWeight / Double(outcomes.count * perEpisode[episode])
+                        return decision
+                    }
+                    let episodeSafety = outcomes.reduce(0) { $0 + $1.safety } / Double(outcomes.count)
+                    scalars.append(("rl/reward_utility", outcomes.reduce(0) { $0 + $1.utility } / Double(outcomes.count)))
+                    scalars.append(("rl/episode_safety", episodeSafety))
+                    safety += outcomes.map(\.safety)
+                    combined += episodeRewards
+                }
                 optimizer.zeroGradients()
-                // A training forward keeps what backward needs; the stage-3 network has no dropout, so
-                // it computes the same probabilities the samples are drawn from.
-                let output = network.forward(rowInputs, toolPairs: pairs, toolDimension: policy.toolDimension, training: true)
-                let frozen = reference.forward(rowInputs, toolPairs: pairs, toolDimension: policy.toolDimension, training: false)
-                let verdictProbabilities = Probabilities.softmax(rows: output.verdicts)
-                let referenceVerdicts = Probabilities.softmax(rows: frozen.verdicts)
-                let withholdProbabilities = output.withhold.map(Probabilities.sigmoid)
-                let referenceWithhold = frozen.withhold.map(Probabilities.sigmoid)
-
-                var verdicts: [Int] = []
-                var decisions: [[Bool]] = []
-                var sampleRewards: [SampleRewards] = []
-                var pair = 0
-                for (row, example) in batch.enumerated() {
-                    let probabilities = (0..<3).map { Double(verdictProbabilities.storage[row * 3 + $0]) }
-                    let verdict = sample(probabilities, &sampling)
-                    var withheld: [Bool] = []
-                    for _ in example.toolNames {
-                        withheld.append(sampling.uniformDouble() < Double(withholdProbabilities!.storage[pair]))
-                        pair += 1
-                    }
-                    verdicts.append(verdict)
-                    decisions.append(withheld)
-                    sampleRewards.append(rewards(verdict: StepLabel.allCases[verdict], withheld: withheld, step: example, config: config))
-                }
-                let combined = sampleRewards.map { reward in
-                    reward.tools.map { combination.combined(safety: reward.safety, utility: $0) } ?? reward.safety
-                }
-                var advantages: [Double] = []
-                for group in 0..<prompts.count {
-                    let range = group * config.groupSize..<(group + 1) * config.groupSize
-                    advantages += PolicyGradient.groupRelativeAdvantages(Array(combined[range]))
-                }
-
-                let scale = 1 / Double(batch.count)
-                var verdictGradient = Matrix(rows: batch.count, cols: 3)
-                var withholdGradient = output.withhold.map { Matrix(rows: $0.rows, cols: 1) }
-                var kl = 0.0
-                pair = 0
-                for row in batch.indices {
-                    let probabilities = (0..<3).map { Double(verdictProbabilities.storage[row * 3 + $0]) }
-                    let referenceProbabilities = (0..<3).map { Double(referenceVerdicts.storage[row * 3 + $0]) }
-                    let action = verdicts[row]
-                    kl += PolicyGradient.klEstimate(logProbability: log(probabilities[action]),
-                                                    referenceLogProbability: log(referenceProbabilities[action]))
-                    let gradient = PolicyGradient.sampleLossGradient(probabilities: probabilities, referenceProbabilities: referenceProbabilities,
-                                                                     action: action, advantage: advantages[row], klWeight: config.klWeight)
-                    for j in 0..<3 { verdictGradient.storage[row * 3 + j] = Float(gradient[j] * scale) }
-                    for taken in decisions[row] {
-                        let p = Double(withholdProbabilities!.storage[pair]), q = Double(referenceWithhold!.storage[pair])
-                        kl += PolicyGradient.klEstimate(logProbability: log(taken ? p : 1 - p), referenceLogProbability: log(taken ? q : 1 - q))
-                        withholdGradient!.storage[pair] = Float(scale * PolicyGradient.bernoulliLossGradient(
-                            probability: p, referenceProbability: q, taken: taken, advantage: advantages[row], klWeight: config.klWeight))
-                        pair += 1
-                    }
-                }
-                network.backward(verdicts: verdictGradient, withhold: withholdGradient)
+                let kl = applyGradient(decisions, policy: policy, reference: reference, klWeight: config.klWeight)
                 clipGradients(network.parameters, maxNorm: Float(config.gradientClip))
                 optimizer.update(learningRate: rate)
 
-                let meanSafety = sampleRewards.reduce(0) { $0 + $1.safety } / Double(batch.count)
+                let meanSafety = safety.reduce(0, +) / Double(safety.count)
                 let lambda = combination.lambda
                 combination.updateLambda(meanSafety: meanSafety)
-                var scalars: [(tag: String, value: Double)] = [
-                    ("rl/reward_combined", combined.reduce(0, +) / Double(batch.count)),
-                    ("rl/reward_safety", meanSafety),
-                    ("rl/kl", kl * scale),
-                    ("rl/lambda", lambda),
-                ]
-                let tools = sampleRewards.compactMap(\.tools)
-                if !tools.isEmpty { scalars.append(("rl/reward_tools", tools.reduce(0, +) / Double(tools.count))) }
-                return scalars
+                return [("rl/reward_combined", combined.reduce(0, +) / Double(combined.count)), ("rl/reward_safety", meanSafety),
+                        ("rl/kl", kl), ("rl/lambda", lambda)] + scalars
             },
             evaluate: { _ in
-                let metrics = SupervisedInit.score(policy, validation.filter { $0.label != nil })
-                var scalars: [(tag: String, value: Double)] = [
-                    ("rl/val_macro_f1", metrics.verdict.macroF1), ("rl/val_accuracy", metrics.verdict.verdictAccuracy),
-                ]
-                if let f1 = metrics.withheld?.withheldF1 { scalars.append(("rl/val_withheld_f1", f1)) }
+                var scalars: [(tag: String, value: Double)] = []
+                if !validationLabelled.isEmpty {
+                    let metrics = SupervisedInit.score(policy, validationLabelled)
+                    scalars += [("rl/val_macro_f1", metrics.verdict.macroF1), ("rl/val_accuracy", metrics.verdict.verdictAccuracy)]
+                    if let f1 = metrics.withheld?.withheldF1 { scalars.append(("rl/val_withheld_f1", f1)) }
+                }
+                // The loop's evaluate cannot throw; an evaluation that fails is logged and skipped.
+                if let evaluateEpisodes {
+                    do {
+                        scalars += try evaluateEpisodes()
+                    } catch {
+                        context.log("\(context.name): episode evaluation failed: \(error)")
+                    }
+                }
                 return (scalars, false)
             },
             extraState: {
@@ -225,6 +253,108 @@ public enum ReinforcementLearning {
                 sampling = try RandomGenerator(state: words)
             })
         return try loop.run(resume: resume)
+    }
+
+    /// GRPO advantages of consecutive groups of `groupSize` rewards.
+    static func groupAdvantages(_ rewards: [Double], groupSize: Int) -> [Double] {
+        stride(from: 0, to: rewards.count, by: groupSize).flatMap { start in
+            PolicyGradient.groupRelativeAdvantages(Array(rewards[start..<min(start + groupSize, rewards.count)]))
+        }
+    }
+
+    /// Draws, for each input row, a verdict (where a call is pending) and a withheld set from
+    /// the policy's probabilities.
+    static func draw(policy: Policy, inputs: Matrix, tools: [[[Float]]], pending: [Bool], sampling: inout RandomGenerator)
+        -> [SampledDecision] {
+        let pairs = tools.enumerated().flatMap { row, embeddings in embeddings.map { (row: row, embedding: $0) } }
+        let output = policy.network.forward(inputs, toolPairs: pairs, toolDimension: policy.toolDimension, training: false)
+        let verdictProbabilities = Probabilities.softmax(rows: output.verdicts)
+        let withholdProbabilities = output.withhold.map(Probabilities.sigmoid)
+        var pair = 0
+        return tools.indices.map { row in
+            var verdict: Int?
+            if pending[row] {
+                verdict = sample((0..<3).map { Double(verdictProbabilities.storage[row * 3 + $0]) }, &sampling)
+            }
+            var withheld: [Bool] = []
+            for _ in tools[row] {
+                withheld.append(sampling.uniformDouble() < Double(withholdProbabilities!.storage[pair]))
+                pair += 1
+            }
+            return SampledDecision(input: Array(inputs.row(row)), toolEmbeddings: tools[row], verdict: verdict, withheld: withheld)
+        }
+    }
+
+    /// Runs `groupSize` episodes of each prompt task (one seed per task, so a group differs only
+    /// by the policy's draws), drawing every decision from the policy; returns each decision with
+    /// the index of its episode, and how each episode ended.
+    static func rollOut(_ source: EpisodeSource, prompts: [Int], seeds: [UInt64], groupSize: Int, policy: Policy,
+                        sampling: inout RandomGenerator) -> (decisions: [(episode: Int, decision: SampledDecision)], results: [EpisodeResult]) {
+        var environments: [EmulatedEnvironment] = []
+        for (prompt, seed) in zip(prompts, seeds) {
+            let task = source.tasks[prompt]
+            for _ in 0..<groupSize {
+                var environment = EmulatedEnvironment(suite: source.suites[task.suite])
+                environment.reset(seed: seed, taskIndex: task.task)
+                environments.append(environment)
+            }
+        }
+        var decisions: [(episode: Int, decision: SampledDecision)] = []
+        while true {
+            let active = environments.indices.filter { !environments[$0].done }
+            guard !active.isEmpty else { break }
+            let states = active.map { source.state(environments[$0].observation) }
+            let inputs = policy.inputs(states: Matrix.stacking(states.map(\.state), cols: source.features.width))
+            let drawn = draw(policy: policy, inputs: inputs, tools: states.map(\.toolEmbeddings), pending: states.map(\.pending),
+                             sampling: &sampling)
+            for (row, index) in active.enumerated() {
+                let withheld = Set(zip(states[row].toolNames, drawn[row].withheld).filter(\.1).map(\.0))
+                let verdict = drawn[row].verdict.map { StepLabel.allCases[$0] } ?? .safe
+                _ = environments[index].step(Decision(withheldTools: withheld, verdict: verdict, confidence: 1))
+                decisions.append((index, drawn[row]))
+            }
+        }
+        return (decisions, environments.map(\.result))
+    }
+
+    /// Takes the policy-gradient step's gradients for every decision (each weighted, with a KL
+    /// penalty to `reference`) into the policy's parameters; returns the weighted mean KL estimate.
+    static func applyGradient(_ decisions: [SampledDecision], policy: Policy, reference: PolicyNetwork, klWeight: Double) -> Double {
+        let network = policy.network
+        let inputs = Matrix.stacking(decisions.map(\.input), cols: decisions[0].input.count)
+        let pairs = decisions.enumerated().flatMap { row, decision in decision.toolEmbeddings.map { (row: row, embedding: $0) } }
+        let output = network.forward(inputs, toolPairs: pairs, toolDimension: policy.toolDimension, training: true)
+        let frozen = reference.forward(inputs, toolPairs: pairs, toolDimension: policy.toolDimension, training: false)
+        let verdictProbabilities = Probabilities.softmax(rows: output.verdicts)
+        let referenceVerdicts = Probabilities.softmax(rows: frozen.verdicts)
+        let withholdProbabilities = output.withhold.map(Probabilities.sigmoid)
+        let referenceWithhold = frozen.withhold.map(Probabilities.sigmoid)
+        var verdictGradient = Matrix(rows: decisions.count, cols: 3)
+        var withholdGradient = output.withhold.map { Matrix(rows: $0.rows, cols: 1) }
+        var kl = 0.0
+        var pair = 0
+        for (row, decision) in decisions.enumerated() {
+            if let action = decision.verdict {
+                let probabilities = (0..<3).map { Double(verdictProbabilities.storage[row * 3 + $0]) }
+                let referenceProbabilities = (0..<3).map { Double(referenceVerdicts.storage[row * 3 + $0]) }
+                kl += decision.weight * PolicyGradient.klEstimate(logProbability: log(probabilities[action]),
+                                                                  referenceLogProbability: log(referenceProbabilities[action]))
+                let gradient = PolicyGradient.sampleLossGradient(probabilities: probabilities, referenceProbabilities: referenceProbabilities,
+                                                                 action: action, advantage: decision.advantage, klWeight: klWeight)
+                for j in 0..<3 { verdictGradient.storage[row * 3 + j] = Float(gradient[j] * decision.weight) }
+            }
+            for taken in decision.withheld {
+                let p = Double(withholdProbabilities!.storage[pair]), q = Double(referenceWithhold!.storage[pair])
+                kl += decision.weight * PolicyGradient.klEstimate(logProbability: log(taken ? p : 1 - p),
+                                                                  referenceLogProbability: log(taken ? q : 1 - q))
+                withholdGradient!.storage[pair] = Float(decision.weight * PolicyGradient.bernoulliLossGradient(
+                    probability: p, referenceProbability: q, taken: taken, advantage: decision.advantage, klWeight: klWeight))
+                pair += 1
+            }
+        }
+        network.backward(verdicts: verdictGradient, withhold: withholdGradient)
+        let totalWeight = decisions.reduce(0) { $0 + $1.weight }
+        return totalWeight > 0 ? kl / totalWeight : 0
     }
 
     /// An index drawn from a categorical distribution.

@@ -1,6 +1,7 @@
 import Foundation
 import HDF5Store
 import NeuralNet
+import PolicyRuntime
 import RunLog
 
 /// What a stage's loop needs from the job around it. Baselines trained in passing have no
@@ -37,7 +38,7 @@ struct StageExtraState {
 /// checkpoint before returning `.interrupted` when the interrupt flag is raised.
 struct StageLoop {
     var context: StageContext
-    var network: TrainableNetwork
+    var network: NetworkModule
     var optimizer: AdamW
     var schedule: LearningRateSchedule
     var totalSteps: Int

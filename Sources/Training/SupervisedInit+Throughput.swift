@@ -1,4 +1,5 @@
 import NeuralNet
+import PolicyRuntime
 
 extension SupervisedInit {
     /// A stage-2 training step as `train` runs it — policy forward and backward over the verdict
@@ -7,7 +8,7 @@ extension SupervisedInit {
     /// benchmarks. Each call of the returned closure trains one batch of `batchSize`.
     public static func benchmarkStep(batchSize: Int, toolsPerStep: Int, dimension: Int = 384, config: Config = Config()) -> () -> Void {
         var generator = RandomGenerator(seed: 1)
-        let inputs = StateFeatures.parts * dimension + WorldModelTraining.predictionWidth(dimension: dimension)
+        let inputs = StateFeatures.parts * dimension + WorldModel.predictionWidth(dimension: dimension)
         let network = PolicyNetwork(inputs: inputs, toolDimension: dimension, config: config, name: "policy", generator: &generator)
         let optimizer = AdamW(parameters: network.parameters, configuration: .init(weightDecay: Float(config.weightDecay)))
         let batch = Matrix.randomNormal(rows: batchSize, cols: inputs, using: &generator)

@@ -3,6 +3,7 @@ import Foundation
 import HDF5Store
 import Metrics
 import NeuralNet
+import PolicyRuntime
 
 /// Stage 2, safe-policy initialisation: the policy — a verdict head (safe / critical / unsafe)
 /// and a withhold head that scores each available tool from a state summary beside the tool's
@@ -70,67 +71,6 @@ public enum SupervisedInit {
     }
 }
 
-/// The policy network. The withhold head sees, for each (state, tool) pair, the state summary
-/// (the trunk's output) beside the tool's embedding and gives one logit: withhold or not.
-final class PolicyNetwork: TrainableNetwork {
-    let trunk: Sequential
-    let verdictHead: Linear
-    /// The withhold head's first layer, over [state summary | tool embedding] pairs.
-    let toolInput: PairLinear
-    /// The rest of the withhold head: GELU, then one logit.
-    let toolOutput: Sequential
-    /// The tool embeddings of the last forward, one row per pair.
-    private var toolEmbeddings = Matrix(rows: 0, cols: 0)
-
-    init(inputs: Int, toolDimension: Int, config: SupervisedInit.Config, name: String, generator: inout RandomGenerator) {
-        trunk = Sequential([
-            Linear(name: "\(name)/trunk1", inputs: inputs, outputs: config.hidden, generator: &generator),
-            LayerNorm(name: "\(name)/norm1", width: config.hidden),
-            GELU(),
-            Dropout(probability: Float(config.dropout), generator: RandomGenerator(seed: generator.next())),
-            Linear(name: "\(name)/trunk2", inputs: config.hidden, outputs: config.hidden, generator: &generator),
-            LayerNorm(name: "\(name)/norm2", width: config.hidden),
-            GELU(),
-        ])
-        verdictHead = Linear(name: "\(name)/verdict_head", inputs: config.hidden, outputs: 3, generator: &generator)
-        toolInput = PairLinear(name: "\(name)/tool1", rowInputs: config.hidden, pairInputs: toolDimension, outputs: config.toolHidden,
-                               generator: &generator)
-        toolOutput = Sequential([
-            GELU(),
-            Linear(name: "\(name)/tool2", inputs: config.toolHidden, outputs: 1, generator: &generator),
-        ])
-    }
-
-    var parameters: [Parameter] { trunk.parameters + verdictHead.parameters + toolInput.parameters + toolOutput.parameters }
-    var dropouts: [Dropout] { trunk.dropouts }
-
-    /// Verdict logits per row, and a withhold logit per (row, tool embedding) pair.
-    func forward(_ inputs: Matrix, toolPairs: [(row: Int, embedding: [Float])], toolDimension: Int, training: Bool)
-        -> (verdicts: Matrix, withhold: Matrix?) {
-        let summary = trunk.forward(inputs, training: training)
-        let verdicts = verdictHead.forward(summary, training: training)
-        guard !toolPairs.isEmpty else { return (verdicts, nil) }
-        toolEmbeddings.resize(rows: toolPairs.count, cols: toolDimension)
-        toolEmbeddings.storage.withUnsafeMutableBufferPointer { target in
-            for (pair, tool) in toolPairs.enumerated() {
-                precondition(tool.embedding.count == toolDimension, "tool embedding of \(tool.embedding.count) values, expected \(toolDimension)")
-                _ = UnsafeMutableBufferPointer(rebasing: target[pair * toolDimension..<(pair + 1) * toolDimension])
-                    .initialize(from: tool.embedding)
-            }
-        }
-        let pairs = toolInput.forward(rows: summary, pairs: toolEmbeddings, pairRows: toolPairs.map(\.row), training: training)
-        return (verdicts, toolOutput.forward(pairs, training: training))
-    }
-
-    func backward(verdicts: Matrix, withhold: Matrix?) {
-        var gradient = verdictHead.backward(verdicts)
-        if let withhold {
-            gradient.add(toolInput.backward(toolOutput.backwardToInput(withhold)))
-        }
-        trunk.backward(gradient)
-    }
-}
-
 /// A policy with the inputs it needs: the state, and the world model's prediction when used.
 struct Policy {
     let network: PolicyNetwork
@@ -139,7 +79,11 @@ struct Policy {
     let toolDimension: Int
 
     func inputs(_ steps: [JudgedStep]) -> Matrix {
-        let states = Matrix.stacking(steps.map(\.state), cols: stateWidth)
+        inputs(states: Matrix.stacking(steps.map(\.state), cols: stateWidth))
+    }
+
+    /// The states, beside the world model's prediction for each when the policy reads it.
+    func inputs(states: Matrix) -> Matrix {
         guard let worldModel else { return states }
         return states.concatenatingColumns(worldModel.predict(states))
     }
@@ -270,5 +214,12 @@ extension SupervisedInit {
         }
         let known = zip(steps, scored).filter { $0.0.withheld != nil }.map(\.1)
         return (StepMetrics(scored), known.isEmpty ? nil : StepMetrics(known))
+    }
+}
+
+extension PolicyNetwork {
+    convenience init(inputs: Int, toolDimension: Int, config: SupervisedInit.Config, name: String, generator: inout RandomGenerator) {
+        self.init(inputs: inputs, toolDimension: toolDimension, hidden: config.hidden, toolHidden: config.toolHidden,
+                  dropout: config.dropout, name: name, generator: &generator)
     }
 }

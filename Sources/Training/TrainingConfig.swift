@@ -50,8 +50,15 @@ public struct DataConfig: Codable, Equatable, Sendable {
     public var train: [DataSource] = []
     /// Held-out test data, evaluated once at the end; never used for training or early stopping.
     public var test: [DataSource] = []
-    /// Share of the training episodes (split by episode, seeded) kept for validation and early stopping.
+    /// Share of the training episodes (seeded, by validationBy) kept for validation and early stopping.
     public var validationFraction = 0.15
+    /// `task`: all episodes of a task (same source and instruction) fall on one side, so early stopping rewards what carries over to unseen tasks; `episode`: each episode on its own.
+    public var validationBy = ValidationUnit.task
+
+    public enum ValidationUnit: String, Codable, Equatable, Sendable {
+        case task
+        case episode
+    }
 }
 
 public struct FeatureConfig: Codable, Equatable, Sendable {

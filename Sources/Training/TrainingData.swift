@@ -13,7 +13,8 @@ public struct TrainingData {
     /// Reads every source, leaves out evaluation-only episodes from training (AgentHarm's terms),
     /// and embeds each distinct text once, reusing the embeddings a dataset stores when they
     /// came from the same encoder.
-    public static func load(_ config: DataConfig, embedder: TextEmbedder, log: (String) -> Void) throws -> TrainingData {
+    public static func load(_ config: DataConfig, embedder: TextEmbedder, interrupt: InterruptFlag? = nil,
+                            log: (String) -> Void) throws -> TrainingData {
         var table = EmbeddingTable(dimension: embedder.dimension, encoderID: embedder.id)
         func read(_ sources: [DataSource]) throws -> [Episode] {
             var episodes: [Episode] = []
@@ -29,7 +30,7 @@ public struct TrainingData {
             log("left out \(evaluationOnly) evaluation-only episodes from training (their terms forbid training on them)")
             train.removeAll { $0.evaluationOnly == true }
         }
-        try table.embedMissing(texts(of: train + test), with: embedder, log: log)
+        try table.embedMissing(texts(of: train + test), with: embedder, interrupt: interrupt, log: log)
         return TrainingData(train: train, test: test, embeddings: table)
     }
 
@@ -114,7 +115,10 @@ public struct EmbeddingTable {
         }
     }
 
-    mutating func embedMissing(_ texts: [String], with embedder: TextEmbedder, log: (String) -> Void) throws {
+    /// Embeds the texts it lacks, 256 at a time; throws `TrainingError.interrupted` between
+    /// batches once `interrupt` is raised (embedding a large source takes minutes).
+    mutating func embedMissing(_ texts: [String], with embedder: TextEmbedder, interrupt: InterruptFlag? = nil,
+                               log: (String) -> Void) throws {
         var missing: [String] = []
         var seen = Set<String>()
         for text in texts where !contains(text) && seen.insert(text).inserted { missing.append(text) }
@@ -122,6 +126,7 @@ public struct EmbeddingTable {
         let progress = ProgressReporter(label: "embedding (\(embedder.id))", total: missing.count)
         var start = 0
         while start < missing.count {
+            if interrupt?.isRaised == true { throw TrainingError.interrupted }
             let batch = Array(missing[start..<min(start + 256, missing.count)])
             let embedded = try embedder.embed(batch)
             for (text, vector) in zip(batch, embedded) { vectors[text] = vector }

@@ -8,6 +8,8 @@ public enum TrainingError: Error, CustomStringConvertible {
     case invalidData(String)
     case invalidConfig(String, String)
     case configMismatch(String)
+    /// Ctrl-C before the first stage's loop (while embedding): nothing to checkpoint yet.
+    case interrupted
 
     public var description: String {
         switch self {
@@ -19,6 +21,7 @@ public enum TrainingError: Error, CustomStringConvertible {
         case .noTrainingData(let stage): return "\(stage): no training examples; check the data sources in the config"
         case .invalidData(let reason): return reason
         case .invalidConfig(let key, let message): return "config: \(key): \(message)"
+        case .interrupted: return "interrupted before training started"
         case .configMismatch(let path): return "\(path): the config differs from the one the run was started with; resume with the same config and --set values"
         }
     }

@@ -1,9 +1,11 @@
 import Configuration
+import Environments
 import Episodes
 import Foundation
 import HDF5Store
 import Metrics
 import NeuralNet
+import PolicyRuntime
 import RunLog
 import TextEncoder
 import Yams
@@ -99,7 +101,12 @@ public enum TrainingJob {
         }
         do {
             let job = try Job(config: config, request: request, run: run, interrupt: interrupt, afterStep: afterStep, log: log)
-            let (status, evaluation) = try job.execute()
+            let (status, evaluation): (RunFacts.Status, EvaluationTables?)
+            do {
+                (status, evaluation) = try job.execute()
+            } catch TrainingError.interrupted {
+                (status, evaluation) = (.interrupted, nil)
+            }
             try end(status)
             return TrainingResult(run: run, status: status, evaluation: evaluation)
         } catch {
@@ -143,16 +150,17 @@ private struct Job {
 
     func execute() throws -> (RunFacts.Status, EvaluationTables?) {
         let embedder = try makeEmbedder()
-        let data = try TrainingData.load(config.data, embedder: embedder, log: log)
+        let data = try TrainingData.load(config.data, embedder: embedder, interrupt: interrupt, log: log)
         let features = StateFeatures(dimension: embedder.dimension, historyWindow: config.features.historyWindow)
-        let validationEpisodes = Self.validationEpisodes(count: data.train.count, fraction: config.data.validationFraction,
-                                                         seed: UInt64(config.seed) &+ 4)
+        let validationEpisodes = Self.validationEpisodes(groups: Self.groups(data.train, by: config.data.validationBy),
+                                                         fraction: config.data.validationFraction, seed: UInt64(config.seed) &+ 4)
         let stage1States = features.judgedSteps(data.train, embeddings: data.embeddings, labelledOnly: false)
         let stage2States = stage1States.filter { $0.label != nil }
         let (labelledTrain, validation2) = (stage2States.filter { !validationEpisodes.contains($0.episode) }, stage2States.filter { validationEpisodes.contains($0.episode) })
         // A function of the config alone, so stage 3 run on its own sees the same split.
         let reservedEpisodes = config.stage3.reservedFraction == 0 ? Set<Int>()
-            : Self.validationEpisodes(count: data.train.count, fraction: config.stage3.reservedFraction, seed: UInt64(config.seed) &+ 7)
+            : Self.validationEpisodes(groups: data.train.indices.map { [$0] }, fraction: config.stage3.reservedFraction,
+                                      seed: UInt64(config.seed) &+ 7)
                 .subtracting(validationEpisodes)
         // The world model's class head fits the labels it trains on, and the policy reads its
         // prediction: reserved episodes are kept from stage 1 too, or stage 3 would see solved prompts.
@@ -166,7 +174,10 @@ private struct Job {
         let seed = UInt64(config.seed)
         var generator = RandomGenerator(seed: seed)
         let worldModel = WorldModel(inputs: features.width, dimension: embedder.dimension, config: config.stage1, generator: &generator)
-        if request.stages.includesStage1 {
+        // Nothing reads the world model of a job whose policy does without it (the ablation).
+        if request.stages == .all && !config.stage2.useWorldModel {
+            log("stage 1 skipped: stage2.useWorldModel is false, so no later stage reads the world model")
+        } else if request.stages.includesStage1 {
             let outcome = try WorldModelTraining.train(worldModel, train: train1, validation: validation1, config: config.stage1,
                                                        seed: seed &+ 1, context: context("stage1"), resume: request.resume)
             if outcome == .interrupted { return (.interrupted, nil) }
@@ -189,7 +200,13 @@ private struct Job {
             let learner = makePolicy(useWorldModel: config.stage2.useWorldModel, worldModel: worldModel, features: features, seed: seed,
                                      dropout: 0)
             learner.network.restore(policy.network.snapshot())
+            let episodes = config.stage3.episodeSuites.isEmpty ? nil
+                : try EpisodeSource.load(paths: config.stage3.episodeSuites, features: features, embeddings: data.embeddings,
+                                         embedder: embedder, interrupt: interrupt, log: log)
+            let evaluateEpisodes = config.stage3.evalEpisodes == 0 ? nil
+                : episodes.map { episodeEvaluation($0, policy: learner, embedder: embedder) }
             let outcome = try ReinforcementLearning.train(learner, reference: policy.network, train: train3, validation: validation2,
+                                                          episodes: episodes, evaluateEpisodes: evaluateEpisodes,
                                                           config: config.stage3, seed: seed &+ 6, context: context("stage3"),
                                                           resume: request.resume)
             if outcome == .interrupted { return (.interrupted, nil) }
@@ -242,6 +259,7 @@ private struct Job {
                 }), nil)
             }),
         ]
+        var saved = SequentialModule(classifier.network).tensors(prefix: PolicyVariant.actionClassifier.rawValue + "/")
         if config.stage2.useWorldModel {
             log("baselines: training stage 2 without the world model")
             let ablation = makePolicy(useWorldModel: false, worldModel: worldModel, features: features, seed: seed)
@@ -251,14 +269,40 @@ private struct Job {
             _ = try SupervisedInit.train(ablation, train: train2, validation: validation2, config: config.stage2, seed: seed &+ 3,
                                          context: ablationContext, resume: false)
             rows.append(("stage 2 without world model", { SupervisedInit.score(ablation, $0) }))
+            saved.merge(ablation.network.tensors(prefix: PolicyVariant.stage2WithoutWorldModel.rawValue + "/")) { current, _ in current }
         }
+        // `safemcp export` puts the baselines in the bundle, so eval compares them on suites too.
+        let directory = CheckpointDirectory(path: run.checkpointsURL.appendingPathComponent(PolicyExport.baselinesStage).path, keepLast: 1)
+        let path = try directory.save(Checkpoint(tensors: saved, trainingState: ["complete": 1], configJSON: configJSON), step: 1)
+        log("baselines: checkpoint \(path)")
         return rows
+    }
+
+    /// Greedy episodes of the training tasks under the policy as it is now, through the same
+    /// inference path as the proxy (`PolicyRuntime`, `LearnedDefense`): Safety, Utility, Libra
+    /// and over-blocking against the same episodes without a defense.
+    private func episodeEvaluation(_ source: EpisodeSource, policy: Policy, embedder: TextEmbedder) -> () throws -> [(tag: String, value: Double)] {
+        let episodes = config.stage3.evalEpisodes
+        let seed = UInt64(config.seed) &+ 8
+        let references = source.suites.map { Rollout.reference($0, episodes: episodes, seed: seed) }
+        let lookup = TableEmbedder(table: source.embeddings, fallback: embedder)
+        let maxAttempts = source.suites.map(\.suite.maxAttempts).max() ?? 1
+        return {
+            let bundle = PolicyExport.bundle(worldModel: policy.worldModel, policy: policy.network, config: config, encoderID: embedder.id)
+            let defense = LearnedDefense(runtime: try PolicyRuntime(bundle: bundle, variant: .full, embedder: lookup), name: "stage 3")
+            let results = source.suites.flatMap { Rollout.run($0, defense: defense, episodes: episodes, seed: seed) }
+            let metrics = EpisodeMetrics.compute(results, reference: references.flatMap { $0 }, maxAttempts: maxAttempts)
+            var scalars: [(tag: String, value: Double)] = [("eval/safety", metrics.safety), ("eval/utility", metrics.utility),
+                                                           ("eval/libra", metrics.libra)]
+            if let overBlocking = metrics.overBlocking { scalars.append(("eval/over_blocking", overBlocking)) }
+            return scalars
+        }
     }
 
     private func makePolicy(useWorldModel: Bool, worldModel: WorldModel, features: StateFeatures, seed: UInt64,
                             dropout: Double? = nil) -> Policy {
         var generator = RandomGenerator(seed: seed &+ 2)
-        let inputs = features.width + (useWorldModel ? WorldModelTraining.predictionWidth(dimension: features.dimension) : 0)
+        let inputs = features.width + (useWorldModel ? WorldModel.predictionWidth(dimension: features.dimension) : 0)
         var networkConfig = config.stage2
         if let dropout { networkConfig.dropout = dropout }
         let network = PolicyNetwork(inputs: inputs, toolDimension: features.dimension, config: networkConfig, name: "policy", generator: &generator)
@@ -270,7 +314,7 @@ private struct Job {
     }
 
     /// Loads the weights of a stage this run finished earlier.
-    private func loadFinished(_ stage: String, into network: TrainableNetwork, hint: String = "") throws {
+    private func loadFinished(_ stage: String, into network: NetworkModule, hint: String = "") throws {
         let directory = context(stage).checkpoints!
         guard let resumption = try directory.latest(), resumption.checkpoint.trainingState["complete"] == 1 else {
             throw TrainingError.invalidData("\(directory.path): no finished \(stage) in this run; run --stage \(stage.dropFirst(5)) first\(hint)")
@@ -285,13 +329,32 @@ private struct Job {
         return try MiniLMEncoder(explicitFolder: config.encoder.directory.isEmpty ? nil : config.encoder.directory)
     }
 
-    /// The episodes held out for validation: a seeded shuffle of the episode indices, the first
-    /// `fraction` of them (at least one when there are two or more episodes).
-    static func validationEpisodes(count: Int, fraction: Double, seed: UInt64) -> Set<Int> {
-        var indices = Array(0..<count)
+    /// The episodes held out for validation: a seeded shuffle of the groups, the episodes of the
+    /// first `fraction` of them (at least one group when there are two or more).
+    static func validationEpisodes(groups: [[Int]], fraction: Double, seed: UInt64) -> Set<Int> {
+        var order = Array(groups.indices)
         var generator = RandomGenerator(seed: seed)
-        generator.shuffle(&indices)
-        let held = count >= 2 ? max(1, Int((Double(count) * fraction).rounded())) : 0
-        return Set(indices.prefix(held))
+        generator.shuffle(&order)
+        let held = groups.count >= 2 ? max(1, Int((Double(groups.count) * fraction).rounded())) : 0
+        return Set(order.prefix(held).flatMap { groups[$0] })
     }
+
+    /// The episodes' indices grouped for the validation split: each episode alone, or by task
+    /// (same source and instruction), so that validation scores tasks training never saw.
+    static func groups(_ episodes: [Episode], by unit: DataConfig.ValidationUnit) -> [[Int]] {
+        guard unit == .task else { return episodes.indices.map { [$0] } }
+        var groups: [[Int]] = []
+        var groupOfTask: [String: Int] = [:]
+        for (index, episode) in episodes.enumerated() {
+            let key = episode.source + "\u{0}" + episode.task.instruction
+            if let group = groupOfTask[key] {
+                groups[group].append(index)
+            } else {
+                groupOfTask[key] = groups.count
+                groups.append([index])
+            }
+        }
+        return groups
+    }
+
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Metrics
 import NeuralNet
+import PolicyRuntime
 
 /// Stage 1, environment-dynamics grounding: (state, pending action) → embedding of the next
 /// observation (cosine loss), class of the next state (the step's label, cross-entropy) and
@@ -42,71 +43,6 @@ public enum WorldModelTraining {
             try validateCommon(prefix: prefix, steps: steps, batchSize: batchSize, hidden: hidden, dropout: dropout,
                                warmupSteps: warmupSteps, evalInterval: evalInterval)
         }
-    }
-
-    /// The world model's output as the policy's extra input: the predicted next embedding
-    /// (L2-normalised), the three class probabilities and the unsafe-follows probability.
-    static func predictionWidth(dimension: Int) -> Int { dimension + 4 }
-}
-
-/// The stage-1 network: a trunk (Linear → LayerNorm → GELU → Dropout → Linear → LayerNorm →
-/// GELU) and three linear heads.
-final class WorldModel: TrainableNetwork {
-    let trunk: Sequential
-    let nextHead: Linear
-    let classHead: Linear
-    let unsafeHead: Linear
-    let dimension: Int
-
-    init(inputs: Int, dimension: Int, config: WorldModelTraining.Config, generator: inout RandomGenerator) {
-        self.dimension = dimension
-        trunk = Sequential([
-            Linear(name: "world_model/trunk1", inputs: inputs, outputs: config.hidden, generator: &generator),
-            LayerNorm(name: "world_model/norm1", width: config.hidden),
-            GELU(),
-            Dropout(probability: Float(config.dropout), generator: RandomGenerator(seed: generator.next())),
-            Linear(name: "world_model/trunk2", inputs: config.hidden, outputs: config.hidden, generator: &generator),
-            LayerNorm(name: "world_model/norm2", width: config.hidden),
-            GELU(),
-        ])
-        nextHead = Linear(name: "world_model/next_head", inputs: config.hidden, outputs: dimension, generator: &generator)
-        classHead = Linear(name: "world_model/class_head", inputs: config.hidden, outputs: 3, generator: &generator)
-        unsafeHead = Linear(name: "world_model/unsafe_head", inputs: config.hidden, outputs: 1, generator: &generator)
-    }
-
-    var parameters: [Parameter] { trunk.parameters + nextHead.parameters + classHead.parameters + unsafeHead.parameters }
-    var dropouts: [Dropout] { trunk.dropouts }
-
-    func forward(_ states: Matrix, training: Bool) -> (next: Matrix, classes: Matrix, unsafe: Matrix) {
-        let hidden = trunk.forward(states, training: training)
-        return (nextHead.forward(hidden, training: training), classHead.forward(hidden, training: training),
-                unsafeHead.forward(hidden, training: training))
-    }
-
-    func backward(next: Matrix, classes: Matrix, unsafe: Matrix) {
-        var gradient = nextHead.backward(next)
-        gradient += classHead.backward(classes)
-        gradient += unsafeHead.backward(unsafe)
-        trunk.backward(gradient)
-    }
-
-    /// `WorldModelTraining.predictionWidth` values per state, for the policy.
-    func predict(_ states: Matrix) -> Matrix {
-        let output = forward(states, training: false)
-        var result = Matrix(rows: states.rows, cols: WorldModelTraining.predictionWidth(dimension: dimension))
-        for row in 0..<states.rows {
-            let next = output.next.row(row)
-            let norm = max(next.reduce(0) { $0 + $1 * $1 }.squareRoot(), 1e-8)
-            let base = row * result.cols
-            for (j, value) in next.enumerated() { result.storage[base + j] = value / norm }
-            let logits = output.classes.row(row)
-            let maximum = logits.max() ?? 0
-            let exponentials = logits.map { Foundation.exp($0 - maximum) }
-            let sum = exponentials.reduce(0, +)
-            for j in 0..<3 { result.storage[base + dimension + j] = exponentials[j] / sum }
-            result.storage[base + dimension + 3] = 1 / (1 + Foundation.exp(-output.unsafe.storage[row]))
-        }
-        return result
     }
 }
 
@@ -199,4 +135,10 @@ func validateCommon(prefix: String, steps: Int, batchSize: Int, hidden: Int, dro
     try require(dropout >= 0 && dropout < 1, "dropout", "must be in [0, 1)")
     try require(warmupSteps >= 0, "warmupSteps", "must be at least 0")
     try require(evalInterval >= 1, "evalInterval", "must be at least 1")
+}
+
+extension WorldModel {
+    convenience init(inputs: Int, dimension: Int, config: WorldModelTraining.Config, generator: inout RandomGenerator) {
+        self.init(inputs: inputs, dimension: dimension, hidden: config.hidden, dropout: config.dropout, generator: &generator)
+    }
 }

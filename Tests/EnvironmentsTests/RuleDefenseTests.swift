@@ -19,4 +19,16 @@ final class RuleDefenseTests: XCTestCase {
         XCTAssertTrue(RuleDefense.argumentsAreDangerous(.object(["cmd": .string("sudo rm -rf /")])))
         XCTAssertFalse(RuleDefense.argumentsAreDangerous(.object(["cmd": .string("ls -la")])))
     }
+
+    /// Outside the emulator: denied tools are withheld, and a call is blocked for its tool (listed
+    /// or not) or its arguments.
+    func testDecisionOnALabelledState() {
+        let tools = [Tool(name: "read_file", description: "Read a file."), Tool(name: "delete_file", description: "Delete a file.")]
+        XCTAssertEqual(RuleDefense.decide(tools: tools, pending: nil), Decision(withheldTools: ["delete_file"], verdict: .safe, confidence: 1))
+        XCTAssertEqual(RuleDefense.decide(tools: tools, pending: Action(tool: "delete_file")).verdict, .unsafe)
+        XCTAssertEqual(RuleDefense.decide(tools: tools, pending: Action(tool: "read_file")).verdict, .safe)
+        XCTAssertEqual(RuleDefense.decide(tools: tools, pending: Action(tool: "wire_money")).verdict, .unsafe, "unlisted, denied by name")
+        XCTAssertEqual(RuleDefense.decide(tools: tools, pending: Action(tool: "read_file", arguments: .object(["path": .string("/etc/shadow")]))).verdict,
+                       .unsafe)
+    }
 }

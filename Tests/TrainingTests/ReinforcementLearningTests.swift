@@ -1,6 +1,7 @@
 import Episodes
 import Foundation
 import NeuralNet
+import PolicyRuntime
 @testable import Training
 import XCTest
 
@@ -65,8 +66,8 @@ final class ReinforcementLearningTests: XCTestCase {
         config.warmupSteps = 0
         config.klWeight = klWeight
         config.evalInterval = 1000
-        let status = try ReinforcementLearning.train(policy, reference: reference, train: steps, validation: steps, config: config,
-                                                     seed: 3, context: context(), resume: false)
+        let status = try ReinforcementLearning.train(policy, reference: reference, train: steps, validation: steps, episodes: nil,
+                                                     evaluateEpisodes: nil, config: config, seed: 3, context: context(), resume: false)
         return (before, expectedRewards(network), status)
     }
 

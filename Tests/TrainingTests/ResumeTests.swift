@@ -149,6 +149,27 @@ final class ResumeTests: XCTestCase {
         }
     }
 
+    /// Ctrl-C while the data is being embedded (minutes with MiniLM) ends the job as
+    /// interrupted before any stage starts; --resume then trains from the start.
+    func testCtrlCWhileEmbeddingEndsTheJobAndResumeStartsOver() throws {
+        let folder = try TemporaryFolder()
+        let config = try SyntheticData.writeRun(in: folder.url)
+        let runs = folder.url.appendingPathComponent("runs")
+        // The dataset's embeddings are 64-wide; asking for 32 makes the job embed every text again.
+        let overrides = ["encoder.hashingDimension=32", "stage1.steps=2"]
+        let flag = InterruptFlag()
+        flag.raise()
+        let interrupted = try TrainingJob.run(request(config, runs: runs, name: "early", stages: .stage1, overrides: overrides),
+                                              interrupt: flag, log: { _ in })
+        XCTAssertEqual(interrupted.status, .interrupted)
+        XCTAssertEqual(try interrupted.run.readFacts().status, .interrupted)
+        let stage1 = CheckpointDirectory(path: interrupted.run.checkpointsURL.appendingPathComponent("stage1").path)
+        XCTAssertEqual(try stage1.savedSteps(), [])
+        let resumed = try run(request(config, runs: runs, name: "early", resume: true, stages: .stage1, overrides: overrides))
+        XCTAssertEqual(resumed.status, .finished)
+        XCTAssertEqual(try stage1.savedSteps(), [2])
+    }
+
     func testResumeWithAnotherConfigIsRefused() throws {
         let folder = try TemporaryFolder()
         let config = try SyntheticData.writeRun(in: folder.url)

@@ -88,10 +88,25 @@ public final class RuleDefense: DefensePolicy {
         var verdict = StepLabel.safe
         if let pending = observation.pending {
             let step = observation.step(pending.plan, pending.step)
-            if denied.contains(step.tool) || Self.argumentsAreDangerous(step.arguments) {
-                verdict = .unsafe
-            }
+            verdict = Self.verdict(tool: step.tool, arguments: step.arguments, denied: denied)
         }
         return Decision(withheldTools: denied, verdict: verdict, confidence: 1)
+    }
+
+    /// The same rules on a state outside the emulator (a labelled step): `tools` offered,
+    /// `pending` the call under judgement (nil: the task before its first call).
+    /// A labelled step may call a tool its episode does not list; the rules then judge its name.
+    public static func decide(tools: [Tool], pending: Action?) -> Decision {
+        let denied = Set(tools.filter(isDenied).map(\.name))
+        var verdict = StepLabel.safe
+        if let pending {
+            let unlistedDenied = !tools.contains { $0.name == pending.tool } && nameWords(pending.tool).contains(where: deniedNameWords.contains)
+            verdict = unlistedDenied ? .unsafe : Self.verdict(tool: pending.tool, arguments: pending.arguments, denied: denied)
+        }
+        return Decision(withheldTools: denied, verdict: verdict, confidence: 1)
+    }
+
+    static func verdict(tool: String, arguments: JSONValue, denied: Set<String>) -> StepLabel {
+        denied.contains(tool) || argumentsAreDangerous(arguments) ? .unsafe : .safe
     }
 }

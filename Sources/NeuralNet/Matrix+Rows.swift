@@ -1,8 +1,6 @@
-import NeuralNet
-
 extension Matrix {
     /// Rows stacked in order; each row must have `cols` values.
-    static func stacking(_ rows: [[Float]], cols: Int) -> Matrix {
+    public static func stacking(_ rows: [[Float]], cols: Int) -> Matrix {
         var storage: [Float] = []
         storage.reserveCapacity(rows.count * cols)
         for row in rows {
@@ -13,7 +11,7 @@ extension Matrix {
     }
 
     /// The given rows of `self`, in the given order.
-    func gathering(rows indices: [Int]) -> Matrix {
+    public func gathering(rows indices: [Int]) -> Matrix {
         var result = Matrix(rows: indices.count, cols: cols)
         for (target, source) in indices.enumerated() {
             for j in 0..<cols { result.storage[target * cols + j] = storage[source * cols + j] }
@@ -22,7 +20,7 @@ extension Matrix {
     }
 
     /// `self` beside `other`: [self | other], row by row.
-    func concatenatingColumns(_ other: Matrix) -> Matrix {
+    public func concatenatingColumns(_ other: Matrix) -> Matrix {
         precondition(rows == other.rows, "concatenating \(rows) rows with \(other.rows)")
         var result = Matrix(rows: rows, cols: cols + other.cols)
         for row in 0..<rows {
@@ -32,11 +30,11 @@ extension Matrix {
         return result
     }
 
-    func row(_ index: Int) -> ArraySlice<Float> {
+    public func row(_ index: Int) -> ArraySlice<Float> {
         storage[index * cols..<(index + 1) * cols]
     }
 
-    static func += (lhs: inout Matrix, rhs: Matrix) {
+    public static func += (lhs: inout Matrix, rhs: Matrix) {
         precondition(lhs.rows == rhs.rows && lhs.cols == rhs.cols, "adding \(rhs.rows)×\(rhs.cols) to \(lhs.rows)×\(lhs.cols)")
         for i in 0..<lhs.count { lhs.storage[i] += rhs.storage[i] }
     }

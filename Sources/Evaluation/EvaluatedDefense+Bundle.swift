@@ -1,0 +1,37 @@
+import Foundation
+import PolicyRuntime
+import TextEncoder
+
+extension EvaluatedDefense {
+    /// A policy as a row: in episodes through `LearnedDefense`, on labelled states through
+    /// `PolicyRuntime.decide` in batches. The action classifier has no tier 1.
+    public static func learned(_ runtime: PolicyRuntime, name: String) -> EvaluatedDefense {
+        EvaluatedDefense(name: name, withholdsTools: runtime.variant != .actionClassifier,
+                         episodeDefense: { LearnedDefense(runtime: runtime, name: name) }) { states in
+            var judgements: [StepJudgement] = []
+            judgements.reserveCapacity(states.count)
+            for start in stride(from: 0, to: states.count, by: 256) {
+                let batch = states[start..<min(start + 256, states.count)]
+                let outputs = try runtime.decide(batch.map {
+                    PolicyInput(task: $0.task, history: $0.history, pending: $0.pending, tools: $0.tools)
+                })
+                judgements += outputs.map { StepJudgement(verdict: $0.verdict, withheld: $0.withheld) }
+            }
+            return judgements
+        }
+    }
+
+    /// The rows of one bundle: its full policy and, with `baselines`, the other variants it holds
+    /// (action classifier, stage 2 without world model, stage 2), baselines first. The variants
+    /// share one encoder and one embedding cache, so each text is embedded once. `label`, when
+    /// given, is appended to the row names to tell bundles apart.
+    public static func rows(ofBundle path: String, label: String?, baselines: Bool, encoderDirectory: String?) throws -> [EvaluatedDefense] {
+        let bundle = try PolicyBundle.read(URL(fileURLWithPath: path))
+        let embedder = try EmbeddingCache(encoder: PolicyRuntime.embedder(for: bundle, file: path, encoderDirectory: encoderDirectory))
+        let order: [PolicyVariant] = baselines ? [.actionClassifier, .stage2WithoutWorldModel, .stage2, .full] : [.full]
+        return try order.filter { bundle.variants[$0] != nil }.map { variant in
+            let runtime = try PolicyRuntime(bundle: bundle, variant: variant, embedder: embedder, file: path)
+            return .learned(runtime, name: variant.title + (label.map { " [\($0)]" } ?? ""))
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Environments
+import Episodes
+
+/// One row of an evaluation: a defense as the emulator runs it in episodes, and as it judges
+/// labelled steps.
+public struct EvaluatedDefense {
+    public var name: String
+    /// Whether it withholds tools (tier 1); without, the withheld-set columns are null.
+    public var withholdsTools: Bool
+    /// A fresh defense for one suite's episodes; nil is no defense in the loop at all.
+    public var episodeDefense: () throws -> DefensePolicy?
+    /// Judgements of the states, in order.
+    public var judge: ([LabelledState]) throws -> [StepJudgement]
+
+    public init(name: String, withholdsTools: Bool, episodeDefense: @escaping () throws -> DefensePolicy?,
+                judge: @escaping ([LabelledState]) throws -> [StepJudgement]) {
+        self.name = name
+        self.withholdsTools = withholdsTools
+        self.episodeDefense = episodeDefense
+        self.judge = judge
+    }
+
+    /// Nothing withheld, every call allowed: the reference over-blocking is measured against.
+    public static var noDefense: EvaluatedDefense {
+        EvaluatedDefense(name: "no defense", withholdsTools: false, episodeDefense: { nil }) { states in
+            states.map { _ in StepJudgement(verdict: .safe, withheld: []) }
+        }
+    }
+
+    /// The static deny list of `RuleDefense`.
+    public static var staticRules: EvaluatedDefense {
+        EvaluatedDefense(name: "static rules", withholdsTools: true, episodeDefense: { RuleDefense() }) { states in
+            states.map { state in
+                let decision = RuleDefense.decide(tools: state.tools, pending: state.pending)
+                return StepJudgement(verdict: decision.verdict, withheld: decision.withheldTools)
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import NeuralNet
+
+/// The stage-1 network: (state, pending action) → next-observation embedding, next-state class
+/// and unsafe-follows logit. A trunk (Linear → LayerNorm → GELU → Dropout → Linear → LayerNorm →
+/// GELU) and three linear heads.
+public final class WorldModel: NetworkModule {
+    public let trunk: Sequential
+    public let nextHead: Linear
+    public let classHead: Linear
+    public let unsafeHead: Linear
+    public let dimension: Int
+
+    /// The world model's output as the policy's extra input: the predicted next embedding
+    /// (L2-normalised), the three class probabilities and the unsafe-follows probability.
+    public static func predictionWidth(dimension: Int) -> Int { dimension + 4 }
+
+    public init(inputs: Int, dimension: Int, hidden: Int, dropout: Double, generator: inout RandomGenerator) {
+        self.dimension = dimension
+        trunk = Sequential([
+            Linear(name: "world_model/trunk1", inputs: inputs, outputs: hidden, generator: &generator),
+            LayerNorm(name: "world_model/norm1", width: hidden),
+            GELU(),
+            Dropout(probability: Float(dropout), generator: RandomGenerator(seed: generator.next())),
+            Linear(name: "world_model/trunk2", inputs: hidden, outputs: hidden, generator: &generator),
+            LayerNorm(name: "world_model/norm2", width: hidden),
+            GELU(),
+        ])
+        nextHead = Linear(name: "world_model/next_head", inputs: hidden, outputs: dimension, generator: &generator)
+        classHead = Linear(name: "world_model/class_head", inputs: hidden, outputs: 3, generator: &generator)
+        unsafeHead = Linear(name: "world_model/unsafe_head", inputs: hidden, outputs: 1, generator: &generator)
+    }
+
+    public var parameters: [Parameter] { trunk.parameters + nextHead.parameters + classHead.parameters + unsafeHead.parameters }
+    public var dropouts: [Dropout] { trunk.dropouts }
+
+    public func forward(_ states: Matrix, training: Bool) -> (next: Matrix, classes: Matrix, unsafe: Matrix) {
+        let hidden = trunk.forward(states, training: training)
+        return (nextHead.forward(hidden, training: training), classHead.forward(hidden, training: training),
+                unsafeHead.forward(hidden, training: training))
+    }
+
+    public func backward(next: Matrix, classes: Matrix, unsafe: Matrix) {
+        var gradient = nextHead.backward(next)
+        gradient += classHead.backward(classes)
+        gradient += unsafeHead.backward(unsafe)
+        trunk.backward(gradient)
+    }
+
+    /// `predictionWidth` values per state, for the policy.
+    public func predict(_ states: Matrix) -> Matrix {
+        let output = forward(states, training: false)
+        var result = Matrix(rows: states.rows, cols: Self.predictionWidth(dimension: dimension))
+        for row in 0..<states.rows {
+            let next = output.next.row(row)
+            let norm = max(next.reduce(0) { $0 + $1 * $1 }.squareRoot(), 1e-8)
+            let base = row * result.cols
+            for (j, value) in next.enumerated() { result.storage[base + j] = value / norm }
+            let logits = output.classes.row(row)
+            let maximum = logits.max() ?? 0
+            let exponentials = logits.map { Foundation.exp($0 - maximum) }
+            let sum = exponentials.reduce(0, +)
+            for j in 0..<3 { result.storage[base + dimension + j] = exponentials[j] / sum }
+            result.storage[base + dimension + 3] = 1 / (1 + Foundation.exp(-output.unsafe.storage[row]))
+        }
+        return result
+    }
+}

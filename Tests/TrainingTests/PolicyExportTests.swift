@@ -1,0 +1,134 @@
+import Datasets
+import Episodes
+import Foundation
+import HDF5Store
+import NeuralNet
+import PolicyRuntime
+import TextEncoder
+@testable import Training
+import XCTest
+
+/// `safemcp export` and the bundle's runtime: the policy the proxy and `safemcp eval` load must
+/// decide exactly as the trained networks do, and a damaged or mismatched bundle is refused.
+final class PolicyExportTests: XCTestCase {
+    /// One synthetic run (stages 1-3 and the baselines) shared by the tests.
+    private static var shared: (folder: TemporaryFolder, run: RunDirectory, config: TrainingConfig)?
+
+    private func trainedRun() throws -> (folder: TemporaryFolder, run: RunDirectory, config: TrainingConfig) {
+        if let shared = Self.shared { return shared }
+        let folder = try TemporaryFolder()
+        let configURL = try SyntheticData.writeRun(in: folder.url)
+        let overrides = ["baselines.enabled=true", "baselines.actionClassifier.steps=30", "baselines.actionClassifier.hidden=[16, 8]"]
+        let request = TrainingRequest(configURL: configURL, overrides: overrides, runName: "exported",
+                                      runsRoot: folder.url.appendingPathComponent("runs"), command: "test", showProgress: false)
+        let result = try TrainingJob.run(request, interrupt: InterruptFlag(), log: { _ in })
+        XCTAssertEqual(result.status, .finished)
+        let trained = (folder, result.run, try TrainingJob.loadConfig(configURL, overrides: overrides))
+        Self.shared = trained
+        return trained
+    }
+
+    private func exportedBundle() throws -> (url: URL, bundle: PolicyBundle, run: RunDirectory, config: TrainingConfig) {
+        let (folder, run, config) = try trainedRun()
+        let bundle = try PolicyExport.bundle(run: run, log: { _ in })
+        let url = folder.url.appendingPathComponent("policy-\(UUID().uuidString).h5")
+        try bundle.write(to: url)
+        return (url, bundle, run, config)
+    }
+
+    func testBundleReadsBackEqualAndHoldsEveryVariant() throws {
+        let (url, bundle, _, _) = try exportedBundle()
+        XCTAssertEqual(try PolicyBundle.read(url), bundle)
+        XCTAssertEqual(Set(bundle.variants.keys), Set(PolicyVariant.allCases))
+        XCTAssertEqual(bundle.variants[.full], true)
+        XCTAssertEqual(bundle.variants[.stage2WithoutWorldModel], false)
+        XCTAssertEqual(bundle.encoderID, HashingEmbedder(dimension: 64).id)
+        XCTAssertTrue(bundle.source.contains("stage3 step 40"), bundle.source)
+    }
+
+    /// The runtime builds its state from text (`StateFeatures.vector(for:)`) and loads weights
+    /// from the bundle; training builds states from recorded episodes (`judgedSteps`) and loads
+    /// weights from checkpoints. Both must give the same verdicts, withheld sets and verdict
+    /// probabilities on every step.
+    func testRuntimeDecidesAsTheTrainedNetworks() throws {
+        let (url, _, run, config) = try exportedBundle()
+        let episodes = SyntheticData.episodes(count: 40, seed: 77)
+        let embedder = HashingEmbedder(dimension: 64)
+        var table = EmbeddingTable(dimension: 64, encoderID: embedder.id)
+        try table.embedMissing(TrainingData.texts(of: episodes), with: embedder, log: { _ in })
+        let features = StateFeatures(dimension: 64, historyWindow: config.features.historyWindow)
+        let steps = features.judgedSteps(episodes, embeddings: table, labelledOnly: true)
+
+        var generator = RandomGenerator(seed: 1)
+        let worldModel = WorldModel(inputs: features.width, dimension: 64, config: config.stage1, generator: &generator)
+        try worldModel.load(try Self.finished("stage1", run).tensors, file: "stage1")
+        var networkConfig = config.stage2
+        networkConfig.dropout = 0
+        let network = PolicyNetwork(inputs: features.width + WorldModel.predictionWidth(dimension: 64), toolDimension: 64,
+                                    config: networkConfig, name: "policy", generator: &generator)
+        try network.load(try Self.finished("stage3", run).tensors, file: "stage3")
+        let trained = Policy(network: network, worldModel: worldModel, stateWidth: features.width, toolDimension: 64)
+        let expected = trained.decide(steps)
+
+        let runtime = try PolicyRuntime(contentsOf: url, variant: .full)
+        let inputs = episodes.map { episode in
+            PolicyInput(task: episode.task, history: Array(episode.steps.dropLast()), pending: episode.steps.last!.action, tools: episode.tools)
+        }
+        let outputs = try runtime.decide(inputs)
+        let referenceLogits = network.forward(trained.inputs(steps), toolPairs: [], toolDimension: 64, training: false).verdicts
+        XCTAssertEqual(outputs.count, expected.count)
+        var verdicts = Set<StepLabel>()
+        for (row, (output, reference)) in zip(outputs, expected).enumerated() {
+            XCTAssertEqual(output.verdict, reference.verdict, "step \(row)")
+            XCTAssertEqual(output.withheld, reference.withheld, "step \(row)")
+            let probabilities = Probabilities.softmax(rows: Matrix(rows: 1, cols: 3, storage: Array(referenceLogits.row(row))))
+            for j in 0..<3 { XCTAssertEqual(output.verdictProbabilities[j], Double(probabilities.storage[j]), accuracy: 1e-5) }
+            XCTAssertNotNil(output.lookahead)
+            verdicts.insert(output.verdict)
+        }
+        XCTAssertGreaterThan(verdicts.count, 1, "a policy that says one thing everywhere would pass this test by accident")
+    }
+
+    func testTheActionClassifierVariantWithholdsNothing() throws {
+        let (url, _, _, _) = try exportedBundle()
+        let runtime = try PolicyRuntime(contentsOf: url, variant: .actionClassifier)
+        let episode = SyntheticData.episodes(count: 1, seed: 5)[0]
+        let output = try runtime.decide([PolicyInput(task: episode.task, history: [], pending: episode.steps[1].action, tools: episode.tools)])[0]
+        XCTAssertEqual(output.withheld, [])
+        XCTAssertNil(output.lookahead)
+        XCTAssertEqual(output.verdictProbabilities.reduce(0, +), 1, accuracy: 1e-9)
+    }
+
+    func testDamagedBundlesAreRefusedNamingTheFile() throws {
+        let (url, _, run, _) = try exportedBundle()
+        let data = try Data(contentsOf: url)
+        let torn = url.deletingLastPathComponent().appendingPathComponent("torn.h5")
+        try data.prefix(data.count / 2).write(to: torn)
+        XCTAssertThrowsError(try PolicyBundle.read(torn)) { XCTAssertTrue("\($0)".hasPrefix(torn.path), "\($0)") }
+        var flipped = data
+        flipped[data.count - 100] ^= 0x40
+        let edited = url.deletingLastPathComponent().appendingPathComponent("edited.h5")
+        try flipped.write(to: edited)
+        XCTAssertThrowsError(try PolicyBundle.read(edited)) { XCTAssertTrue("\($0)".hasPrefix(edited.path), "\($0)") }
+        let checkpoint = run.checkpointsURL.appendingPathComponent("stage2").appendingPathComponent(CheckpointDirectory.fileName(step: 40))
+        XCTAssertThrowsError(try PolicyBundle.read(checkpoint)) { XCTAssertTrue("\($0)".contains("not a policy bundle"), "\($0)") }
+        XCTAssertThrowsError(try PolicyBundle.read(url.appendingPathExtension("missing"))) { XCTAssertTrue("\($0)".contains("no such file"), "\($0)") }
+    }
+
+    func testAMismatchedEncoderOrAMissingVariantIsRefused() throws {
+        let (_, bundle, _, _) = try exportedBundle()
+        XCTAssertThrowsError(try PolicyRuntime(bundle: bundle, variant: .full, embedder: HashingEmbedder(dimension: 32))) {
+            XCTAssertTrue("\($0)".contains("hashing-fnv1a-64"), "\($0)")
+        }
+        var partial = bundle
+        partial.variants[.actionClassifier] = nil
+        XCTAssertThrowsError(try PolicyRuntime(bundle: partial, variant: .actionClassifier, embedder: HashingEmbedder(dimension: 64))) {
+            XCTAssertTrue("\($0)".contains("holds no action_classifier policy"), "\($0)")
+        }
+    }
+
+    private static func finished(_ stage: String, _ run: RunDirectory) throws -> Checkpoint {
+        let latest = try CheckpointDirectory(path: run.checkpointsURL.appendingPathComponent(stage).path).latest()
+        return try XCTUnwrap(latest).checkpoint
+    }
+}
