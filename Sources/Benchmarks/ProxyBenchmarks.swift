@@ -6,8 +6,10 @@ import Glibc
 /// What `safemcp proxy` costs: the latency it adds to a `tools/call` (p50 and p99, the
 /// proxy's rules, policy and audit log all on) against calling the same upstream directly,
 /// calls per second with 8 concurrent Streamable HTTP clients, and the proxy's peak resident
-/// memory. The upstream is a tiny echo server in standard-library Python, so the figures are
-/// the proxy's own cost; everything runs over pipes and loopback, bounded in count.
+/// memory; first with `--policy rules`, then with a MiniLM policy bundle (the encoder on,
+/// `ProxyBenchmarks+Bundle.swift`). The upstream is a tiny echo server in standard-library
+/// Python, so the figures are the proxy's own cost; everything runs over pipes and loopback,
+/// bounded in count.
 public struct ProxyBenchmarks: BenchmarkSection {
     public let name = "proxy"
     let proxyExecutable: String
@@ -69,6 +71,8 @@ public struct ProxyBenchmarks: BenchmarkSection {
         let callsPerSecond = try http.callsPerSecond(clients: concurrentClients, callsPerClient: callsPerClient)
         let peakKB = max(stdioPeakKB, http.peakResidentKB())
 
+        let bundleResults = try measureBundle(in: directory, upstream: upstream, direct: direct, log: log)
+
         let p50Direct = Self.percentile(direct, 0.5), p99Direct = Self.percentile(direct, 0.99)
         let p50Proxied = Self.percentile(proxied, 0.5), p99Proxied = Self.percentile(proxied, 0.99)
         return [
@@ -80,7 +84,7 @@ public struct ProxyBenchmarks: BenchmarkSection {
             BenchmarkResult(section: name, name: "added latency p99", value: (p99Proxied - p99Direct) * 1000, unit: "ms", target: .atMost(15)),
             BenchmarkResult(section: name, name: "calls/s, \(concurrentClients) HTTP clients", value: callsPerSecond, unit: "calls/s"),
             BenchmarkResult(section: name, name: "proxy peak RSS", value: Double(peakKB) / 1024, unit: "MB", target: .atMost(300)),
-        ]
+        ] + bundleResults
     }
 
     static func percentile(_ samples: [Double], _ fraction: Double) -> Double {

@@ -1,13 +1,15 @@
 import Foundation
 import Episodes
 
-/// The public trajectory formats `safemcp data import` reads.
+/// The trajectory formats `safemcp data import` reads: public datasets, and the proxy's own
+/// audit log.
 public enum ImportFormat: String, CaseIterable, Sendable {
     case safemcp
     case powerseeking
     case toolemu
     case agentharm
     case harmactions
+    case audit
 }
 
 public enum Importer {
@@ -21,6 +23,7 @@ public enum Importer {
         case .toolemu: perFile = ToolEmuImporter.importFiles(inputs)
         case .agentharm: perFile = AgentHarmImporter.importFiles(inputs, toolsets: toolsets)
         case .harmactions: perFile = inputs.map(HarmActionsImporter.importFile)
+        case .audit: perFile = inputs.map(AuditImporter.importFile)
         }
         return ImportResult(
             episodes: perFile.flatMap(\.episodes),

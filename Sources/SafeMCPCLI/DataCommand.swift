@@ -14,14 +14,16 @@ struct DataCommand: ParsableCommand {
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Read trajectories in a public format and write them as a dataset.",
+            abstract: "Read trajectories in a public format, or the proxy's audit log, and write them as a dataset.",
             discussion: """
             A row that cannot be read is dropped and named (file:line and reason); the others are \
             imported. The summary counts the rows read, imported and dropped, by reason, per file.
 
             The HDF5 dataset holds every text part beside its embedding by --encoder; `--out` \
             ending in .jsonl writes the canonical episode lines (docs/episodes.md) instead, without \
-            embeddings. AgentHarm episodes are marked evaluation-only.
+            embeddings. AgentHarm episodes are marked evaluation-only. `--format audit` reads \
+            `safemcp proxy --audit` logs: one episode per session and task, labels from the \
+            proxy's verdicts (docs/audit-log.md).
 
             Example: safemcp data import --format safemcp ../shared/data/safemcp/stage2_train.jsonl --out stage2.h5
             """

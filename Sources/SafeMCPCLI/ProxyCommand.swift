@@ -19,10 +19,14 @@ struct ProxyCommand: ParsableCommand {
         reason, rule}. Without --task the agent can declare one with the declare_task tool or \
         `_meta["safemcp/task"]`; until then only tools outside the risk categories are offered.
 
-        Trained policy bundles (.h5) come from `safemcp export`, which this build does not have \
-        yet: `--policy B.h5` is refused (exit 1, nothing served) unless --fail-open is given.
+        `--policy B.h5` serves a trained policy bundle from `safemcp export`: tier 1 withholds the \
+        tools the policy withholds for the task and the calls that ran, tier 2 judges each call \
+        with the world model's look-ahead. A bundle that is missing, torn, of another format or \
+        whose encoder weights are not found (or differ) is refused: exit 1, nothing served, \
+        unless --fail-open is given, which serves on the static rules with a warning.
 
         Example: safemcp proxy --policy rules --audit audit.jsonl -- uvx mcp-server-time
+        Example: safemcp proxy --policy runs/default/policy.h5 --audit audit.jsonl -- uvx mcp-server-time
         """
     )
 
@@ -55,6 +59,9 @@ struct ProxyCommand: ParsableCommand {
 
     @Flag(name: .long, help: "If the policy bundle cannot be loaded, run on the static rules (with a warning) instead of refusing to start.")
     var failOpen = false
+
+    @Option(name: .customLong("encoder-dir"), help: ArgumentHelp("Folder with the MiniLM model.safetensors and vocab.txt a bundle needs (default: SAFEMCP_MINILM_DIR, then the installed package).", valueName: "DIR"))
+    var encoderDir: String?
 
     @Option(name: .long, help: ArgumentHelp("Another upstream started by the proxy (repeatable).", valueName: "NAME=CMD ARGS"))
     var upstream: [String] = []
@@ -130,7 +137,7 @@ struct ProxyCommand: ParsableCommand {
             }
             var configuration = ProxyConfiguration(
                 upstreams: specs,
-                policy: try PolicyLoader.load(policy, failOpen: failOpen, warn: log))
+                policy: try PolicyLoader.load(policy, failOpen: failOpen, encoderDirectory: encoderDir, warn: log))
             configuration.mode = ProxyMode(rawValue: mode)!
             configuration.task = task
             configuration.auditPath = audit

@@ -31,7 +31,7 @@ public struct EncoderConfig: Codable, Equatable, Sendable {
 }
 
 /// One input: a dataset written by `safemcp data import` (`format: dataset`), or a public file
-/// imported on the fly (`format: safemcp | powerseeking | toolemu | harmactions`).
+/// imported on the fly (`format: safemcp | powerseeking | toolemu | harmactions | audit`).
 public struct DataSource: Codable, Equatable, Sendable {
     /// Relative paths are resolved against the working directory.
     public var path: String
@@ -110,5 +110,5 @@ extension TrainingConfig {
 }
 
 extension DataSource {
-    static let formats = ["dataset", "safemcp", "powerseeking", "toolemu", "harmactions"]
+    static let formats = ["dataset", "safemcp", "powerseeking", "toolemu", "harmactions", "audit"]
 }

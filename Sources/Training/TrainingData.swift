@@ -56,7 +56,7 @@ public struct TrainingData {
         }
         let result = Importer.run(format, inputs: [url])
         for issue in result.summary.issues.prefix(5) { log("dropped \(issue)") }
-        log("\(source.path): imported \(result.summary.imported) episodes, dropped \(result.summary.dropped)")
+        log("\(source.path): imported \(result.episodes.count) episodes from \(result.summary.imported) rows, dropped \(result.summary.dropped)")
         return result.episodes
     }
 

@@ -46,7 +46,7 @@ final class DataCommandTests: XCTestCase {
 
     func testHelpNamesEveryFormatAndTheEncoders() throws {
         let help = try safemcp(["data", "import", "--help"]).stdout
-        for word in ["safemcp", "powerseeking", "toolemu", "agentharm", "harmactions", "--encoder", "minilm", "hashing", "--out", "--json"] {
+        for word in ["safemcp", "powerseeking", "toolemu", "agentharm", "harmactions", "audit", "--encoder", "minilm", "hashing", "--out", "--json"] {
             XCTAssertTrue(help.contains(word), word)
         }
     }

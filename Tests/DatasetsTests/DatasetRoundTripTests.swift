@@ -45,6 +45,7 @@ final class DatasetRoundTripTests: XCTestCase {
             (.toolemu, ["toolemu/all_toolkits.json", "toolemu/all_cases.json", "toolemu/trajectories_sample.jsonl"]),
             (.agentharm, ["agentharm/harmful_behaviors_validation.json", "agentharm/benign_behaviors_validation.json"]),
             (.harmactions, ["harmactions/harmactions_dataset.json"]),
+            (.audit, ["audit/audit.jsonl"]),
         ]
         return runs.flatMap { format, files in
             Importer.run(format, inputs: files.map { fixtures.appendingPathComponent($0) }).episodes
@@ -53,7 +54,7 @@ final class DatasetRoundTripTests: XCTestCase {
 
     func testImportWriteReadGivesBackTheSameEpisodes() throws {
         let episodes = importedEpisodes()
-        XCTAssertEqual(Set(episodes.map(\.source)).count, 5)
+        XCTAssertEqual(Set(episodes.map(\.source)).count, 6)
         let url = directory.appendingPathComponent("d.h5")
         try DatasetWriter.write(episodes, to: url, embedding: CountingEmbedding())
         let reader = try DatasetReader(url)
@@ -144,9 +145,10 @@ final class DatasetRoundTripTests: XCTestCase {
     func testStatisticsCountLabelsSourcesToolsAndRiskTypes() {
         let statistics = DatasetStatistics(importedEpisodes())
         XCTAssertEqual(statistics.episodesBySource["harmactions"], 3)
+        XCTAssertEqual(statistics.episodesBySource["audit"], 6)
         XCTAssertEqual(statistics.stepsByRiskType["unethical"], 1)
         XCTAssertEqual(statistics.tasksByLabel["unsafe"], 1)
         XCTAssertEqual(statistics.evaluationOnlyEpisodes, 2)
-        XCTAssertEqual(statistics.stepsByTool["read_file"], 4)
+        XCTAssertEqual(statistics.stepsByTool["read_file"], 5)
     }
 }

@@ -38,6 +38,23 @@ final class AuditLogTests: XCTestCase {
         XCTAssertEqual(try JSONDecoder().decode(AuditEvent.self, from: Data(lines[2].utf8)).kind, .toolList)
     }
 
+    func testEveryLineNamesItsWriterAndTwoWritersDiffer() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("audit-\(UUID().uuidString).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let first = try AuditLog(path: path)
+        let second = try AuditLog(path: path)
+        let event = AuditEvent(time: AuditLog.timestamp(), kind: .task, session: "s1", mode: "enforce", policy: "rules")
+        try first.append(event)
+        try second.append(event)
+        try first.append(event)
+        let instances = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
+            try JSONDecoder().decode(AuditEvent.self, from: Data($0.utf8)).instance
+        }
+        XCTAssertEqual(instances, [first.instance, second.instance, first.instance])
+        XCTAssertNotEqual(first.instance, second.instance, "both proxies number their sessions from s1")
+        XCTAssertEqual(first.instance.count, 12)
+    }
+
     func testAnUnwritableLogIsRefusedWithItsPath() {
         XCTAssertThrowsError(try AuditLog(path: "/nonexistent-directory/audit.jsonl")) { error in
             XCTAssertTrue("\(error)".contains("/nonexistent-directory/audit.jsonl"))

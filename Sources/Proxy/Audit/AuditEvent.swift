@@ -16,6 +16,9 @@ public struct AuditEvent: Codable, Sendable {
     }
 
     public var version = 1
+    /// The proxy process that wrote the line (set by `AuditLog`): proxies sharing one file all
+    /// number their sessions from `s1`, and this keeps their sessions apart when the log is read.
+    public var instance: String?
     public var time: String
     public var kind: Kind
     public var session: String
@@ -35,13 +38,16 @@ public struct AuditEvent: Codable, Sendable {
     public var wouldBlock: Bool?
     public var withheld: [ToolWithholding]?
     public var offered: [String]?
+    /// The description of every tool in `offered` and `withheld` that the proxy knows: what the
+    /// policy read, so an imported episode shows the training the same tool texts.
+    public var descriptions: [String: String]?
     public var decisionMs: Double?
     public var latencyMs: Double?
 
     /// Snake case, as in the step schema (`risk_type`, `input_schema`).
     enum CodingKeys: String, CodingKey {
-        case version, time, kind, session, mode, policy, task, tool, upstream, step, verdict, confidence
-        case reason, rule, technique, blocked, withheld, offered
+        case version, instance, time, kind, session, mode, policy, task, tool, upstream, step, verdict, confidence
+        case reason, rule, technique, blocked, withheld, offered, descriptions
         case taskSource = "task_source"
         case wouldBlock = "would_block"
         case decisionMs = "decision_ms"

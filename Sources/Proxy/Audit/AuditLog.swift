@@ -8,6 +8,8 @@ public final class AuditLog: @unchecked Sendable {
     private let lock = NSLock()
     private let encoder: JSONEncoder
     public let path: String
+    /// Random per log writer, stamped on every event (`AuditEvent.instance`).
+    public let instance = String(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12)).lowercased()
 
     public init(path: String) throws {
         self.path = path
@@ -24,7 +26,9 @@ public final class AuditLog: @unchecked Sendable {
     }
 
     public func append(_ event: AuditEvent) throws {
-        var line = try encoder.encode(event)
+        var stamped = event
+        stamped.instance = instance
+        var line = try encoder.encode(stamped)
         line.append(UInt8(ascii: "\n"))
         lock.lock()
         defer { lock.unlock() }

@@ -1,15 +1,20 @@
 import Foundation
 
-/// Turns `--policy` into a policy, failing closed: anything that cannot be loaded stops the
-/// proxy before it serves, unless `--fail-open` asks to run on the static rules instead.
+/// Turns `--policy` into a policy, failing closed: a bundle that is missing, torn, of another
+/// format version, or whose encoder weights cannot be found (or differ from the ones it was
+/// trained with) stops the proxy before it serves, unless `--fail-open` asks to run on the
+/// static rules instead.
 public enum PolicyLoader {
-    public static func load(_ specification: String, failOpen: Bool, warn: (String) -> Void) throws -> any ProxyPolicy {
+    public static func load(_ specification: String, failOpen: Bool, encoderDirectory: String? = nil,
+                            warn: (String) -> Void) throws -> any ProxyPolicy {
         if specification == "rules" { return StaticRulesPolicy() }
         let problem: String
         if specification.hasSuffix(".h5") {
-            problem = FileManager.default.fileExists(atPath: specification)
-                ? "--policy \(specification): trained policy bundles cannot be loaded by this build yet (bundle loading arrives with `safemcp export`)"
-                : "--policy \(specification): no such file"
+            do {
+                return try BundlePolicy(contentsOf: URL(fileURLWithPath: specification), encoderDirectory: encoderDirectory)
+            } catch {
+                problem = "--policy \(specification): cannot load the policy bundle: \(error)"
+            }
         } else {
             problem = "--policy \(specification): expected `rules` or a policy bundle (.h5)"
         }

@@ -28,8 +28,8 @@ public struct CallVerdict: Codable, Hashable, Sendable {
 /// homoglyphs, invisible characters folded), and the proxy's rules have run first, so a policy
 /// only adds refusals: it can never let through what a rule refused.
 ///
-/// Implementations: `StaticRulesPolicy` (`--policy rules`); the trained policy bundle
-/// (`--policy B.h5`) arrives with the export stage.
+/// Implementations: `StaticRulesPolicy` (`--policy rules`) and `BundlePolicy`, the trained
+/// policy bundle (`--policy B.h5`).
 public protocol ProxyPolicy: Sendable {
     /// How the audit log names this policy.
     var name: String { get }
@@ -40,4 +40,15 @@ public protocol ProxyPolicy: Sendable {
 
     /// Tier 2: the verdict on `pending` (a call to `tool`) before it runs.
     func judge(task: AgentTask?, history: [Step], pending: Action, tool: Tool) -> CallVerdict
+
+    /// Both tiers for a pending call: what to withhold now (as `withhold`) and the verdict on the
+    /// call (as `judge`). The proxy needs both before every call runs; a policy that embeds text
+    /// answers them in one pass.
+    func decide(task: AgentTask?, history: [Step], pending: Action, tool: Tool, available: [Tool]) -> (withheld: [ToolWithholding], verdict: CallVerdict)
+}
+
+extension ProxyPolicy {
+    public func decide(task: AgentTask?, history: [Step], pending: Action, tool: Tool, available: [Tool]) -> (withheld: [ToolWithholding], verdict: CallVerdict) {
+        (withhold(task: task, history: history, available: available), judge(task: task, history: history, pending: pending, tool: tool))
+    }
 }

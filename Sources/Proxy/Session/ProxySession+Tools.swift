@@ -7,12 +7,16 @@ extension ProxySession {
     struct TierOne {
         var offered: [CatalogEntry]
         var withheld: [ToolWithholding]
+        /// The policy's verdict on the pending call, when one was given.
+        var verdict: CallVerdict?
     }
 
     /// The tools to offer now: rules hold back flagged and denied tools first, then the policy
     /// withholds for the task and history. In shadow mode everything is offered, and what would
-    /// have been withheld is only logged.
-    func tierOne() async -> TierOne {
+    /// have been withheld is only logged. With a `pending` call, the policy judges it in the same
+    /// pass (tier 2 comes after the rules, but deciding both at once embeds the new texts
+    /// together).
+    func tierOne(pending: (action: Action, tool: Episodes.Tool)? = nil) async -> TierOne {
         var withheld: [ToolWithholding] = []
         var candidates: [CatalogEntry] = []
         for entry in await core.entries {
@@ -24,11 +28,19 @@ extension ProxySession {
                 candidates.append(entry)
             }
         }
-        let byPolicy = configuration.policy.withhold(task: currentTask.map(Self.normalized), history: currentHistory, available: candidates.map(\.tool))
-        withheld += byPolicy
+        let task = currentTask.map(Self.normalized)
+        var verdict: CallVerdict?
+        if let pending {
+            let decision = configuration.policy.decide(task: task, history: currentHistory, pending: pending.action, tool: pending.tool,
+                                                       available: candidates.map(\.tool))
+            withheld += decision.withheld
+            verdict = decision.verdict
+        } else {
+            withheld += configuration.policy.withhold(task: task, history: currentHistory, available: candidates.map(\.tool))
+        }
         let withheldNames = Set(withheld.map(\.tool))
         let offered = configuration.mode == .shadow ? await core.entries : candidates.filter { !withheldNames.contains($0.exposedName) }
-        return TierOne(offered: offered, withheld: withheld)
+        return TierOne(offered: offered, withheld: withheld, verdict: verdict)
     }
 
     func listTools() async -> Value {
@@ -37,6 +49,9 @@ extension ProxySession {
         var event = newEvent(.toolList)
         event.withheld = decision.withheld
         event.offered = decision.offered.map(\.exposedName)
+        let listed = Set(event.offered! + decision.withheld.map(\.tool))
+        event.descriptions = Dictionary(uniqueKeysWithValues: await core.entries.filter { listed.contains($0.exposedName) }
+            .map { ($0.exposedName, $0.tool.description) })
         writeAudit(event)
         var tools = decision.offered.map(\.definition)
         if configuration.task == nil { tools.insert(DeclareTask.definition, at: 0) }
@@ -94,7 +109,6 @@ extension ProxySession {
         }
         finishCall(action, observation: blocked ? nil : Self.observation(of: result),
                    judgement: judgement, event: event, started: started)
-        if judgement.verdict != .safe { await announceIfChanged() }
         return result
     }
 
@@ -106,12 +120,16 @@ extension ProxySession {
     }
 
     /// Records the step in the history and the audit log. A blocked call never ran: its step is
-    /// `pending` with no observation, and its label is the verdict.
+    /// `pending` with no observation, and its label is the verdict. The history keeps the call's
+    /// arguments normalised, as the policy read them while the call was pending (so the embedding
+    /// made then is reused); the log keeps them as written.
     private func finishCall(_ action: Action, observation: String?, judgement: Judgement, event: AuditEvent, started: Double) {
         var event = event
         let step = Step(action: action, observation: observation.map { String($0.prefix(4000)) }, label: judgement.verdict,
                         riskType: judgement.technique, pending: observation == nil ? true : nil)
-        appendHistory(step)
+        var folded = step
+        folded.action = Self.normalized(action)
+        appendHistory(folded, tightens: judgement.verdict != .safe)
         event.step = Step(action: Action(tool: action.tool, arguments: SecretRedactor.redact(action.arguments)),
                           observation: step.observation.map(SecretRedactor.redact), label: step.label, riskType: step.riskType,
                           pending: step.pending)
@@ -142,8 +160,8 @@ extension ProxySession {
         }
     }
 
-    /// Rules in a fixed order, each able to refuse whatever the policy would say; the policy
-    /// judges only what every rule let through.
+    /// Rules in a fixed order, each able to refuse whatever the policy would say; the policy's
+    /// verdict (decided with tier 1) counts only for what every rule let through.
     private func judge(_ action: Action, entry: CatalogEntry?) async -> Judgement {
         guard let entry else {
             return Judgement(ToolAvailability.finding(tool: action.tool, known: false, withholding: nil)!)
@@ -154,7 +172,8 @@ extension ProxySession {
         if let finding = configuration.accessList.finding(name: entry.exposedName, originalName: entry.originalName) {
             return Judgement(finding)
         }
-        let withholding = await tierOne().withheld.first { $0.tool == entry.exposedName }
+        let tiers = await tierOne(pending: (Self.normalized(action), entry.tool))
+        let withholding = tiers.withheld.first { $0.tool == entry.exposedName }
         if let finding = ToolAvailability.finding(tool: entry.exposedName, known: true, withholding: withholding) {
             return Judgement(finding)
         }
@@ -164,9 +183,7 @@ extension ProxySession {
         if let finding = await core.admit(entry.exposedName) {
             return Judgement(finding)
         }
-        let verdict = configuration.policy.judge(task: currentTask.map(Self.normalized), history: currentHistory,
-                                                 pending: Self.normalized(action), tool: entry.tool)
-        return Judgement(verdict, policy: configuration.policy.name)
+        return Judgement(tiers.verdict!, policy: configuration.policy.name)
     }
 
     static func blockResult(_ judgement: Judgement) -> Value {

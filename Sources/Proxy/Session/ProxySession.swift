@@ -14,6 +14,9 @@ actor ProxySession {
     private var history: [Step] = []
     /// The names offered in the last `tools/list` answer; nil until the agent first lists.
     private var announced: Set<String>?
+    /// A call was judged other than safe, so tier 1 may tighten: checked once its answer is sent,
+    /// so the agent does not wait for the new listing's decision.
+    private var tierOneMayHaveChanged = false
     private var inflight: [String: (upstream: UpstreamConnection, id: Int)] = [:]
 
     init(id: String, core: ProxyCore, configuration: ProxyConfiguration, send: @escaping @Sendable (Data) async -> Void) {
@@ -58,6 +61,10 @@ actor ProxySession {
                 await reply(.error(id: id, code: invalid.code, message: invalid.message))
             } catch {
                 await reply(.error(id: id, code: JSONRPCMessage.internalError, message: "\(error)"))
+            }
+            if tierOneMayHaveChanged {
+                tierOneMayHaveChanged = false
+                await announceIfChanged()
             }
         case .notification(let method, let params):
             if method == "notifications/cancelled", let requestID = params?.objectValue?["requestId"],
@@ -169,8 +176,10 @@ actor ProxySession {
     var currentTask: AgentTask? { task }
     var currentHistory: [Step] { history }
 
-    func appendHistory(_ step: Step) {
+    /// Records a call that was judged; `tightens` when its verdict was not safe.
+    func appendHistory(_ step: Step, tightens: Bool) {
         history.append(step)
+        if tightens { tierOneMayHaveChanged = true }
     }
 
     func setAnnounced(_ names: Set<String>) {

@@ -1,0 +1,77 @@
+import Foundation
+import NeuralNet
+import PolicyRuntime
+import TextEncoder
+import Training
+
+extension ProxyBenchmarks {
+    /// Writes a policy bundle with the MiniLM encoder and networks of the default training shapes
+    /// (`TrainingConfig()`), with untrained weights: what serving costs depends on the shapes and
+    /// the encoder, not on the weights' values. Two choices make it behave as a trained policy
+    /// does on the benchmark's benign echo calls: its withhold threshold is 1, so tier 1
+    /// withholds nothing and every call reaches tier 2, and its verdict head is biased to `safe`
+    /// (a call judged otherwise makes the proxy decide tier 1 again after answering, which costs
+    /// one more embedding of the call's result).
+    static func writeUntrainedMiniLMBundle(to url: URL) throws {
+        let config = TrainingConfig()
+        let folder = try MiniLMFolder.locate()
+        let features = StateFeatures(dimension: MiniLMWeights.hidden, historyWindow: config.features.historyWindow)
+        var generator = RandomGenerator(seed: 1)
+        let worldModel = WorldModel(inputs: features.width, dimension: features.dimension, hidden: config.stage1.hidden, dropout: 0,
+                                    generator: &generator)
+        let policy = PolicyNetwork(inputs: features.width + WorldModel.predictionWidth(dimension: features.dimension),
+                                   toolDimension: features.dimension, hidden: config.stage2.hidden, toolHidden: config.stage2.toolHidden,
+                                   dropout: 0, name: "policy", generator: &generator)
+        policy.verdictHead.bias.value = Matrix(rows: 1, cols: 3, storage: [20, 0, 0])
+        let bundle = PolicyBundle(
+            encoderID: MiniLMEncoder.modelID, encoderWeightsHash: try folder.weightsDigest(), features: features,
+            thresholds: PolicyThresholds(withhold: 1),
+            shapes: PolicyBundle.Shapes(worldModelHidden: config.stage1.hidden, policyHidden: config.stage2.hidden,
+                                        policyToolHidden: config.stage2.toolHidden,
+                                        actionClassifierHidden: config.baselines.actionClassifier.hidden),
+            variants: [.full: true], source: "safemcp bench: untrained weights at the default shapes", trainingConfig: "{}",
+            tensors: worldModel.tensors().merging(policy.tensors(prefix: PolicyVariant.full.rawValue + "/")) { $1 })
+        try bundle.write(to: url)
+    }
+
+    /// The proxy serving that bundle in shadow mode: the policy decides both tiers for every call
+    /// (untrained verdicts would block arbitrarily in enforce mode), and every call still reaches
+    /// the echo server, so the latencies compare with calling it directly.
+    func measureBundle(in directory: URL, upstream: [String], direct: [Double], log: (String) -> Void) throws -> [BenchmarkResult] {
+        let bundle = directory.appendingPathComponent("minilm-bundle.h5")
+        try Self.writeUntrainedMiniLMBundle(to: bundle)
+        let audit = directory.appendingPathComponent("audit-bundle.jsonl")
+        let arguments = ["proxy", "--policy", bundle.path, "--mode", "shadow", "--task", "Echo some text", "--audit", audit.path]
+        log("through the proxy with a MiniLM bundle: \(sequentialCalls) sequential calls")
+        let peer = try StdioPeer(command: [proxyExecutable] + arguments + ["--"] + upstream)
+        let proxied = try peer.latencies(calls: sequentialCalls)
+        let stdioPeakKB = peer.peakResidentKB()
+        peer.close()
+        let decisions = try Self.decisionMilliseconds(auditLog: audit)
+        log(String(format: "rules + policy decision (audit decision_ms): p50 %.2f ms, p99 %.2f ms over %d calls",
+                   Self.percentile(decisions, 0.5), Self.percentile(decisions, 0.99), decisions.count))
+        log("with the MiniLM bundle: \(concurrentClients) concurrent HTTP clients × \(callsPerClient) calls")
+        let http = try HTTPProxyUnderLoad(executable: proxyExecutable, arguments: arguments, upstream: upstream)
+        defer { http.close() }
+        let callsPerSecond = try http.callsPerSecond(clients: concurrentClients, callsPerClient: callsPerClient)
+        let peakKB = max(stdioPeakKB, http.peakResidentKB())
+
+        let p50Added = Self.percentile(proxied, 0.5) - Self.percentile(direct, 0.5)
+        let p99Added = Self.percentile(proxied, 0.99) - Self.percentile(direct, 0.99)
+        return [
+            BenchmarkResult(section: name, name: "added latency p50, MiniLM bundle", value: p50Added * 1000, unit: "ms"),
+            BenchmarkResult(section: name, name: "added latency p99, MiniLM bundle", value: p99Added * 1000, unit: "ms", target: .atMost(15)),
+            BenchmarkResult(section: name, name: "calls/s, \(concurrentClients) HTTP clients, MiniLM bundle", value: callsPerSecond, unit: "calls/s"),
+            BenchmarkResult(section: name, name: "proxy peak RSS, MiniLM bundle", value: Double(peakKB) / 1024, unit: "MB", target: .atMost(300)),
+        ]
+    }
+
+    /// The `decision_ms` of every call in an audit log: the part of the added latency spent in the
+    /// rules and the policy.
+    static func decisionMilliseconds(auditLog: URL) throws -> [Double] {
+        try String(contentsOf: auditLog, encoding: .utf8).split(separator: "\n").compactMap { line in
+            let event = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            return event?["kind"] as? String == "call" ? event?["decision_ms"] as? Double : nil
+        }
+    }
+}

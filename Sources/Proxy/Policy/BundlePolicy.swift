@@ -1,0 +1,101 @@
+import Episodes
+import Foundation
+import PolicyRuntime
+
+/// The trained policy behind `--policy B.h5`: a bundle written by `safemcp export`, decided by
+/// `PolicyRuntime` with the encoder the bundle was trained with.
+///
+/// - Tier 1 asks the runtime with no pending call and withholds the tools it withholds; the
+///   reason names the withhold probability against the bundle's threshold.
+/// - Tier 2 asks it with the pending call. When the bundle has a world model, the policy reads
+///   the world model's look-ahead (what the call is predicted to lead to), and the reason says
+///   the predicted probability that an unsafe step follows. Confidence is the probability of
+///   the verdict.
+/// - The runtime sees the session's executed steps as history (the last `historyWindow` of them,
+///   all the state reads): a blocked call never ran, so no later state contains it (the same
+///   trajectories `data import --format audit` gives back).
+/// - With no task declared, the instruction is empty.
+///
+/// The runtime keeps an embedding cache and is not thread-safe; sessions decide concurrently
+/// (HTTP), so every decision holds `lock`. A decision that fails withholds everything and
+/// blocks the call: the proxy never serves a call the policy could not judge.
+public final class BundlePolicy: ProxyPolicy, @unchecked Sendable {
+    public let name: String
+    private let runtime: PolicyRuntime
+    private let lock = NSLock()
+
+    /// Loads the bundle and its encoder; errors name the file that is missing, torn or
+    /// incompatible.
+    public init(contentsOf url: URL, encoderDirectory: String? = nil) throws {
+        runtime = try PolicyRuntime(contentsOf: url, variant: .full, encoderDirectory: encoderDirectory)
+        name = "bundle:\(url.lastPathComponent)"
+    }
+
+    public func withhold(task: AgentTask?, history: [Step], available: [Tool]) -> [ToolWithholding] {
+        guard !available.isEmpty else { return [] }
+        switch outputs([input(task: task, history: history, pending: nil, tools: available)]) {
+        case .success(let outputs): return withholdings(outputs[0], available: available)
+        case .failure(let error): return Self.withholdingAll(available, error)
+        }
+    }
+
+    public func judge(task: AgentTask?, history: [Step], pending: Action, tool: Tool) -> CallVerdict {
+        switch outputs([input(task: task, history: history, pending: pending, tools: [tool])]) {
+        case .success(let outputs): return Self.verdict(outputs[0])
+        case .failure(let error): return Self.unjudged(error)
+        }
+    }
+
+    /// Both tiers in one batch, so the texts new since the last decision (the last call's
+    /// result, the pending call) are embedded together.
+    public func decide(task: AgentTask?, history: [Step], pending: Action, tool: Tool, available: [Tool]) -> (withheld: [ToolWithholding], verdict: CallVerdict) {
+        let inputs = [input(task: task, history: history, pending: nil, tools: available),
+                      input(task: task, history: history, pending: pending, tools: [tool])]
+        switch outputs(inputs) {
+        case .success(let outputs): return (withholdings(outputs[0], available: available), Self.verdict(outputs[1]))
+        case .failure(let error): return (Self.withholdingAll(available, error), Self.unjudged(error))
+        }
+    }
+
+    private func input(task: AgentTask?, history: [Step], pending: Action?, tools: [Tool]) -> PolicyInput {
+        // The state reads only the last `historyWindow` steps; passing no more keeps a long
+        // session's decisions from embedding and hashing its whole past every time.
+        let executed = history.filter { $0.pending != true }.suffix(runtime.bundle.features.historyWindow)
+        return PolicyInput(task: task ?? AgentTask(instruction: ""), history: Array(executed), pending: pending, tools: tools)
+    }
+
+    private func outputs(_ inputs: [PolicyInput]) -> Result<[PolicyOutput], Error> {
+        lock.lock()
+        defer { lock.unlock() }
+        return Result { try runtime.decide(inputs) }
+    }
+
+    private func withholdings(_ output: PolicyOutput, available: [Tool]) -> [ToolWithholding] {
+        let threshold = runtime.bundle.thresholds.withhold
+        return zip(available, output.withholdProbabilities).compactMap { tool, probability in
+            guard output.withheld.contains(tool.name) else { return nil }
+            return ToolWithholding(tool: tool.name, reason: "the trained policy withholds \(tool.name) for this task "
+                                   + "(withhold probability \(Self.format(probability)) ≥ \(Self.format(threshold)))")
+        }
+    }
+
+    private static func verdict(_ output: PolicyOutput) -> CallVerdict {
+        var reason = "the trained policy judges this call \(output.verdict.rawValue) (probability \(format(output.confidence)))"
+        if let lookahead = output.lookahead {
+            reason += "; its world model predicts an unsafe step follows with probability \(format(lookahead.unsafeFollows))"
+        }
+        return CallVerdict(verdict: output.verdict, confidence: output.confidence, reason: reason)
+    }
+
+    private static func withholdingAll(_ available: [Tool], _ error: Error) -> [ToolWithholding] {
+        available.map { ToolWithholding(tool: $0.name, reason: "the trained policy could not decide (\(error)), so nothing is offered") }
+    }
+
+    private static func unjudged(_ error: Error) -> CallVerdict {
+        CallVerdict(verdict: .unsafe, confidence: 1, reason: "the trained policy could not judge this call (\(error))")
+    }
+
+    static func format(_ probability: Double) -> String {
+        String(format: "%.2f", probability)
+    }
+}
