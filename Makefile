@@ -25,6 +25,8 @@ run: setup
 	$(SWIFT) build -c release
 	SAFEMCP_PYTHON=$(PYTHON) tools/run.sh $(CURDIR)/.build/release/safemcp
 
+# The training section compares with PyTorch in .venv-torch, which bench-torch.sh makes.
 bench: setup
 	$(SWIFT) build -c release
+	tools/bench-torch.sh --setup-only
 	.build/release/safemcp bench

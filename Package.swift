@@ -64,6 +64,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks"]),
         .testTarget(name: "HDF5StoreTests", dependencies: ["HDF5Store", "TestSupport"]),
         .testTarget(name: "TextEncoderTests", dependencies: ["TextEncoder", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "EpisodesTests", dependencies: ["Episodes"]),

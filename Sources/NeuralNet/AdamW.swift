@@ -34,13 +34,18 @@ public final class AdamW {
         secondMoments = firstMoments
     }
 
-    /// One update of every parameter from its current gradient (gradients are left as they are).
-    public func update(learningRate: Float) {
+    /// One update of every parameter from its current gradient times `gradientScale` (gradients
+    /// are left as they are). Passing `gradientClipScale(parameters, maxNorm:)` gives exactly the
+    /// values of `clipGradients` followed by `update`, without a pass that rewrites the gradients.
+    public func update(learningRate: Float, gradientScale: Float = 1) {
         step += 1
         let c = configuration
-        let decay = 1 - learningRate * c.weightDecay
-        let stepSize = learningRate / (1 - Float(pow(Double(c.beta1), Double(step))))
-        let inverseRootCorrection2 = 1 / (1 - Float(pow(Double(c.beta2), Double(step)))).squareRoot()
+        let constants = StepConstants(
+            decay: 1 - learningRate * c.weightDecay,
+            stepSize: learningRate / (1 - Float(pow(Double(c.beta1), Double(step)))),
+            inverseRootCorrection2: 1 / (1 - Float(pow(Double(c.beta2), Double(step)))).squareRoot(),
+            gradientScale: gradientScale)
+        let threads = BLASThreads.count
         for (index, parameter) in parameters.enumerated() {
             let count = parameter.value.count
             precondition(parameter.gradient.count == count,
@@ -51,32 +56,60 @@ public final class AdamW {
                         secondMoments[index].withUnsafeMutableBufferPointer { vBuffer in
                             guard count > 0 else { return }
                             let (g, theta, m, v) = (gBuffer.baseAddress!, thetaBuffer.baseAddress!, mBuffer.baseAddress!, vBuffer.baseAddress!)
-                            let lanes = FloatVector.scalarCount
-                            var i = 0
-                            while i + lanes <= count {
-                                let updated = Self.step(theta: theta.vector(at: i), gradient: g.vector(at: i),
-                                                        m: m.vector(at: i), v: v.vector(at: i), configuration: c,
-                                                        decay: decay, stepSize: stepSize, inverseRootCorrection2: inverseRootCorrection2)
-                                theta.setVector(updated.theta, at: i)
-                                m.setVector(updated.m, at: i)
-                                v.setVector(updated.v, at: i)
-                                i += lanes
+                            // Each value's update depends on nothing else, so splitting a large
+                            // parameter across the BLAS threads' share of cores changes no bit.
+                            guard threads > 1, count >= Self.parallelCountMinimum else {
+                                Self.update(0..<count, theta: theta, g: g, m: m, v: v, configuration: c, constants: constants)
+                                return
                             }
-                            if i < count {
-                                let remaining = count - i
-                                let updated = Self.step(theta: UnsafePointer(theta).partialVector(at: i, count: remaining),
-                                                        gradient: g.partialVector(at: i, count: remaining),
-                                                        m: UnsafePointer(m).partialVector(at: i, count: remaining),
-                                                        v: UnsafePointer(v).partialVector(at: i, count: remaining), configuration: c,
-                                                        decay: decay, stepSize: stepSize, inverseRootCorrection2: inverseRootCorrection2)
-                                theta.setPartialVector(updated.theta, at: i, count: remaining)
-                                m.setPartialVector(updated.m, at: i, count: remaining)
-                                v.setPartialVector(updated.v, at: i, count: remaining)
+                            let chunk = (count / threads + FloatVector.scalarCount - 1) / FloatVector.scalarCount * FloatVector.scalarCount
+                            DispatchQueue.concurrentPerform(iterations: threads) { part in
+                                let range = min(part * chunk, count)..<min((part + 1) * chunk, count)
+                                Self.update(range, theta: theta, g: g, m: m, v: v, configuration: c, constants: constants)
                             }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// Parameters with at least this many values are updated on several threads: below it,
+    /// waking a thread costs more than it saves.
+    public static let parallelCountMinimum = 1 << 16
+
+    struct StepConstants {
+        let decay: Float
+        let stepSize: Float
+        let inverseRootCorrection2: Float
+        let gradientScale: Float
+    }
+
+    /// Updates the values in `range`, eight at a time and then the tail.
+    static func update(_ range: Range<Int>, theta: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>,
+                       m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>, configuration c: Configuration,
+                       constants k: StepConstants) {
+        let lanes = FloatVector.scalarCount
+        var i = range.lowerBound
+        while i + lanes <= range.upperBound {
+            let updated = step(theta: theta.vector(at: i), gradient: g.vector(at: i) * k.gradientScale,
+                               m: m.vector(at: i), v: v.vector(at: i), configuration: c,
+                               decay: k.decay, stepSize: k.stepSize, inverseRootCorrection2: k.inverseRootCorrection2)
+            theta.setVector(updated.theta, at: i)
+            m.setVector(updated.m, at: i)
+            v.setVector(updated.v, at: i)
+            i += lanes
+        }
+        if i < range.upperBound {
+            let remaining = range.upperBound - i
+            let updated = step(theta: UnsafePointer(theta).partialVector(at: i, count: remaining),
+                               gradient: g.partialVector(at: i, count: remaining) * k.gradientScale,
+                               m: UnsafePointer(m).partialVector(at: i, count: remaining),
+                               v: UnsafePointer(v).partialVector(at: i, count: remaining), configuration: c,
+                               decay: k.decay, stepSize: k.stepSize, inverseRootCorrection2: k.inverseRootCorrection2)
+            theta.setPartialVector(updated.theta, at: i, count: remaining)
+            m.setPartialVector(updated.m, at: i, count: remaining)
+            v.setPartialVector(updated.v, at: i, count: remaining)
         }
     }
 

@@ -3,14 +3,7 @@
 /// clipping, which is worth logging.
 @discardableResult
 public func clipGradients(_ parameters: [Parameter], maxNorm: Float) -> Float {
-    var squares: Double = 0
-    for parameter in parameters {
-        parameter.gradient.storage.withUnsafeBufferPointer { g in
-            guard let base = g.baseAddress else { return }
-            squares += Double(RowKernels.sumOfSquaredDeviations(base, mean: 0, count: g.count))
-        }
-    }
-    let norm = Float(squares.squareRoot())
+    let norm = gradientNorm(parameters)
     let factor = maxNorm / (norm + 1e-6)
     if factor < 1 {
         for parameter in parameters {
@@ -20,4 +13,22 @@ public func clipGradients(_ parameters: [Parameter], maxNorm: Float) -> Float {
         }
     }
     return norm
+}
+
+/// The factor `clipGradients` would scale the gradients by (1 when it would leave them), for
+/// `AdamW.update(learningRate:gradientScale:)`, which applies it while it reads them.
+public func gradientClipScale(_ parameters: [Parameter], maxNorm: Float) -> Float {
+    min(1, maxNorm / (gradientNorm(parameters) + 1e-6))
+}
+
+/// The global L2 norm of all the gradients.
+func gradientNorm(_ parameters: [Parameter]) -> Float {
+    var squares: Double = 0
+    for parameter in parameters {
+        parameter.gradient.storage.withUnsafeBufferPointer { g in
+            guard let base = g.baseAddress else { return }
+            squares += Double(RowKernels.sumOfSquaredDeviations(base, mean: 0, count: g.count))
+        }
+    }
+    return Float(squares.squareRoot())
 }

@@ -20,29 +20,27 @@ extension Matrix {
             }
             return
         }
-        let threads = openblas_get_num_threads()
-        let singleThreaded = threads > 1 && m * n * k < BLASThreads.parallelMultiplyAddsMinimum
-        if singleThreaded { openblas_set_num_threads(1) }
-        defer { if singleThreaded { openblas_set_num_threads(threads) } }
-        a.storage.withUnsafeBufferPointer { aBuffer in
-            b.storage.withUnsafeBufferPointer { bBuffer in
-                c.storage.withUnsafeMutableBufferPointer { cBuffer in
-                    if m == 1 {
-                        // One output row (single-sample inference): cᵀ = op(B)ᵀ·aᵀ as a
-                        // matrix-vector product, which reads B in place where sgemm would first
-                        // copy it into packed panels. op(A) is a contiguous row either way.
-                        cblas_sgemv(CblasRowMajor, transposeB ? CblasNoTrans : CblasTrans,
-                                    Int32(b.rows), Int32(b.cols), alpha, bBuffer.baseAddress, Int32(b.cols),
-                                    aBuffer.baseAddress, 1, beta, cBuffer.baseAddress, 1)
-                        return
+        BLASThreads.sized(multiplyAdds: m * n * k) {
+            a.storage.withUnsafeBufferPointer { aBuffer in
+                b.storage.withUnsafeBufferPointer { bBuffer in
+                    c.storage.withUnsafeMutableBufferPointer { cBuffer in
+                        if m == 1 {
+                            // One output row (single-sample inference): cᵀ = op(B)ᵀ·aᵀ as a
+                            // matrix-vector product, which reads B in place where sgemm would first
+                            // copy it into packed panels. op(A) is a contiguous row either way.
+                            cblas_sgemv(CblasRowMajor, transposeB ? CblasNoTrans : CblasTrans,
+                                        Int32(b.rows), Int32(b.cols), alpha, bBuffer.baseAddress, Int32(b.cols),
+                                        aBuffer.baseAddress, 1, beta, cBuffer.baseAddress, 1)
+                            return
+                        }
+                        cblas_sgemm(CblasRowMajor,
+                                    transposeA ? CblasTrans : CblasNoTrans,
+                                    transposeB ? CblasTrans : CblasNoTrans,
+                                    Int32(m), Int32(n), Int32(k),
+                                    alpha, aBuffer.baseAddress, Int32(max(a.cols, 1)),
+                                    bBuffer.baseAddress, Int32(max(b.cols, 1)),
+                                    beta, cBuffer.baseAddress, Int32(n))
                     }
-                    cblas_sgemm(CblasRowMajor,
-                                transposeA ? CblasTrans : CblasNoTrans,
-                                transposeB ? CblasTrans : CblasNoTrans,
-                                Int32(m), Int32(n), Int32(k),
-                                alpha, aBuffer.baseAddress, Int32(max(a.cols, 1)),
-                                bBuffer.baseAddress, Int32(max(b.cols, 1)),
-                                beta, cBuffer.baseAddress, Int32(n))
                 }
             }
         }
@@ -71,4 +69,14 @@ public enum BLASThreads {
     /// the shape, so a run stays deterministic for a given `count`. Not for use while another
     /// thread is inside BLAS, since the thread count is process-wide.
     public static let parallelMultiplyAddsMinimum = 1 << 20
+
+    /// Runs `body`, a BLAS call of `multiplyAdds` multiply-adds, on one thread when it is below
+    /// `parallelMultiplyAddsMinimum`.
+    static func sized<Result>(multiplyAdds: Int, _ body: () -> Result) -> Result {
+        let threads = openblas_get_num_threads()
+        let singleThreaded = threads > 1 && multiplyAdds < parallelMultiplyAddsMinimum
+        if singleThreaded { openblas_set_num_threads(1) }
+        defer { if singleThreaded { openblas_set_num_threads(threads) } }
+        return body()
+    }
 }

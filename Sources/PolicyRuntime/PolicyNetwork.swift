@@ -6,12 +6,15 @@ import NeuralNet
 public final class PolicyNetwork: NetworkModule {
     public let trunk: Sequential
     public let verdictHead: Linear
-    public let toolHead: Sequential
-    public let hidden: Int
+    /// The withhold head's first layer, over [state summary | tool embedding] pairs.
+    public let toolInput: PairLinear
+    /// The rest of the withhold head: GELU, then one logit.
+    public let toolOutput: Sequential
+    /// The tool embeddings of the last forward, one row per pair.
+    private var toolEmbeddings = Matrix(rows: 0, cols: 0)
 
     public init(inputs: Int, toolDimension: Int, hidden: Int, toolHidden: Int, dropout: Double, name: String,
                 generator: inout RandomGenerator) {
-        self.hidden = hidden
         trunk = Sequential([
             Linear(name: "\(name)/trunk1", inputs: inputs, outputs: hidden, generator: &generator),
             LayerNorm(name: "\(name)/norm1", width: hidden),
@@ -22,14 +25,15 @@ public final class PolicyNetwork: NetworkModule {
             GELU(),
         ])
         verdictHead = Linear(name: "\(name)/verdict_head", inputs: hidden, outputs: 3, generator: &generator)
-        toolHead = Sequential([
-            Linear(name: "\(name)/tool1", inputs: hidden + toolDimension, outputs: toolHidden, generator: &generator),
+        toolInput = PairLinear(name: "\(name)/tool1", rowInputs: hidden, pairInputs: toolDimension, outputs: toolHidden,
+                               generator: &generator)
+        toolOutput = Sequential([
             GELU(),
             Linear(name: "\(name)/tool2", inputs: toolHidden, outputs: 1, generator: &generator),
         ])
     }
 
-    public var parameters: [Parameter] { trunk.parameters + verdictHead.parameters + toolHead.parameters }
+    public var parameters: [Parameter] { trunk.parameters + verdictHead.parameters + toolInput.parameters + toolOutput.parameters }
     public var dropouts: [Dropout] { trunk.dropouts }
 
     /// Verdict logits per row, and a withhold logit per (row, tool embedding) pair.
@@ -38,18 +42,24 @@ public final class PolicyNetwork: NetworkModule {
         let summary = trunk.forward(inputs, training: training)
         let verdicts = verdictHead.forward(summary, training: training)
         guard !toolPairs.isEmpty else { return (verdicts, nil) }
-        let pairInputs = summary.gathering(rows: toolPairs.map(\.row))
-            .concatenatingColumns(Matrix.stacking(toolPairs.map(\.embedding), cols: toolDimension))
-        return (verdicts, toolHead.forward(pairInputs, training: training))
+        toolEmbeddings.resize(rows: toolPairs.count, cols: toolDimension)
+        toolEmbeddings.storage.withUnsafeMutableBufferPointer { target in
+            for (pair, tool) in toolPairs.enumerated() {
+                precondition(tool.embedding.count == toolDimension, "tool embedding of \(tool.embedding.count) values, expected \(toolDimension)")
+                _ = UnsafeMutableBufferPointer(rebasing: target[pair * toolDimension..<(pair + 1) * toolDimension])
+                    .initialize(from: tool.embedding)
+            }
+        }
+        let pairs = toolInput.forward(rows: summary, pairs: toolEmbeddings, pairRows: toolPairs.map(\.row), training: training)
+        return (verdicts, toolOutput.forward(pairs, training: training))
     }
 
-    public func backward(verdicts: Matrix, withhold: Matrix?, toolPairRows: [Int]) {
+    /// Backward after a training forward; the withhold gradient reaches the trunk through each
+    /// pair's state summary.
+    public func backward(verdicts: Matrix, withhold: Matrix?) {
         var gradient = verdictHead.backward(verdicts)
         if let withhold {
-            let pairGradient = toolHead.backwardToInput(withhold)
-            for (pair, row) in toolPairRows.enumerated() {
-                for j in 0..<hidden { gradient.storage[row * hidden + j] += pairGradient.storage[pair * pairGradient.cols + j] }
-            }
+            gradient.add(toolInput.backward(toolOutput.backwardToInput(withhold)))
         }
         trunk.backward(gradient)
     }

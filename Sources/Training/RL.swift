@@ -352,7 +352,7 @@ public enum ReinforcementLearning {
                 pair += 1
             }
         }
-        network.backward(verdicts: verdictGradient, withhold: withholdGradient, toolPairRows: pairs.map(\.row))
+        network.backward(verdicts: verdictGradient, withhold: withholdGradient)
         let totalWeight = decisions.reduce(0) { $0 + $1.weight }
         return totalWeight > 0 ? kl / totalWeight : 0
     }

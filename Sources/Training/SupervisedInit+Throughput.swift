@@ -23,9 +23,8 @@ extension SupervisedInit {
             let output = network.forward(batch, toolPairs: pairs, toolDimension: dimension, training: true)
             let verdict = crossEntropy.evaluate(logits: output.verdicts, targets: targets)
             let withhold = binary.evaluate(logits: output.withhold!, targets: toolTargets)
-            network.backward(verdicts: verdict.gradient, withhold: withhold.gradient, toolPairRows: pairs.map(\.row))
-            clipGradients(network.parameters, maxNorm: Float(config.gradientClip))
-            optimizer.update(learningRate: 1e-3)
+            network.backward(verdicts: verdict.gradient, withhold: withhold.gradient)
+            optimizer.update(learningRate: 1e-3, gradientScale: gradientClipScale(network.parameters, maxNorm: Float(config.gradientClip)))
         }
     }
 }

@@ -155,9 +155,8 @@ extension SupervisedInit {
                     for i in 0..<scaled.count { scaled.storage[i] *= Float(config.withholdWeight) }
                     withholdGradient = scaled
                 }
-                network.backward(verdicts: verdict.gradient, withhold: withholdGradient, toolPairRows: pairs.map(\.row))
-                clipGradients(network.parameters, maxNorm: Float(config.gradientClip))
-                optimizer.update(learningRate: rate)
+                network.backward(verdicts: verdict.gradient, withhold: withholdGradient)
+                optimizer.update(learningRate: rate, gradientScale: gradientClipScale(network.parameters, maxNorm: Float(config.gradientClip)))
                 return [("stage2/loss", Double(verdict.loss + Float(config.withholdWeight) * withholdLoss)),
                         ("stage2/loss_verdict", Double(verdict.loss)), ("stage2/loss_withhold", Double(withholdLoss))]
             },

@@ -49,6 +49,42 @@ final class AdamWTests: XCTestCase {
         }
     }
 
+    /// Two parameters, one large enough to be split across threads, after two updates from
+    /// `gradients`, with `BLASThreads.count` at `threads`; `separateClip` picks clipGradients then update
+    /// (true) or update with gradientClipScale (false).
+    private func valuesAfterTwoUpdates(threads: Int, separateClip: Bool) -> [Matrix] {
+        var generator = RandomGenerator(seed: 5)
+        let parameters = [
+            Parameter(name: "large", value: .randomNormal(rows: 1, cols: AdamW.parallelCountMinimum + 13, using: &generator)),
+            Parameter(name: "small", value: .randomNormal(rows: 3, cols: 7, using: &generator)),
+        ]
+        let optimizer = AdamW(parameters: parameters)
+        let configured = BLASThreads.count
+        BLASThreads.count = threads
+        defer { BLASThreads.count = configured }
+        for _ in 0..<2 {
+            for parameter in parameters {
+                parameter.gradient = .randomNormal(rows: parameter.value.rows, cols: parameter.value.cols, using: &generator)
+            }
+            if separateClip {
+                clipGradients(parameters, maxNorm: 10)
+                optimizer.update(learningRate: 0.01)
+            } else {
+                optimizer.update(learningRate: 0.01, gradientScale: gradientClipScale(parameters, maxNorm: 10))
+            }
+        }
+        return parameters.map(\.value)
+    }
+
+    /// Random gradients of ~257 norm, so the clip to 10 scales them: applying the scale inside
+    /// the update must give the very bits of rewriting the gradients first, on one thread or two.
+    func testClipScaleInsideTheUpdateEqualsClippingFirstOnAnyThreadCount() {
+        let reference = valuesAfterTwoUpdates(threads: 1, separateClip: true)
+        XCTAssertEqual(valuesAfterTwoUpdates(threads: 1, separateClip: false), reference)
+        XCTAssertEqual(valuesAfterTwoUpdates(threads: 2, separateClip: false), reference)
+        XCTAssertEqual(valuesAfterTwoUpdates(threads: 2, separateClip: true), reference)
+    }
+
     func testExportedStateResumesIdentically() throws {
         func makeRun() -> (Parameter, AdamW) {
             let parameter = Parameter(name: "layer.weight", value: Matrix([[0.3, -0.7, 1.1]]))
