@@ -29,31 +29,44 @@ final class MiniLMEncoderTests: XCTestCase {
     }
 
     func testEmbeddingsOneTextAtATimeMatchSentenceTransformers() throws {
-        let encoder = try SharedMiniLM.get()
-        for record in try MiniLMFixture.load().texts {
-            let embedding = try encoder.embed([record.text])[0]
-            XCTAssertEqual(embedding.count, 384)
-            XCTAssertGreaterThanOrEqual(cosine(embedding, record.embedding), 0.9999, "text \(record.text.debugDescription)")
+        for kernels in SharedMiniLM.kernelSets {
+            let encoder = try SharedMiniLM.get(kernels)
+            for record in try MiniLMFixture.load().texts {
+                let embedding = try encoder.embed([record.text])[0]
+                XCTAssertEqual(embedding.count, 384)
+                XCTAssertGreaterThanOrEqual(cosine(embedding, record.embedding), 0.9999, "\(kernels) kernels, text \(record.text.debugDescription)")
+            }
         }
     }
 
     func testEmbeddingsInOneBatchMatchSentenceTransformers() throws {
-        let encoder = try SharedMiniLM.get()
-        let records = try MiniLMFixture.load().texts
-        let embeddings = try encoder.embed(records.map(\.text))
-        XCTAssertEqual(embeddings.count, records.count)
-        for (embedding, record) in zip(embeddings, records) {
-            XCTAssertGreaterThanOrEqual(cosine(embedding, record.embedding), 0.9999, "text \(record.text.debugDescription)")
+        for kernels in SharedMiniLM.kernelSets {
+            let records = try MiniLMFixture.load().texts
+            let embeddings = try SharedMiniLM.get(kernels).embed(records.map(\.text))
+            XCTAssertEqual(embeddings.count, records.count)
+            for (embedding, record) in zip(embeddings, records) {
+                XCTAssertGreaterThanOrEqual(cosine(embedding, record.embedding), 0.9999, "\(kernels) kernels, text \(record.text.debugDescription)")
+            }
         }
     }
 
     func testBatchSplitIntoSeveralPassesMatchesSentenceTransformers() throws {
-        let folder = try MiniLMFolder.locate()
-        let encoder = try MiniLMEncoder(folder: folder, tokensPerPass: 300)
-        let records = try MiniLMFixture.load().texts
-        let embeddings = try encoder.embed(records.map(\.text))
-        for (embedding, record) in zip(embeddings, records) {
-            XCTAssertGreaterThanOrEqual(cosine(embedding, record.embedding), 0.9999, "text \(record.text.debugDescription)")
+        for kernels in SharedMiniLM.kernelSets {
+            let encoder = try MiniLMEncoder(folder: MiniLMFolder.locate(), tokensPerPass: 300, kernels: kernels)
+            let records = try MiniLMFixture.load().texts
+            let embeddings = try encoder.embed(records.map(\.text))
+            for (embedding, record) in zip(embeddings, records) {
+                XCTAssertGreaterThanOrEqual(cosine(embedding, record.embedding), 0.9999, "\(kernels) kernels, text \(record.text.debugDescription)")
+            }
+        }
+    }
+
+    func testKernelSetComesFromTheEnvironmentAndBadValuesAreNamed() throws {
+        let variable = MatrixKernels.environmentVariable
+        XCTAssertEqual(try MatrixKernels.configured(environment: [variable: "blas"]), .blas)
+        XCTAssertEqual(try MatrixKernels.configured(environment: [:]), MatrixKernels.avx512.isSupported ? .avx512 : .blas)
+        XCTAssertThrowsError(try MatrixKernels.configured(environment: [variable: "AVX2"])) { error in
+            XCTAssertEqual(String(describing: error), "\(variable)=AVX2: must be avx512 or blas")
         }
     }
 
