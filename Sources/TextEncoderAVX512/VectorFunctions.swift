@@ -38,14 +38,12 @@ public enum VectorFunctions {
         return p / q
     }
 
-    /// Not inlined: inside the product's tile store it would make the store too large to inline.
-    @inline(never)
+    @inline(__always)
     static func gelu(_ x: Vector) -> Vector {
         0.5 * x * (1 + erf(x * 0.70710678118654752))
     }
 
-    /// GELU of `count` floats in place (the product applies it to its tiles itself; this is for
-    /// testing and for callers outside a product).
+    /// GELU of `count` floats in place.
     @inline(never)
     public static func gelu(_ values: UnsafeMutablePointer<Float>, count: Int) {
         var i = 0
