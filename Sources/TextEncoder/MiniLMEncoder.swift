@@ -58,16 +58,18 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
     /// Embeddings of already tokenised sequences (each `[CLS] … [SEP]`, at most `maxTokens`).
     ///
     /// The encoder does its own threading with as many threads as OpenBLAS is configured for
-    /// (`OPENBLAS_NUM_THREADS`), and runs BLAS single-threaded meanwhile (OpenBLAS's thread count is process-wide: it is
-    /// restored on return). Several sequences: each thread runs whole forward passes on its share
-    /// of them, which scales nearly perfectly. One sequence: each matrix product is split by
-    /// output columns, so each thread reads and packs only its part of the weights.
+    /// (`OPENBLAS_NUM_THREADS`). On the `blas` kernels it runs BLAS single-threaded meanwhile
+    /// (OpenBLAS's thread count is process-wide: it is restored on return); the `avx512` kernels
+    /// leave OpenBLAS alone. Several sequences: each thread runs whole forward passes on its
+    /// share of them, which scales nearly perfectly. One sequence: each matrix product is split
+    /// by output columns, so each thread reads only its part of the weights.
     public func embed(tokenized sequences: [[Int32]]) -> [[Float]] {
         Self.lock.lock()
         defer { Self.lock.unlock() }
         let threads = max(1, Int(openblas_get_num_threads()))
-        if threads > 1 { openblas_set_num_threads(1) }
-        defer { if threads > 1 { openblas_set_num_threads(Int32(threads)) } }
+        let singleThreadedBLAS = threads > 1 && weights.kernels == .blas
+        if singleThreadedBLAS { openblas_set_num_threads(1) }
+        defer { if singleThreadedBLAS { openblas_set_num_threads(Int32(threads)) } }
         while workspaces.count < threads { workspaces.append(ActivationBuffers(scratchFloats: scratchFloats)) }
         var result: [[Float]] = []
         result.reserveCapacity(sequences.count)
