@@ -162,9 +162,11 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
         let hidden = buffers.hidden!, qkv = buffers.qkv!, context = buffers.context!
         let attended = buffers.attended!, intermediate = buffers.intermediate!
         let heads = Self.partition(MiniLMWeights.heads, threads)
-        let panel = PanelProduct.panelWidth
-        let narrow = Self.partition(h / panel, threads).map { ($0.lowerBound * panel)..<($0.upperBound * panel) }
-        let broad = Self.partition(wide / panel, threads).map { ($0.lowerBound * panel)..<($0.upperBound * panel) }
+        // Column shares in whole groups of 32, the AVX-512 kernels' panels. (A literal, not
+        // `PanelProduct.panelWidth`: the BLAS path must run no code of the AVX-512 module.)
+        let group = 32
+        let narrow = Self.partition(h / group, threads).map { ($0.lowerBound * group)..<($0.upperBound * group) }
+        let broad = Self.partition(wide / group, threads).map { ($0.lowerBound * group)..<($0.upperBound * group) }
 
         Self.inParallel(threads) { worker in
             let normalised = buffers.normalised[worker]
