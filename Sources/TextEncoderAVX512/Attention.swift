@@ -4,10 +4,12 @@
 public enum Attention {
     public static let headSize = 32
 
-    /// Floats of scratch `attend` needs for a sequence of `length` tokens.
+    /// Floats of scratch `attend` needs for any sequence of at most `length` tokens: the
+    /// transposed keys, and a block of scores, which holds 8192 floats or 8 rows, whichever is
+    /// more (a shorter sequence may have a larger block than a longer one).
     public static func scratchFloats(length: Int) -> Int {
         let padded = paddedLength(length)
-        return padded * headSize + rowsPerBlock(length) * padded
+        return padded * headSize + max(8192, 8 * padded)
     }
 
     /// `queries`, `keys` and `values` point at the head's first column in row-major matrices of

@@ -61,6 +61,20 @@ final class AVX512KernelTests: XCTestCase {
         }
     }
 
+    /// The encoder sizes scratch once for its longest sequence; a shorter one may use a larger
+    /// block of scores (257 tokens: blocks of 24 rows of 288; 240 tokens: 32 rows of 256).
+    func testScratchForALengthHoldsEveryShorterSequence() {
+        let stride = 96, guardFloats = 256, sentinel: Float = 12345
+        for (longest, length) in [(257, 240), (512, 256), (300, 40), (40, 40)] {
+            let queries = values(length * stride, seed: 8), keys = values(length * stride, seed: 9), values = values(length * stride, seed: 10)
+            var context = [Float](repeating: 0, count: length * 32)
+            var scratch = [Float](repeating: sentinel, count: Attention.scratchFloats(length: longest) + guardFloats)
+            Attention.attend(length: length, queries: queries, keys: keys, values: values, stride: stride,
+                             context: &context, contextStride: 32, scratch: &scratch)
+            XCTAssertTrue(scratch.suffix(guardFloats).allSatisfy { $0 == sentinel }, "\(length) tokens wrote past the scratch for \(longest)")
+        }
+    }
+
     func testSoftmaxMatchesDoublePrecision() {
         for count in [1, 15, 16, 17, 40, 256] {
             var row: [Float] = (0..<count).map { Float(sin(Double($0) * 1.7) * 9) }

@@ -61,6 +61,23 @@ final class MiniLMEncoderTests: XCTestCase {
         }
     }
 
+    /// Beyond the fixture's 256 tokens there is no sentence-transformers reference; the two
+    /// kernel sets, whose products share no code, are checked against each other instead, up to
+    /// the model's 512 positions and with short sequences in the same batch.
+    func testKernelSetsAgreeOnSequencesUpTo512Tokens() throws {
+        try XCTSkipUnless(MatrixKernels.avx512.isSupported, "this CPU lacks AVX-512: only the BLAS kernels run here")
+        let folder = try MiniLMFolder.locate()
+        let avx512 = try MiniLMEncoder(folder: folder, maxTokens: 512, kernels: .avx512)
+        let blas = try MiniLMEncoder(folder: folder, maxTokens: 512, kernels: .blas)
+        let words = try MiniLMFixture.load().texts.map(\.text).joined(separator: " ")
+        let texts = [String(words.prefix(1200)), "short one", String(words.prefix(5000)), String(words.prefix(400))]
+        XCTAssertEqual(avx512.tokenIDs(texts[2]).count, 512, "the long text does not reach 512 tokens")
+        XCTAssertGreaterThan(avx512.tokenIDs(texts[0]).count, 256)
+        for (fast, reference) in zip(try avx512.embed(texts), try blas.embed(texts)) {
+            XCTAssertGreaterThanOrEqual(cosine(fast, reference), 0.9999)
+        }
+    }
+
     func testKernelSetComesFromTheEnvironmentAndBadValuesAreNamed() throws {
         let variable = MatrixKernels.environmentVariable
         XCTAssertEqual(try MatrixKernels.configured(environment: [variable: "blas"]), .blas)
