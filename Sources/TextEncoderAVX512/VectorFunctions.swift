@@ -1,7 +1,11 @@
 /// `VectorMath`'s exp, erf, GELU and softmax sixteen floats at a time: the same polynomials,
 /// evaluated in the same order, so both kernel sets agree to rounding.
+///
+/// The per-vector functions are `@_transparent`: with `@inline(__always)` the compiler still
+/// emitted calls to them, and a call passes a 16-float vector as four 128-bit pieces, which
+/// made the loop around it several times slower.
 public enum VectorFunctions {
-    @inline(__always)
+    @_transparent
     static func exp(_ value: Vector) -> Vector {
         let x = value.clamped(-87.33654, 88.0)
         let shifted = x * 1.442695041 + 12582912.0
@@ -18,7 +22,7 @@ public enum VectorFunctions {
         return y * unsafeBitCast(exponent, to: Vector.self)
     }
 
-    @inline(__always)
+    @_transparent
     static func erf(_ value: Vector) -> Vector {
         let x = value.clamped(-4, 4)
         let x2 = x * x
@@ -38,7 +42,7 @@ public enum VectorFunctions {
         return p / q
     }
 
-    @inline(__always)
+    @_transparent
     static func gelu(_ x: Vector) -> Vector {
         0.5 * x * (1 + erf(x * 0.70710678118654752))
     }
@@ -59,42 +63,49 @@ public enum VectorFunctions {
         }
     }
 
-    /// Softmax of one row of `count` floats in place.
+    /// Softmax of one row of `count` floats in place; a last partial vector goes through the
+    /// same loops as whole ones.
     @inline(never)
     public static func softmax(_ row: UnsafeMutablePointer<Float>, count: Int) {
-        let whole = count / 16 * 16
         var maximum = Vector(repeating: -.greatestFiniteMagnitude)
         var i = 0
-        while i < whole {
-            maximum.formMaximum(Vector.load(row + i))
+        while i < count {
+            maximum.formMaximum(chunk(row + i, count: count - i, padding: -.greatestFiniteMagnitude))
             i += 16
         }
-        var largest = maximum.max()
-        for j in whole..<count { largest = max(largest, row[j]) }
-        let shift = Vector(repeating: largest)
+        let shift = Vector(repeating: maximum.max())
         var sums = Vector()
         i = 0
-        while i < whole {
-            let e = exp(Vector.load(row + i) - shift)
-            e.store(to: row + i)
+        while i < count {
+            let lanes = min(16, count - i)
+            var e = exp(chunk(row + i, count: lanes, padding: -.greatestFiniteMagnitude) - shift)
+            if lanes < 16 {
+                for j in lanes..<16 { e[j] = 0 }
+                for j in 0..<lanes { row[i + j] = e[j] }
+            } else {
+                e.store(to: row + i)
+            }
             sums += e
             i += 16
         }
-        var total = sums.sum()
-        if whole < count {
-            var tail = shift
-            for j in whole..<count { tail[j - whole] = row[j] }
-            tail = exp(tail - shift)
-            for j in (count - whole)..<16 { tail[j] = 0 }
-            total += tail.sum()
-            for j in whole..<count { row[j] = tail[j - whole] }
-        }
-        let inverse = Vector(repeating: 1 / total)
+        let inverse = 1 / sums.sum()
         i = 0
-        while i < whole {
+        while i + 16 <= count {
             (Vector.load(row + i) * inverse).store(to: row + i)
             i += 16
         }
-        for j in whole..<count { row[j] *= inverse[0] }
+        while i < count {
+            row[i] *= inverse
+            i += 1
+        }
+    }
+
+    /// The 16 floats at `values`, or the first `count` of them and `padding` after.
+    @inline(__always)
+    static func chunk(_ values: UnsafePointer<Float>, count: Int, padding: Float) -> Vector {
+        if count >= 16 { return Vector.load(values) }
+        var result = Vector(repeating: padding)
+        for j in 0..<count { result[j] = values[j] }
+        return result
     }
 }
