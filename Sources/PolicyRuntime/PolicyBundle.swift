@@ -21,8 +21,12 @@ public struct PolicyBundle: Equatable, Sendable {
         public var policyToolHidden: Int
         /// Hidden widths of the action classifier.
         public var actionClassifierHidden: [Int]
+        /// What of the world model's prediction the policies that read it take (absent: `prediction`).
+        public var worldModelInput: WorldModel.PolicyInput?
 
-        public init(worldModelHidden: Int?, policyHidden: Int, policyToolHidden: Int, actionClassifierHidden: [Int]) {
+        public init(worldModelHidden: Int?, policyHidden: Int, policyToolHidden: Int, actionClassifierHidden: [Int],
+                    worldModelInput: WorldModel.PolicyInput? = nil) {
+            self.worldModelInput = worldModelInput
             self.worldModelHidden = worldModelHidden
             self.policyHidden = policyHidden
             self.policyToolHidden = policyToolHidden

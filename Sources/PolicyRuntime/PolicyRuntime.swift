@@ -22,6 +22,7 @@ public final class PolicyRuntime {
     private let worldModel: WorldModel?
     private let policy: PolicyNetwork?
     private let classifier: Sequential?
+    private var worldModelInput: WorldModel.PolicyInput { bundle.shapes.worldModelInput ?? .prediction }
 
     /// Loads the bundle and the encoder it names: MiniLM from `encoderDirectory`, else
     /// `SAFEMCP_MINILM_DIR` or the installed package, refused when its weights differ from the
@@ -73,7 +74,7 @@ public final class PolicyRuntime {
             classifier = network
             policy = nil
         } else {
-            let inputs = features.width + (usesWorldModel ? WorldModel.predictionWidth(dimension: features.dimension) : 0)
+            let inputs = features.width + (usesWorldModel ? (bundle.shapes.worldModelInput ?? .prediction).width(dimension: features.dimension) : 0)
             let network = PolicyNetwork(inputs: inputs, toolDimension: features.dimension, hidden: bundle.shapes.policyHidden,
                                         toolHidden: bundle.shapes.policyToolHidden, dropout: 0, name: "policy", generator: &generator)
             try network.load(bundle.tensors, prefix: variant.rawValue + "/", file: file)
@@ -102,7 +103,7 @@ public final class PolicyRuntime {
         var prediction: Matrix?
         if let worldModel {
             let predicted = worldModel.predict(states)
-            networkInputs = states.concatenatingColumns(predicted)
+            networkInputs = states.concatenatingColumns(worldModel.policyInput(prediction: predicted, worldModelInput))
             prediction = predicted
         }
         let pairs = inputs.enumerated().flatMap { row, input in input.tools.map { (row: row, embedding: vector(EpisodeTexts.tool($0))) } }

@@ -15,6 +15,32 @@ public final class WorldModel: NetworkModule {
     /// (L2-normalised), the three class probabilities and the unsafe-follows probability.
     public static func predictionWidth(dimension: Int) -> Int { dimension + 4 }
 
+    /// What of the prediction the policy reads.
+    public enum PolicyInput: String, Codable, CaseIterable, Sendable {
+        /// All of it: the predicted next embedding and the four risk probabilities.
+        case prediction
+        /// The four risk probabilities alone (next-state class, unsafe follows): far fewer
+        /// inputs for the policy to fit to the training tasks.
+        case risk
+
+        public func width(dimension: Int) -> Int { self == .prediction ? WorldModel.predictionWidth(dimension: dimension) : 4 }
+    }
+
+    /// The policy's extra input for each state.
+    public func policyInput(_ states: Matrix, _ input: PolicyInput) -> Matrix {
+        policyInput(prediction: predict(states), input)
+    }
+
+    /// The part of `predict`'s output the policy reads.
+    public func policyInput(prediction: Matrix, _ input: PolicyInput) -> Matrix {
+        guard input == .risk else { return prediction }
+        var risk = Matrix(rows: prediction.rows, cols: 4)
+        for row in 0..<prediction.rows {
+            for j in 0..<4 { risk.storage[row * 4 + j] = prediction.storage[row * prediction.cols + dimension + j] }
+        }
+        return risk
+    }
+
     public init(inputs: Int, dimension: Int, hidden: Int, dropout: Double, generator: inout RandomGenerator) {
         self.dimension = dimension
         trunk = Sequential([

@@ -87,7 +87,8 @@ public enum PolicyExport {
 
     static func shapes(_ config: TrainingConfig) -> PolicyBundle.Shapes {
         PolicyBundle.Shapes(worldModelHidden: config.stage2.useWorldModel ? config.stage1.hidden : nil, policyHidden: config.stage2.hidden,
-                            policyToolHidden: config.stage2.toolHidden, actionClassifierHidden: config.baselines.actionClassifier.hidden)
+                            policyToolHidden: config.stage2.toolHidden, actionClassifierHidden: config.baselines.actionClassifier.hidden,
+                            worldModelInput: config.stage2.useWorldModel ? config.stage2.worldModelInput : nil)
     }
 
     private static func finished(_ stage: String, in run: RunDirectory) throws -> CheckpointDirectory.Resumption {

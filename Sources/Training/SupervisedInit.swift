@@ -37,6 +37,8 @@ public enum SupervisedInit {
         public var gradientClip = 1.0
         /// Feed the frozen world model's prediction to the policy (false: the ablation without it).
         public var useWorldModel = true
+        /// What of the world model's prediction the policy reads: `prediction` (next embedding and risk probabilities) or `risk` (the four probabilities alone).
+        public var worldModelInput = WorldModel.PolicyInput.prediction
         /// Verdict class weights: `balanced` (n / (3·count) from the training split) or `none`; ignored when classWeights is set.
         public var classWeighting = "balanced"
         /// Explicit verdict class weights for safe, critical, unsafe; empty: use classWeighting.
@@ -77,6 +79,8 @@ struct Policy {
     let worldModel: WorldModel?
     let stateWidth: Int
     let toolDimension: Int
+    /// What of the world model's prediction the network reads.
+    var worldModelInput = WorldModel.PolicyInput.prediction
 
     func inputs(_ steps: [JudgedStep]) -> Matrix {
         inputs(states: Matrix.stacking(steps.map(\.state), cols: stateWidth))
@@ -85,7 +89,7 @@ struct Policy {
     /// The states, beside the world model's prediction for each when the policy reads it.
     func inputs(states: Matrix) -> Matrix {
         guard let worldModel else { return states }
-        return states.concatenatingColumns(worldModel.predict(states))
+        return states.concatenatingColumns(worldModel.policyInput(states, worldModelInput))
     }
 
     /// The verdict and the withheld tools (logit > 0) for each step.

@@ -302,11 +302,12 @@ private struct Job {
     private func makePolicy(useWorldModel: Bool, worldModel: WorldModel, features: StateFeatures, seed: UInt64,
                             dropout: Double? = nil) -> Policy {
         var generator = RandomGenerator(seed: seed &+ 2)
-        let inputs = features.width + (useWorldModel ? WorldModel.predictionWidth(dimension: features.dimension) : 0)
+        let inputs = features.width + (useWorldModel ? config.stage2.worldModelInput.width(dimension: features.dimension) : 0)
         var networkConfig = config.stage2
         if let dropout { networkConfig.dropout = dropout }
         let network = PolicyNetwork(inputs: inputs, toolDimension: features.dimension, config: networkConfig, name: "policy", generator: &generator)
-        return Policy(network: network, worldModel: useWorldModel ? worldModel : nil, stateWidth: features.width, toolDimension: features.dimension)
+        return Policy(network: network, worldModel: useWorldModel ? worldModel : nil, stateWidth: features.width, toolDimension: features.dimension,
+                      worldModelInput: config.stage2.worldModelInput)
     }
 
     private func loadFinishedStage1(into worldModel: WorldModel) throws {

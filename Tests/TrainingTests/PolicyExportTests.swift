@@ -11,25 +11,25 @@ import XCTest
 /// `safemcp export` and the bundle's runtime: the policy the proxy and `safemcp eval` load must
 /// decide exactly as the trained networks do, and a damaged or mismatched bundle is refused.
 final class PolicyExportTests: XCTestCase {
-    /// One synthetic run (stages 1-3 and the baselines) shared by the tests.
-    private static var shared: (folder: TemporaryFolder, run: RunDirectory, config: TrainingConfig)?
+    /// Synthetic runs (stages 1-3 and the baselines) shared by the tests, by extra overrides.
+    private static var shared: [[String]: (folder: TemporaryFolder, run: RunDirectory, config: TrainingConfig)] = [:]
 
-    private func trainedRun() throws -> (folder: TemporaryFolder, run: RunDirectory, config: TrainingConfig) {
-        if let shared = Self.shared { return shared }
+    private func trainedRun(_ extra: [String] = []) throws -> (folder: TemporaryFolder, run: RunDirectory, config: TrainingConfig) {
+        if let shared = Self.shared[extra] { return shared }
         let folder = try TemporaryFolder()
         let configURL = try SyntheticData.writeRun(in: folder.url)
-        let overrides = ["baselines.enabled=true", "baselines.actionClassifier.steps=30", "baselines.actionClassifier.hidden=[16, 8]"]
+        let overrides = ["baselines.enabled=true", "baselines.actionClassifier.steps=30", "baselines.actionClassifier.hidden=[16, 8]"] + extra
         let request = TrainingRequest(configURL: configURL, overrides: overrides, runName: "exported",
                                       runsRoot: folder.url.appendingPathComponent("runs"), command: "test", showProgress: false)
         let result = try TrainingJob.run(request, interrupt: InterruptFlag(), log: { _ in })
         XCTAssertEqual(result.status, .finished)
         let trained = (folder, result.run, try TrainingJob.loadConfig(configURL, overrides: overrides))
-        Self.shared = trained
+        Self.shared[extra] = trained
         return trained
     }
 
-    private func exportedBundle() throws -> (url: URL, bundle: PolicyBundle, run: RunDirectory, config: TrainingConfig) {
-        let (folder, run, config) = try trainedRun()
+    private func exportedBundle(_ extra: [String] = []) throws -> (url: URL, bundle: PolicyBundle, run: RunDirectory, config: TrainingConfig) {
+        let (folder, run, config) = try trainedRun(extra)
         let bundle = try PolicyExport.bundle(run: run, log: { _ in })
         let url = folder.url.appendingPathComponent("policy-\(UUID().uuidString).h5")
         try bundle.write(to: url)
@@ -51,7 +51,17 @@ final class PolicyExportTests: XCTestCase {
     /// weights from checkpoints. Both must give the same verdicts, withheld sets and verdict
     /// probabilities on every step.
     func testRuntimeDecidesAsTheTrainedNetworks() throws {
-        let (url, _, run, config) = try exportedBundle()
+        try checkRuntimeDecidesAsTheTrainedNetworks([])
+    }
+
+    /// The same with a policy that reads only the world model's four risk probabilities.
+    func testRuntimeDecidesAsTheTrainedNetworksReadingTheRiskAlone() throws {
+        try checkRuntimeDecidesAsTheTrainedNetworks(["stage2.worldModelInput=risk"])
+    }
+
+    private func checkRuntimeDecidesAsTheTrainedNetworks(_ extra: [String]) throws {
+        let (url, bundle, run, config) = try exportedBundle(extra)
+        XCTAssertEqual(bundle.shapes.worldModelInput, config.stage2.worldModelInput)
         let episodes = SyntheticData.episodes(count: 40, seed: 77)
         let embedder = HashingEmbedder(dimension: 64)
         var table = EmbeddingTable(dimension: 64, encoderID: embedder.id)
@@ -64,10 +74,11 @@ final class PolicyExportTests: XCTestCase {
         try worldModel.load(try Self.finished("stage1", run).tensors, file: "stage1")
         var networkConfig = config.stage2
         networkConfig.dropout = 0
-        let network = PolicyNetwork(inputs: features.width + WorldModel.predictionWidth(dimension: 64), toolDimension: 64,
+        let network = PolicyNetwork(inputs: features.width + config.stage2.worldModelInput.width(dimension: 64), toolDimension: 64,
                                     config: networkConfig, name: "policy", generator: &generator)
         try network.load(try Self.finished("stage3", run).tensors, file: "stage3")
-        let trained = Policy(network: network, worldModel: worldModel, stateWidth: features.width, toolDimension: 64)
+        let trained = Policy(network: network, worldModel: worldModel, stateWidth: features.width, toolDimension: 64,
+                             worldModelInput: config.stage2.worldModelInput)
         let expected = trained.decide(steps)
 
         let runtime = try PolicyRuntime(contentsOf: url, variant: .full)
