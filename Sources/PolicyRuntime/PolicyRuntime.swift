@@ -12,7 +12,13 @@ import TextEncoder
 public final class PolicyRuntime {
     public let bundle: PolicyBundle
     public let variant: PolicyVariant
-    private let embedder: EmbeddingCache
+    private var embedder: EmbeddingCache
+    /// The most texts the cache keeps (about 30 MB of 384-wide vectors): a proxy serves for days,
+    /// and every tool result is a new text, so the cache starts afresh when it is full.
+    public static let maxCachedTexts = 20_000
+
+    /// How many texts the embedding cache holds now.
+    public var cachedTexts: Int { embedder.count }
     private let worldModel: WorldModel?
     private let policy: PolicyNetwork?
     private let classifier: Sequential?
@@ -143,6 +149,9 @@ public final class PolicyRuntime {
         var seen = Set<String>()
         for input in inputs {
             for text in input.texts where !text.isEmpty && seen.insert(text).inserted { texts.append(text) }
+        }
+        if embedder.count + texts.count > Self.maxCachedTexts {
+            embedder = try EmbeddingCache(encoder: embedder.encoder)
         }
         let vectors = try embedder.embed(texts)
         return Dictionary(uniqueKeysWithValues: zip(texts, vectors))

@@ -1,6 +1,7 @@
 import CBLAS
 import Dispatch
 import Foundation
+import TextEncoderAVX512
 
 /// all-MiniLM-L6-v2 (6-layer BERT, 384 wide) in Swift over BLAS: WordPiece tokens, encoder,
 /// mean pooling over the real tokens, L2 normalisation — the embeddings sentence-transformers
@@ -8,7 +9,8 @@ import Foundation
 ///
 /// The sequences of a batch are packed end to end instead of padded: the dense layers see one
 /// `[tokens, width]` matrix with no padding rows, and attention runs per sequence and head, so
-/// no padding mask is needed and no work is spent on padding. Buffers are allocated once and
+/// no padding mask is needed and no work is spent on padding. The matrix products run on the
+/// kernels of `weights.kernels` (see `MatrixKernels`). Buffers are allocated once and
 /// reused across calls. Encoders may be shared between threads: calls run one after another,
 /// across all encoders of the process, because they change OpenBLAS's process-wide thread count.
 public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
@@ -27,7 +29,8 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
     /// One per thread that may run a forward pass at once.
     private var workspaces: [ActivationBuffers] = []
 
-    public init(folder: MiniLMFolder, maxTokens: Int = 256, tokensPerPass: Int = 2048) throws {
+    /// `kernels` nil: the ones `MatrixKernels.configured()` names.
+    public init(folder: MiniLMFolder, maxTokens: Int = 256, tokensPerPass: Int = 2048, kernels: MatrixKernels? = nil) throws {
         precondition((2...MiniLMWeights.maxPositions).contains(maxTokens), "maxTokens must be in 2...\(MiniLMWeights.maxPositions)")
         precondition(tokensPerPass >= maxTokens, "a pass must hold at least one whole sequence")
         tokenizer = try WordPieceTokenizer(vocabularyFile: folder.vocabularyPath)
@@ -35,7 +38,7 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
             throw TextEncoderError.malformedVocabulary(path: folder.vocabularyPath,
                                                        reason: "has \(tokenizer.vocabulary.count) tokens, the model expects \(MiniLMWeights.vocabularySize)")
         }
-        weights = try MiniLMWeights(safetensors: SafeTensorsFile(path: folder.weightsPath))
+        weights = try MiniLMWeights(safetensors: SafeTensorsFile(path: folder.weightsPath), kernels: kernels ?? MatrixKernels.configured())
         self.maxTokens = maxTokens
         self.tokensPerPass = tokensPerPass
     }
@@ -55,18 +58,20 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
 
     /// Embeddings of already tokenised sequences (each `[CLS] … [SEP]`, at most `maxTokens`).
     ///
-    /// The encoder does its own threading with as many threads as OpenBLAS is configured for,
-    /// and runs BLAS single-threaded meanwhile (OpenBLAS's thread count is process-wide: it is
-    /// restored on return). Several sequences: each thread runs whole forward passes on its share
-    /// of them, which scales nearly perfectly. One sequence: each matrix product is split by
-    /// output columns, so each thread reads and packs only its part of the weights.
+    /// The encoder does its own threading with as many threads as OpenBLAS is configured for
+    /// (`OPENBLAS_NUM_THREADS`). On the `blas` kernels it runs BLAS single-threaded meanwhile
+    /// (OpenBLAS's thread count is process-wide: it is restored on return); the `avx512` kernels
+    /// leave OpenBLAS alone. Several sequences: each thread runs whole forward passes on its
+    /// share of them, which scales nearly perfectly. One sequence: each matrix product is split
+    /// by output columns, so each thread reads only its part of the weights.
     public func embed(tokenized sequences: [[Int32]]) -> [[Float]] {
         Self.lock.lock()
         defer { Self.lock.unlock() }
         let threads = max(1, Int(openblas_get_num_threads()))
-        if threads > 1 { openblas_set_num_threads(1) }
-        defer { if threads > 1 { openblas_set_num_threads(Int32(threads)) } }
-        while workspaces.count < threads { workspaces.append(ActivationBuffers()) }
+        let singleThreadedBLAS = threads > 1 && weights.kernels == .blas
+        if singleThreadedBLAS { openblas_set_num_threads(1) }
+        defer { if singleThreadedBLAS { openblas_set_num_threads(Int32(threads)) } }
+        while workspaces.count < threads { workspaces.append(ActivationBuffers(scratchFloats: scratchFloats)) }
         var result: [[Float]] = []
         result.reserveCapacity(sequences.count)
         var start = 0
@@ -158,53 +163,60 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
         let hidden = buffers.hidden!, qkv = buffers.qkv!, context = buffers.context!
         let attended = buffers.attended!, intermediate = buffers.intermediate!
         let heads = Self.partition(MiniLMWeights.heads, threads)
-        let narrow = Self.partition(h / 16, threads).map { ($0.lowerBound * 16)..<($0.upperBound * 16) }
-        let broad = Self.partition(wide / 16, threads).map { ($0.lowerBound * 16)..<($0.upperBound * 16) }
+        // Column shares in whole groups of 32, the AVX-512 kernels' panels. (A literal, not
+        // `PanelProduct.panelWidth`: the BLAS path must run no code of the AVX-512 module.)
+        let group = 32
+        let narrow = Self.partition(h / group, threads).map { ($0.lowerBound * group)..<($0.upperBound * group) }
+        let broad = Self.partition(wide / group, threads).map { ($0.lowerBound * group)..<($0.upperBound * group) }
 
         Self.inParallel(threads) { worker in
             let normalised = buffers.normalised[worker]
             Self.layerNorm(hidden, into: normalised, rows: tokenCount, inputNorm.scale, inputNorm.shift)
-            Self.linear(rows: tokenCount, input: normalised, inputWidth: h, weight: layer.qkvWeight, bias: layer.qkvBias,
+            linear(rows: tokenCount, input: normalised, inputWidth: h, weight: layer.qkvWeight, bias: layer.qkvBias,
                         columns: (heads[worker].lowerBound * 3 * headSize)..<(heads[worker].upperBound * 3 * headSize),
                         output: qkv, outputWidth: 3 * h)
             attend(qkv: qkv, context: context, lengths: lengths, heads: heads[worker], scores: buffers.scores[worker])
         }
         Self.inParallel(threads) { worker in
-            Self.linear(rows: tokenCount, input: context, inputWidth: h, weight: layer.attentionOutputWeight, bias: layer.attentionOutputBias,
+            linear(rows: tokenCount, input: context, inputWidth: h, weight: layer.attentionOutputWeight, bias: layer.attentionOutputBias,
                         columns: narrow[worker], residual: buffers.normalised[worker], output: attended, outputWidth: h)
         }
         Self.inParallel(threads) { worker in
             let normalised = buffers.normalised[worker]
             Self.layerNorm(attended, into: normalised, rows: tokenCount, layer.attentionNormScale, layer.attentionNormShift)
-            Self.linear(rows: tokenCount, input: normalised, inputWidth: h, weight: layer.intermediateWeight, bias: layer.intermediateBias,
+            linear(rows: tokenCount, input: normalised, inputWidth: h, weight: layer.intermediateWeight, bias: layer.intermediateBias,
                         columns: broad[worker], output: intermediate, outputWidth: wide, gelu: true)
         }
         Self.inParallel(threads) { worker in
-            Self.linear(rows: tokenCount, input: intermediate, inputWidth: wide, weight: layer.outputWeight, bias: layer.outputBias,
+            linear(rows: tokenCount, input: intermediate, inputWidth: wide, weight: layer.outputWeight, bias: layer.outputBias,
                         columns: narrow[worker], residual: buffers.normalised[worker], output: hidden, outputWidth: h)
         }
     }
 
     /// Self-attention of every sequence for the heads in `heads`: `context = softmax(Q Kᵀ / √d) V`,
-    /// reading Q, K and V where the fused projection left them in `qkv` (per head: 32 query, 32
-    /// key, 32 value columns). Each product is cut into blocks of query rows whose scores stay in
-    /// cache between the two products and the softmax.
+    /// reading Q (already divided by √d), K and V where the fused projection left them in `qkv`
+    /// (per head: 32 query, 32 key, 32 value columns). Each product is cut into blocks of query
+    /// rows whose scores stay in cache between the two products and the softmax.
     private func attend(qkv: UnsafeMutablePointer<Float>, context: UnsafeMutablePointer<Float>, lengths: [Int],
                         heads: Range<Int>, scores: UnsafeMutablePointer<Float>) {
         let h = MiniLMWeights.hidden, headSize = MiniLMWeights.headSize
-        let scale = 1 / Float(headSize).squareRoot()
         var first = 0
         for length in lengths {
             for head in heads {
-                let keys = qkv + first * 3 * h + head * 3 * headSize + headSize
+                let queries = qkv + first * 3 * h + head * 3 * headSize
+                let keys = queries + headSize
                 let values = keys + headSize
+                if weights.kernels == .avx512 {
+                    Attention.attend(length: length, queries: queries, keys: keys, values: values, stride: 3 * h,
+                                     context: context + first * h + head * headSize, contextStride: h, scratch: scores)
+                    continue
+                }
                 let rowsPerBlock = max(1, Self.scoreBlockFloats / length)
                 var row = 0
                 while row < length {
                     let rows = min(rowsPerBlock, length - row)
-                    let queries = qkv + (first + row) * 3 * h + head * 3 * headSize
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(length), Int32(headSize), scale,
-                                queries, Int32(3 * h), keys, Int32(3 * h), 0, scores, Int32(length))
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(length), Int32(headSize), 1,
+                                queries + row * 3 * h, Int32(3 * h), keys, Int32(3 * h), 0, scores, Int32(length))
                     for r in 0..<rows {
                         VectorMath.softmax(scores + r * length, count: length)
                     }
@@ -219,12 +231,24 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
     }
 
     /// `output[:, columns] = input · weight[columns]ᵀ + bias[columns] (+ residual[:, columns])`,
-    /// then GELU if asked; `weight` is a PyTorch `[out, in]` matrix, so the columns' rows of it
-    /// are contiguous and only they are read.
-    private static func linear(rows: Int, input: UnsafePointer<Float>, inputWidth: Int, weight: [Float], bias: [Float],
-                               columns: Range<Int>, residual: UnsafePointer<Float>? = nil,
-                               output: UnsafeMutablePointer<Float>, outputWidth: Int, gelu: Bool = false) {
+    /// then GELU if asked; `columns` are whole panels of 32. In either layout of `weight` the
+    /// columns' part of it is contiguous and only it is read.
+    private func linear(rows: Int, input: UnsafePointer<Float>, inputWidth: Int, weight: [Float], bias: [Float],
+                        columns: Range<Int>, residual: UnsafePointer<Float>? = nil,
+                        output: UnsafeMutablePointer<Float>, outputWidth: Int, gelu: Bool = false) {
         guard !columns.isEmpty else { return }
+        if weights.kernels == .avx512 {
+            let panel = PanelProduct.panelWidth
+            weight.withUnsafeBufferPointer { weight in
+                bias.withUnsafeBufferPointer { bias in
+                    PanelProduct.multiply(rows: rows, depth: inputWidth, a: input, lda: inputWidth,
+                                          panels: (columns.lowerBound / panel)..<(columns.upperBound / panel),
+                                          b: weight.baseAddress!, panelStride: panel * inputWidth, ldb: panel,
+                                          c: output, ldc: outputWidth, bias: bias.baseAddress!, residual: residual, gelu: gelu)
+                }
+            }
+            return
+        }
         weight.withUnsafeBufferPointer { weight in
             bias.withUnsafeBufferPointer { bias in
                 for r in 0..<rows {
@@ -277,6 +301,11 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
     /// Scores held per block of query rows (32 KB, in L1/L2 cache).
     static let scoreBlockFloats = 8192
 
+    /// Attention scratch per thread: a block of scores, or what the AVX-512 attention needs.
+    private var scratchFloats: Int {
+        weights.kernels == .avx512 ? Attention.scratchFloats(length: maxTokens) : Self.scoreBlockFloats
+    }
+
     /// Mean over each sequence's rows, then L2 normalisation.
     private func pool(_ hidden: UnsafeMutablePointer<Float>, lengths: [Int]) -> [[Float]] {
         let h = MiniLMWeights.hidden
@@ -305,6 +334,7 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
 /// thread of the pass has its own normalised copy of the rows and its own attention scores.
 final class ActivationBuffers {
     private(set) var tokenCapacity = 0
+    let scratchFloats: Int
     var hidden: UnsafeMutablePointer<Float>?
     var attended: UnsafeMutablePointer<Float>?
     var qkv: UnsafeMutablePointer<Float>?
@@ -312,6 +342,10 @@ final class ActivationBuffers {
     var intermediate: UnsafeMutablePointer<Float>?
     var normalised: [UnsafeMutablePointer<Float>] = []
     var scores: [UnsafeMutablePointer<Float>] = []
+
+    init(scratchFloats: Int) {
+        self.scratchFloats = scratchFloats
+    }
 
     func reserve(tokens: Int, threads: Int) {
         let h = MiniLMWeights.hidden
@@ -325,7 +359,7 @@ final class ActivationBuffers {
             tokenCapacity = tokens
         }
         while normalised.count < threads { normalised.append(.allocate(capacity: tokenCapacity * h)) }
-        while scores.count < threads { scores.append(.allocate(capacity: MiniLMEncoder.scoreBlockFloats)) }
+        while scores.count < threads { scores.append(.allocate(capacity: scratchFloats)) }
     }
 
     private func release() {

@@ -1,8 +1,12 @@
+import TextEncoderAVX512
+
 /// The all-MiniLM-L6-v2 weights, laid out for the forward pass: the query, key and value
-/// projections of each layer are stacked into one matrix, head by head, so one sgemm computes
-/// all three for any consecutive run of heads; and the token-type-0 embedding is folded into the position table (the encoder never uses type 1).
-/// Matrices keep PyTorch's `[out, in]` row-major layout; the forward pass multiplies by their
-/// transpose.
+/// projections of each layer are stacked into one matrix, head by head, so one product computes
+/// all three for any consecutive run of heads; the query rows carry attention's `1/√headSize`;
+/// and the token-type-0 embedding is folded into the position table (the encoder never uses
+/// type 1). Matrices are in the layout `kernels` multiplies: PyTorch's `[out, in]` row-major for
+/// `blas` (the forward pass multiplies by their transpose), panels of 32 output columns
+/// (`PanelProduct.packed`) for `avx512`.
 public struct MiniLMWeights: Sendable {
     public static let hidden = 384
     public static let heads = 12
@@ -34,10 +38,16 @@ public struct MiniLMWeights: Sendable {
     var embeddingNormScale: [Float]
     var embeddingNormShift: [Float]
     var layers: [Layer]
+    public let kernels: MatrixKernels
 
-    /// Reads every tensor the model needs, checking each one's dtype and shape.
-    public init(safetensors file: SafeTensorsFile) throws {
+    /// Reads every tensor the model needs, checking each one's dtype and shape, and lays the
+    /// matrices out for `kernels`.
+    public init(safetensors file: SafeTensorsFile, kernels: MatrixKernels) throws {
         let h = Self.hidden
+        self.kernels = kernels
+        func laidOut(_ weight: [Float], outputs: Int, inputs: Int) -> [Float] {
+            kernels == .avx512 ? PanelProduct.packed(weight, outputs: outputs, inputs: inputs) : weight
+        }
         wordEmbeddings = try file.float32("embeddings.word_embeddings.weight", shape: [Self.vocabularySize, h])
         positionEmbeddings = try file.float32("embeddings.position_embeddings.weight", shape: [Self.maxPositions, h])
         let tokenType = try file.float32("embeddings.token_type_embeddings.weight", shape: [2, h])
@@ -55,24 +65,25 @@ public struct MiniLMWeights: Sendable {
             for (part, name) in ["query", "key", "value"].enumerated() {
                 let weight = try tensor("attention.self.\(name).weight", [h, h])
                 let bias = try tensor("attention.self.\(name).bias", [h])
+                let factor: Float = part == 0 ? 1 / Float(d).squareRoot() : 1
                 for head in 0..<Self.heads {
                     let target = head * 3 * d + part * d
                     for row in 0..<d {
-                        qkvWeight[((target + row) * h)..<((target + row + 1) * h)] = weight[((head * d + row) * h)..<((head * d + row + 1) * h)]
+                        for i in 0..<h { qkvWeight[(target + row) * h + i] = factor * weight[(head * d + row) * h + i] }
+                        qkvBias[target + row] = factor * bias[head * d + row]
                     }
-                    qkvBias[target..<(target + d)] = bias[(head * d)..<((head + 1) * d)]
                 }
             }
             return Layer(
-                qkvWeight: qkvWeight,
+                qkvWeight: laidOut(qkvWeight, outputs: 3 * h, inputs: h),
                 qkvBias: qkvBias,
-                attentionOutputWeight: try tensor("attention.output.dense.weight", [h, h]),
+                attentionOutputWeight: laidOut(try tensor("attention.output.dense.weight", [h, h]), outputs: h, inputs: h),
                 attentionOutputBias: try tensor("attention.output.dense.bias", [h]),
                 attentionNormScale: try tensor("attention.output.LayerNorm.weight", [h]),
                 attentionNormShift: try tensor("attention.output.LayerNorm.bias", [h]),
-                intermediateWeight: try tensor("intermediate.dense.weight", [Self.intermediate, h]),
+                intermediateWeight: laidOut(try tensor("intermediate.dense.weight", [Self.intermediate, h]), outputs: Self.intermediate, inputs: h),
                 intermediateBias: try tensor("intermediate.dense.bias", [Self.intermediate]),
-                outputWeight: try tensor("output.dense.weight", [h, Self.intermediate]),
+                outputWeight: laidOut(try tensor("output.dense.weight", [h, Self.intermediate]), outputs: h, inputs: Self.intermediate),
                 outputBias: try tensor("output.dense.bias", [h]),
                 outputNormScale: try tensor("output.LayerNorm.weight", [h]),
                 outputNormShift: try tensor("output.LayerNorm.bias", [h])

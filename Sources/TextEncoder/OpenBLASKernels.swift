@@ -26,7 +26,7 @@ public enum OpenBLASKernels {
 
     /// Whether the CPU has AVX-512 and OpenBLAS is running kernels that do not use it.
     public static var canUseAVX512: Bool {
-        ["Haswell", "Zen"].contains(coreName) && cpuHasAVX512()
+        ["Haswell", "Zen"].contains(coreName) && MatrixKernels.cpuHasAVX512
     }
 
     /// Re-runs OpenBLAS's kernel selection for `core` (an `OPENBLAS_CORETYPE` name). No BLAS call
@@ -38,14 +38,6 @@ public enum OpenBLASKernels {
         quit()
         initialise()
         return coreName.caseInsensitiveCompare(core) == .orderedSame
-    }
-
-    static func cpuHasAVX512() -> Bool {
-        guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let flags = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
-        else { return false }
-        let present = Set(flags.split(separator: " ").map(String.init))
-        return ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(present.contains)
     }
 
     private static func symbol(_ name: String) -> (@convention(c) () -> Void)? {

@@ -7,6 +7,7 @@ public enum TextEncoderError: Error, CustomStringConvertible, Equatable {
     case missingTensor(path: String, name: String)
     case wrongTensor(path: String, name: String, expected: String, found: String)
     case malformedVocabulary(path: String, reason: String)
+    case badSetting(name: String, value: String, reason: String)
 
     public var description: String {
         switch self {
@@ -29,6 +30,8 @@ public enum TextEncoderError: Error, CustomStringConvertible, Equatable {
             return "\(path): tensor \(name) should be \(expected) but is \(found)"
         case .malformedVocabulary(let path, let reason):
             return "\(path): \(reason)"
+        case .badSetting(let name, let value, let reason):
+            return "\(name)=\(value): \(reason)"
         }
     }
 }

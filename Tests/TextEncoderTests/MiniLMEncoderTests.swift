@@ -29,31 +29,61 @@ final class MiniLMEncoderTests: XCTestCase {
     }
 
     func testEmbeddingsOneTextAtATimeMatchSentenceTransformers() throws {
-        let encoder = try SharedMiniLM.get()
-        for record in try MiniLMFixture.load().texts {
-            let embedding = try encoder.embed([record.text])[0]
-            XCTAssertEqual(embedding.count, 384)
-            XCTAssertGreaterThanOrEqual(cosine(embedding, record.embedding), 0.9999, "text \(record.text.debugDescription)")
+        for kernels in SharedMiniLM.kernelSets {
+            let encoder = try SharedMiniLM.get(kernels)
+            for record in try MiniLMFixture.load().texts {
+                let embedding = try encoder.embed([record.text])[0]
+                XCTAssertEqual(embedding.count, 384)
+                XCTAssertGreaterThanOrEqual(cosine(embedding, record.embedding), 0.9999, "\(kernels) kernels, text \(record.text.debugDescription)")
+            }
         }
     }
 
     func testEmbeddingsInOneBatchMatchSentenceTransformers() throws {
-        let encoder = try SharedMiniLM.get()
-        let records = try MiniLMFixture.load().texts
-        let embeddings = try encoder.embed(records.map(\.text))
-        XCTAssertEqual(embeddings.count, records.count)
-        for (embedding, record) in zip(embeddings, records) {
-            XCTAssertGreaterThanOrEqual(cosine(embedding, record.embedding), 0.9999, "text \(record.text.debugDescription)")
+        for kernels in SharedMiniLM.kernelSets {
+            let records = try MiniLMFixture.load().texts
+            let embeddings = try SharedMiniLM.get(kernels).embed(records.map(\.text))
+            XCTAssertEqual(embeddings.count, records.count)
+            for (embedding, record) in zip(embeddings, records) {
+                XCTAssertGreaterThanOrEqual(cosine(embedding, record.embedding), 0.9999, "\(kernels) kernels, text \(record.text.debugDescription)")
+            }
         }
     }
 
     func testBatchSplitIntoSeveralPassesMatchesSentenceTransformers() throws {
+        for kernels in SharedMiniLM.kernelSets {
+            let encoder = try MiniLMEncoder(folder: MiniLMFolder.locate(), tokensPerPass: 300, kernels: kernels)
+            let records = try MiniLMFixture.load().texts
+            let embeddings = try encoder.embed(records.map(\.text))
+            for (embedding, record) in zip(embeddings, records) {
+                XCTAssertGreaterThanOrEqual(cosine(embedding, record.embedding), 0.9999, "\(kernels) kernels, text \(record.text.debugDescription)")
+            }
+        }
+    }
+
+    /// Beyond the fixture's 256 tokens there is no sentence-transformers reference; the two
+    /// kernel sets, whose products share no code, are checked against each other instead, up to
+    /// the model's 512 positions and with short sequences in the same batch.
+    func testKernelSetsAgreeOnSequencesUpTo512Tokens() throws {
+        try XCTSkipUnless(MatrixKernels.avx512.isSupported, "this CPU lacks AVX-512: only the BLAS kernels run here")
         let folder = try MiniLMFolder.locate()
-        let encoder = try MiniLMEncoder(folder: folder, tokensPerPass: 300)
-        let records = try MiniLMFixture.load().texts
-        let embeddings = try encoder.embed(records.map(\.text))
-        for (embedding, record) in zip(embeddings, records) {
-            XCTAssertGreaterThanOrEqual(cosine(embedding, record.embedding), 0.9999, "text \(record.text.debugDescription)")
+        let avx512 = try MiniLMEncoder(folder: folder, maxTokens: 512, kernels: .avx512)
+        let blas = try MiniLMEncoder(folder: folder, maxTokens: 512, kernels: .blas)
+        let words = try MiniLMFixture.load().texts.map(\.text).joined(separator: " ")
+        let texts = [String(words.prefix(1200)), "short one", String(words.prefix(5000)), String(words.prefix(400))]
+        XCTAssertEqual(avx512.tokenIDs(texts[2]).count, 512, "the long text does not reach 512 tokens")
+        XCTAssertGreaterThan(avx512.tokenIDs(texts[0]).count, 256)
+        for (fast, reference) in zip(try avx512.embed(texts), try blas.embed(texts)) {
+            XCTAssertGreaterThanOrEqual(cosine(fast, reference), 0.9999)
+        }
+    }
+
+    func testKernelSetComesFromTheEnvironmentAndBadValuesAreNamed() throws {
+        let variable = MatrixKernels.environmentVariable
+        XCTAssertEqual(try MatrixKernels.configured(environment: [variable: "blas"]), .blas)
+        XCTAssertEqual(try MatrixKernels.configured(environment: [:]), MatrixKernels.avx512.isSupported ? .avx512 : .blas)
+        XCTAssertThrowsError(try MatrixKernels.configured(environment: [variable: "AVX2"])) { error in
+            XCTAssertEqual(String(describing: error), "\(variable)=AVX2: must be avx512 or blas")
         }
     }
 

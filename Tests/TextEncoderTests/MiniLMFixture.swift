@@ -26,13 +26,18 @@ struct MiniLMFixture: Decodable {
     }
 }
 
-/// One encoder for the whole test run: loading it reads 90 MB.
+/// One encoder per kernel set for the whole test run: loading one reads 90 MB.
 enum SharedMiniLM {
-    static let encoder: Result<MiniLMEncoder, Error> = Result { try MiniLMEncoder() }
+    /// Every kernel set this CPU runs: the embeddings of each are checked against the fixture.
+    static let kernelSets = MatrixKernels.allCases.filter(\.isSupported)
 
-    static func get() throws -> MiniLMEncoder {
+    private static let encoders: [MatrixKernels: Result<MiniLMEncoder, Error>] = Dictionary(uniqueKeysWithValues: kernelSets.map { kernels in
+        (kernels, Result { try MiniLMEncoder(folder: MiniLMFolder.locate(), kernels: kernels) })
+    })
+
+    static func get(_ kernels: MatrixKernels = kernelSets[0]) throws -> MiniLMEncoder {
         do {
-            return try encoder.get()
+            return try encoders[kernels]!.get()
         } catch {
             XCTFail("cannot load all-MiniLM-L6-v2 (run `make test`, which installs it): \(error)")
             throw error

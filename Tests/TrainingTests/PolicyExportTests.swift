@@ -99,6 +99,32 @@ final class PolicyExportTests: XCTestCase {
         XCTAssertEqual(output.verdictProbabilities.reduce(0, +), 1, accuracy: 1e-9)
     }
 
+    /// A long-running proxy sees a new text in every tool result: the cache must stay bounded,
+    /// and starting it afresh must not change a decision.
+    func testTheEmbeddingCacheStaysBoundedWithoutChangingDecisions() throws {
+        let (url, _, _, _) = try exportedBundle()
+        let runtime = try PolicyRuntime(contentsOf: url)
+        let episode = SyntheticData.episodes(count: 1, seed: 5)[0]
+        func input(_ round: Int, _ index: Int) -> PolicyInput {
+            PolicyInput(task: AgentTask(instruction: "task \(round)-\(index)"),
+                        history: [Step(action: Action(tool: "read_file"), observation: "result \(round)-\(index)")],
+                        pending: episode.steps[1].action, tools: episode.tools)
+        }
+        for round in 0..<6 {
+            let inputs = (0..<2000).map { input(round, $0) }
+            let outputs = try runtime.decide(inputs)
+            XCTAssertLessThanOrEqual(runtime.cachedTexts, PolicyRuntime.maxCachedTexts)
+            // A fresh runtime in a batch of another size: equal up to float rounding in the matrix products.
+            let fresh = try PolicyRuntime(contentsOf: url).decide(Array(inputs.prefix(50)))
+            for (row, (output, reference)) in zip(outputs, fresh).enumerated() {
+                XCTAssertEqual(output.verdict, reference.verdict, "round \(round), row \(row)")
+                XCTAssertEqual(output.withheld, reference.withheld, "round \(round), row \(row)")
+                for (p, q) in zip(output.verdictProbabilities, reference.verdictProbabilities) { XCTAssertEqual(p, q, accuracy: 1e-5) }
+            }
+        }
+        XCTAssertGreaterThan(runtime.cachedTexts, 0)
+    }
+
     func testDamagedBundlesAreRefusedNamingTheFile() throws {
         let (url, _, run, _) = try exportedBundle()
         let data = try Data(contentsOf: url)
