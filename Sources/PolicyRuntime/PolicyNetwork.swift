@@ -15,15 +15,7 @@ public final class PolicyNetwork: NetworkModule {
 
     public init(inputs: Int, toolDimension: Int, hidden: Int, toolHidden: Int, dropout: Double, name: String,
                 generator: inout RandomGenerator) {
-        trunk = Sequential([
-            Linear(name: "\(name)/trunk1", inputs: inputs, outputs: hidden, generator: &generator),
-            LayerNorm(name: "\(name)/norm1", width: hidden),
-            GELU(),
-            Dropout(probability: Float(dropout), generator: RandomGenerator(seed: generator.next())),
-            Linear(name: "\(name)/trunk2", inputs: hidden, outputs: hidden, generator: &generator),
-            LayerNorm(name: "\(name)/norm2", width: hidden),
-            GELU(),
-        ])
+        trunk = Sequential.trunk(name: name, inputs: inputs, hidden: hidden, dropout: dropout, generator: &generator)
         verdictHead = Linear(name: "\(name)/verdict_head", inputs: hidden, outputs: 3, generator: &generator)
         toolInput = PairLinear(name: "\(name)/tool1", rowInputs: hidden, pairInputs: toolDimension, outputs: toolHidden,
                                generator: &generator)

@@ -43,15 +43,7 @@ public final class WorldModel: NetworkModule {
 
     public init(inputs: Int, dimension: Int, hidden: Int, dropout: Double, generator: inout RandomGenerator) {
         self.dimension = dimension
-        trunk = Sequential([
-            Linear(name: "world_model/trunk1", inputs: inputs, outputs: hidden, generator: &generator),
-            LayerNorm(name: "world_model/norm1", width: hidden),
-            GELU(),
-            Dropout(probability: Float(dropout), generator: RandomGenerator(seed: generator.next())),
-            Linear(name: "world_model/trunk2", inputs: hidden, outputs: hidden, generator: &generator),
-            LayerNorm(name: "world_model/norm2", width: hidden),
-            GELU(),
-        ])
+        trunk = Sequential.trunk(name: "world_model", inputs: inputs, hidden: hidden, dropout: dropout, generator: &generator)
         nextHead = Linear(name: "world_model/next_head", inputs: hidden, outputs: dimension, generator: &generator)
         classHead = Linear(name: "world_model/class_head", inputs: hidden, outputs: 3, generator: &generator)
         unsafeHead = Linear(name: "world_model/unsafe_head", inputs: hidden, outputs: 1, generator: &generator)
