@@ -168,7 +168,7 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
         let narrow = Self.partition(h / group, threads).map { ($0.lowerBound * group)..<($0.upperBound * group) }
         let broad = Self.partition(wide / group, threads).map { ($0.lowerBound * group)..<($0.upperBound * group) }
 
-        Self.inParallel(threads) { worker in
+        RegionThreads.shared.run(threads) { worker in
             let normalised = buffers.normalised[worker]
             Self.layerNorm(hidden, into: normalised, rows: tokenCount, inputNorm.scale, inputNorm.shift)
             linear(rows: tokenCount, input: normalised, inputWidth: h, weight: layer.qkvWeight, bias: layer.qkvBias,
@@ -176,17 +176,17 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
                         output: qkv, outputWidth: 3 * h)
             attend(qkv: qkv, context: context, lengths: lengths, heads: heads[worker], scores: buffers.scores[worker])
         }
-        Self.inParallel(threads) { worker in
+        RegionThreads.shared.run(threads) { worker in
             linear(rows: tokenCount, input: context, inputWidth: h, weight: layer.attentionOutputWeight, bias: layer.attentionOutputBias,
                         columns: narrow[worker], residual: buffers.normalised[worker], output: attended, outputWidth: h)
         }
-        Self.inParallel(threads) { worker in
+        RegionThreads.shared.run(threads) { worker in
             let normalised = buffers.normalised[worker]
             Self.layerNorm(attended, into: normalised, rows: tokenCount, layer.attentionNormScale, layer.attentionNormShift)
             linear(rows: tokenCount, input: normalised, inputWidth: h, weight: layer.intermediateWeight, bias: layer.intermediateBias,
                         columns: broad[worker], output: intermediate, outputWidth: wide, gelu: true)
         }
-        Self.inParallel(threads) { worker in
+        RegionThreads.shared.run(threads) { worker in
             linear(rows: tokenCount, input: intermediate, inputWidth: wide, weight: layer.outputWeight, bias: layer.outputBias,
                         columns: narrow[worker], residual: buffers.normalised[worker], output: hidden, outputWidth: h)
         }
@@ -286,15 +286,6 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
     /// `0..<count` cut into `parts` consecutive ranges of nearly equal size.
     static func partition(_ count: Int, _ parts: Int) -> [Range<Int>] {
         (0..<parts).map { (count * $0 / parts)..<(count * ($0 + 1) / parts) }
-    }
-
-    /// Runs `body(worker)` for each worker in `0..<threads` at once.
-    private static func inParallel(_ threads: Int, _ body: (Int) -> Void) {
-        if threads == 1 {
-            body(0)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: threads, execute: body)
-        }
     }
 
     /// Scores held per block of query rows (32 KB, in L1/L2 cache).
