@@ -3,7 +3,7 @@ import Dispatch
 import Foundation
 import TextEncoderAVX512
 
-/// all-MiniLM-L6-v2 (6-layer BERT, 384 wide) in Swift over BLAS: WordPiece tokens, encoder,
+/// all-MiniLM-L6-v2 (6-layer BERT, 384 wide) in Swift: WordPiece tokens, encoder,
 /// mean pooling over the real tokens, L2 normalisation — the embeddings sentence-transformers
 /// computes for this model.
 ///
@@ -12,7 +12,8 @@ import TextEncoderAVX512
 /// no padding mask is needed and no work is spent on padding. The matrix products run on the
 /// kernels of `weights.kernels` (see `MatrixKernels`). Buffers are allocated once and
 /// reused across calls. Encoders may be shared between threads: calls run one after another,
-/// across all encoders of the process, because they change OpenBLAS's process-wide thread count.
+/// across all encoders of the process, because the BLAS path changes OpenBLAS's process-wide
+/// thread count and all share `RegionThreads`.
 public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
     public static let modelID = "all-MiniLM-L6-v2"
     public var id: String { Self.modelID }
@@ -169,27 +170,27 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
         let narrow = Self.partition(h / group, threads).map { ($0.lowerBound * group)..<($0.upperBound * group) }
         let broad = Self.partition(wide / group, threads).map { ($0.lowerBound * group)..<($0.upperBound * group) }
 
-        Self.inParallel(threads) { worker in
+        RegionThreads.shared.run(threads) { worker in
             let normalised = buffers.normalised[worker]
             Self.layerNorm(hidden, into: normalised, rows: tokenCount, inputNorm.scale, inputNorm.shift)
             linear(rows: tokenCount, input: normalised, inputWidth: h, weight: layer.qkvWeight, bias: layer.qkvBias,
-                        columns: (heads[worker].lowerBound * 3 * headSize)..<(heads[worker].upperBound * 3 * headSize),
-                        output: qkv, outputWidth: 3 * h)
+                   columns: (heads[worker].lowerBound * 3 * headSize)..<(heads[worker].upperBound * 3 * headSize),
+                   output: qkv, outputWidth: 3 * h)
             attend(qkv: qkv, context: context, lengths: lengths, heads: heads[worker], scores: buffers.scores[worker])
         }
-        Self.inParallel(threads) { worker in
+        RegionThreads.shared.run(threads) { worker in
             linear(rows: tokenCount, input: context, inputWidth: h, weight: layer.attentionOutputWeight, bias: layer.attentionOutputBias,
-                        columns: narrow[worker], residual: buffers.normalised[worker], output: attended, outputWidth: h)
+                   columns: narrow[worker], residual: buffers.normalised[worker], output: attended, outputWidth: h)
         }
-        Self.inParallel(threads) { worker in
+        RegionThreads.shared.run(threads) { worker in
             let normalised = buffers.normalised[worker]
             Self.layerNorm(attended, into: normalised, rows: tokenCount, layer.attentionNormScale, layer.attentionNormShift)
             linear(rows: tokenCount, input: normalised, inputWidth: h, weight: layer.intermediateWeight, bias: layer.intermediateBias,
-                        columns: broad[worker], output: intermediate, outputWidth: wide, gelu: true)
+                   columns: broad[worker], output: intermediate, outputWidth: wide, gelu: true)
         }
-        Self.inParallel(threads) { worker in
+        RegionThreads.shared.run(threads) { worker in
             linear(rows: tokenCount, input: intermediate, inputWidth: wide, weight: layer.outputWeight, bias: layer.outputBias,
-                        columns: narrow[worker], residual: buffers.normalised[worker], output: hidden, outputWidth: h)
+                   columns: narrow[worker], residual: buffers.normalised[worker], output: hidden, outputWidth: h)
         }
     }
 
@@ -287,15 +288,6 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
     /// `0..<count` cut into `parts` consecutive ranges of nearly equal size.
     static func partition(_ count: Int, _ parts: Int) -> [Range<Int>] {
         (0..<parts).map { (count * $0 / parts)..<(count * ($0 + 1) / parts) }
-    }
-
-    /// Runs `body(worker)` for each worker in `0..<threads` at once.
-    private static func inParallel(_ threads: Int, _ body: (Int) -> Void) {
-        if threads == 1 {
-            body(0)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: threads, execute: body)
-        }
     }
 
     /// Scores held per block of query rows (32 KB, in L1/L2 cache).

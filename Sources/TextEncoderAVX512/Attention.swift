@@ -22,14 +22,14 @@ public enum Attention {
         // Kᵀ as panels of 32 keys (zeros past the last key), so the scores come out of the same
         // tile kernel as every other product; the values already are one panel of 32 columns.
         let transposedKeys = scratch
-        for panel in 0..<(padded / 32) {
-            for d in 0..<headSize {
-                let target = transposedKeys + (panel * headSize + d) * 32
-                for j in 0..<32 {
-                    let key = panel * 32 + j
-                    target[j] = key < length ? keys[key * stride + d] : 0
-                }
-            }
+        let lastPanel = transposedKeys + (padded - 32) * headSize
+        for d in 0..<headSize {
+            for j in (length - (padded - 32))..<32 { lastPanel[d * 32 + j] = 0 }
+        }
+        for key in 0..<length {
+            let source = keys + key * stride
+            let target = transposedKeys + (key / 32) * 32 * headSize + key % 32
+            for d in 0..<headSize { target[d * 32] = source[d] }
         }
         let scores = scratch + padded * headSize
         let blockRows = rowsPerBlock(length)
