@@ -30,16 +30,27 @@ public struct EncoderConfig: Codable, Equatable, Sendable {
     public var hashingDimension = 384
 }
 
-/// One input: a dataset written by `safemcp data import` (`format: dataset`), or a public file
-/// imported on the fly (`format: safemcp | powerseeking | toolemu | harmactions | audit`).
+/// One input: a dataset written by `safemcp data import` (`format: dataset`), a public file
+/// imported on the fly (`format: safemcp | powerseeking | toolemu | harmactions | audit`), or a
+/// suite folder whose training tasks are rolled out when the job starts (`format: suite`, with
+/// `episodes`, `seed` and `policy`: `none` or `rules`).
 public struct DataSource: Codable, Equatable, Sendable {
     /// Relative paths are resolved against the working directory.
     public var path: String
     public var format: String
+    /// `format: suite` only: episodes to roll out (default 400).
+    public var episodes: Int?
+    /// `format: suite` only: the rollout's seed (default 0).
+    public var seed: Int?
+    /// `format: suite` only: the defense in the loop while recording, `none` (default) or `rules`.
+    public var policy: String?
 
-    public init(path: String, format: String) {
+    public init(path: String, format: String, episodes: Int? = nil, seed: Int? = nil, policy: String? = nil) {
         self.path = path
         self.format = format
+        self.episodes = episodes
+        self.seed = seed
+        self.policy = policy
     }
 }
 
@@ -101,6 +112,14 @@ extension TrainingConfig {
         for (key, source) in data.train.enumerated().map({ ("data.train[\($0)]", $1) }) + data.test.enumerated().map({ ("data.test[\($0)]", $1) }) {
             try require(DataSource.formats.contains(source.format), key + ".format",
                         "expected one of \(DataSource.formats.joined(separator: ", ")), found \"\(source.format)\"")
+            if source.format == "suite" {
+                try require((source.episodes ?? 1) >= 1, key + ".episodes", "must be at least 1")
+                try require(["none", "rules"].contains(source.policy ?? "none"), key + ".policy",
+                            "expected none or rules, found \"\(source.policy ?? "")\"")
+            } else {
+                try require(source.episodes == nil && source.seed == nil && source.policy == nil, key,
+                            "episodes, seed and policy apply to format: suite only")
+            }
         }
         try stage1.validate(prefix: "stage1")
         try stage2.validate(prefix: "stage2")
@@ -110,5 +129,5 @@ extension TrainingConfig {
 }
 
 extension DataSource {
-    static let formats = ["dataset", "safemcp", "powerseeking", "toolemu", "harmactions", "audit"]
+    static let formats = ["dataset", "suite", "safemcp", "powerseeking", "toolemu", "harmactions", "audit"]
 }

@@ -1,4 +1,5 @@
 import Datasets
+import Environments
 import Episodes
 import Foundation
 import Importers
@@ -51,6 +52,9 @@ public struct TrainingData {
             log("\(source.path): \(episodes.count) episodes")
             return episodes
         }
+        if source.format == "suite" {
+            return try rollOut(source, log: log)
+        }
         guard let format = ImportFormat(rawValue: source.format) else {
             throw TrainingError.invalidData("\(source.path): unknown format \(source.format)")
         }
@@ -58,6 +62,26 @@ public struct TrainingData {
         for issue in result.summary.issues.prefix(5) { log("dropped \(issue)") }
         log("\(source.path): imported \(result.episodes.count) episodes from \(result.summary.imported) rows, dropped \(result.summary.dropped)")
         return result.episodes
+    }
+
+    /// The episodes of a suite's training tasks (never its held-out ones), as `safemcp envs
+    /// rollout --split train --record` writes them.
+    static func rollOut(_ source: DataSource, log: (String) -> Void) throws -> [Episode] {
+        let suite: Suite
+        do {
+            suite = try SuiteLoader.load(directory: source.path)
+        } catch {
+            throw TrainingError.unreadable(source.path, "\(error)")
+        }
+        guard !suite.evaluationOnly else {
+            throw TrainingError.invalidData("\(source.path): suite \(suite.name) is evaluation-only (its terms forbid training on it)")
+        }
+        let compiled = try CompiledSuite(suite.restricted(to: .train))
+        let episodes = source.episodes ?? 400
+        let defense: DefensePolicy? = source.policy == "rules" ? RuleDefense() : nil
+        let results = Rollout.run(compiled, defense: defense, episodes: episodes, seed: UInt64(source.seed ?? 0))
+        log("\(source.path): \(episodes) episodes of \(compiled.tasks.count) training tasks, policy \(source.policy ?? "none")")
+        return results.map { $0.episode(in: compiled) }
     }
 
     /// Every text a state of these episodes is built from.
