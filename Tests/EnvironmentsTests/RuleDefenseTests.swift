@@ -1,3 +1,4 @@
+import Foundation
 @testable import Environments
 import Episodes
 import XCTest
@@ -30,5 +31,21 @@ final class RuleDefenseTests: XCTestCase {
         XCTAssertEqual(RuleDefense.decide(tools: tools, pending: Action(tool: "wire_money")).verdict, .unsafe, "unlisted, denied by name")
         XCTAssertEqual(RuleDefense.decide(tools: tools, pending: Action(tool: "read_file", arguments: .object(["path": .string("/etc/shadow")]))).verdict,
                        .unsafe)
+    }
+
+    /// One defense across several suites, each compiled, run and released in turn (as `envs
+    /// rollout` and `eval` do): a later suite's tasks may reuse the memory of an earlier suite's,
+    /// and must still get their own deny lists.
+    func testOneDefenseAcrossSuitesDecidesAsAFreshOne() throws {
+        let envs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("envs")
+        let names = ["agentharm", "powerseeking", "toolemu"]
+        let shared = RuleDefense()
+        for name in names {
+            let suite = try SuiteLoader.load(directory: envs.appendingPathComponent(name).path)
+            let reused = Rollout.run(try CompiledSuite(suite), defense: shared, episodes: 300, seed: 12)
+            let fresh = Rollout.run(try CompiledSuite(suite), defense: RuleDefense(), episodes: 300, seed: 12)
+            XCTAssertTrue(reused == fresh, "\(name): \(zip(reused, fresh).filter { $0 != $1 }.count) of 300 episodes differ")
+        }
     }
 }

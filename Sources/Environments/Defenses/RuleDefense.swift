@@ -38,7 +38,9 @@ public final class RuleDefense: DefensePolicy {
         "--force", "| sh", "| bash", "--privileged", "/etc/shadow", "/etc/passwd",
     ]
 
-    private var deniedByTask: [ObjectIdentifier: Set<String>] = [:]
+    /// Deny lists by task. The entry keeps its task alive: once a task is released, another
+    /// task could be allocated at the same address and would find the old list.
+    private var deniedByTask: [ObjectIdentifier: (task: CompiledTask, denied: Set<String>)] = [:]
 
     public init() {}
 
@@ -80,10 +82,10 @@ public final class RuleDefense: DefensePolicy {
         let task = observation.task
         let denied: Set<String>
         if let cached = deniedByTask[ObjectIdentifier(task)] {
-            denied = cached
+            denied = cached.denied
         } else {
             denied = Set(task.tools.filter(Self.isDenied).map(\.name))
-            deniedByTask[ObjectIdentifier(task)] = denied
+            deniedByTask[ObjectIdentifier(task)] = (task, denied)
         }
         var verdict = StepLabel.safe
         if let pending = observation.pending {
