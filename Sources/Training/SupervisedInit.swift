@@ -114,8 +114,9 @@ struct Policy {
 }
 
 extension SupervisedInit {
+    /// `trainInputs` replaces `policy.inputs(train)` (the cross-fitted world-model predictions).
     static func train(_ policy: Policy, train: [JudgedStep], validation: [JudgedStep], config: Config, seed: UInt64,
-                      context: StageContext, resume: Bool) throws -> StageOutcome {
+                      context: StageContext, resume: Bool, trainInputs given: Matrix? = nil) throws -> StageOutcome {
         guard !train.isEmpty else { throw TrainingError.noTrainingData(context.name) }
         let network = policy.network
         let optimizer = AdamW(parameters: network.parameters, configuration: .init(weightDecay: Float(config.weightDecay)))
@@ -125,7 +126,7 @@ extension SupervisedInit {
         let binary = BinaryCrossEntropyWithLogits()
         var order = ExampleOrder(count: train.count, batchSize: config.batchSize, seed: seed)
         // The world model is frozen: its prediction for every example is computed once.
-        let trainInputs = policy.inputs(train)
+        let trainInputs = given ?? policy.inputs(train)
         var best = network.snapshot()
         var bestScore = -Double.infinity
         var bestStep = 0

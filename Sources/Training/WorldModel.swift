@@ -38,10 +38,15 @@ public enum WorldModelTraining {
         public var unsafeWeight = 1.0
         /// Evaluate on the validation split every this many steps.
         public var evalInterval = 250
+        /// Cross-fitting for stage 2: with K ≥ 2, the policy trains on world-model predictions from K models each trained without one K-th of the tasks (its own fold), so it learns how far to trust the world model on tasks it has not seen; 0: the one world model's predictions.
+        public var crossFitFolds = 0
 
         func validate(prefix: String) throws {
             try validateCommon(prefix: prefix, steps: steps, batchSize: batchSize, hidden: hidden, dropout: dropout,
                                warmupSteps: warmupSteps, evalInterval: evalInterval)
+            guard crossFitFolds == 0 || crossFitFolds >= 2 else {
+                throw TrainingError.invalidConfig("\(prefix).crossFitFolds", "must be 0 (off) or at least 2")
+            }
         }
     }
 }
