@@ -290,10 +290,10 @@ private struct Job {
     private func crossFittedInputs(train1: [JudgedStep], train2: [JudgedStep], episodes: [Episode], features: StateFeatures,
                                    policy: Policy) throws -> Matrix {
         let folds = config.stage1.crossFitFolds
-        var order = Array(Self.groups(episodes, by: .task).indices)
+        let groups = Self.groups(episodes, by: .task)
+        var order = Array(groups.indices)
         var shuffler = RandomGenerator(seed: UInt64(config.seed) &+ 9)
         shuffler.shuffle(&order)
-        let groups = Self.groups(episodes, by: .task)
         var foldOfEpisode = [Int](repeating: 0, count: episodes.count)
         for (position, group) in order.enumerated() {
             for episode in groups[group] { foldOfEpisode[episode] = position % folds }
