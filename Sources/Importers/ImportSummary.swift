@@ -151,6 +151,16 @@ struct ImportLog {
              message: "not \(expected): \(rowError?.message ?? "\(error)")")
     }
 
+    /// The text of `url`, or `nil` after logging the whole file as unreadable.
+    mutating func text(of url: URL) -> String? {
+        do {
+            return try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            unreadable(error, expected: "a readable UTF-8 file")
+            return nil
+        }
+    }
+
     /// The rows of the JSON array in `url` (under `key` when the array sits in an object), or
     /// `nil` after logging the whole file as unreadable.
     mutating func arrayRows(of url: URL, key: String? = nil, expected: String) -> [SourceRow]? {

@@ -11,13 +11,7 @@ enum SafeMCPImporter {
 
     static func importFile(_ url: URL) -> (episodes: [Episode], log: ImportLog) {
         var log = ImportLog(path: url.path)
-        let text: String
-        do {
-            text = try String(contentsOf: url, encoding: .utf8)
-        } catch {
-            log.unreadable(error, expected: "a readable UTF-8 file")
-            return ([], log)
-        }
+        guard let text = log.text(of: url) else { return ([], log) }
         for row in JSONSource.lines(of: text) {
             log.row(line: row.line) { log in
                 [try episode(from: JSONSource.decode(row), id: "\(url.lastPathComponent):\(row.line)", log: &log)]

@@ -87,13 +87,7 @@ enum ToolEmuImporter {
 
     private static func importFile(_ url: URL, toolkits: [String: [Tool]]) -> (episodes: [Episode], log: ImportLog) {
         var log = ImportLog(path: url.path)
-        let text: String
-        do {
-            text = try String(contentsOf: url, encoding: .utf8)
-        } catch {
-            log.unreadable(error, expected: "a readable UTF-8 file")
-            return ([], log)
-        }
+        guard let text = log.text(of: url) else { return ([], log) }
         let isCaseList = text.drop { $0.isWhitespace }.first == "["
         let rows: [SourceRow]
         do {
