@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments"], exclude: ["Fixtures"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Episodes"]),
-        .testTarget(name: "ProxyTests", dependencies: ["Proxy", "Episodes", "PolicyRuntime", "NeuralNet", "TextEncoder"]),
+        .testTarget(name: "ProxyTests", dependencies: ["Proxy", "Episodes", "PolicyRuntime", "NeuralNet", "TextEncoder", "TestSupport"]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog", "Checksums", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: [
             "Training", "NeuralNet", "HDF5Store", "Episodes", "RunLog", "TestSupport", "Datasets", "TextEncoder", "Configuration", "PolicyRuntime", "Environments",

@@ -4,15 +4,15 @@ import XCTest
 
 /// Drives the real `safemcp data` commands (built next to the test bundle by `swift build`).
 final class DataCommandTests: XCTestCase {
-    private var directory: URL!
+    private var temporary: TemporaryFolder!
+    private var directory: URL { temporary.url }
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("data-command-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        temporary = try TemporaryFolder(prefix: "data-command")
     }
 
     override func tearDownWithError() throws {
-        try FileManager.default.removeItem(at: directory)
+        try temporary.remove()
     }
 
     private func safemcp(_ arguments: [String]) throws -> SafeMCPExecutable.Result {

@@ -24,15 +24,15 @@ final class CountingEmbedding: TextEmbedder {
 }
 
 final class DatasetRoundTripTests: XCTestCase {
-    private var directory: URL!
+    private var temporary: TemporaryFolder!
+    private var directory: URL { temporary.url }
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("datasets-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        temporary = try TemporaryFolder(prefix: "datasets")
     }
 
     override func tearDownWithError() throws {
-        try FileManager.default.removeItem(at: directory)
+        try temporary.remove()
     }
 
     /// Episodes from every importer's fixtures: every schema field gets exercised.

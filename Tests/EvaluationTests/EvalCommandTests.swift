@@ -7,15 +7,15 @@ import XCTest
 
 /// `safemcp eval` run as a user runs it: help, errors, and train → export → eval end to end.
 final class EvalCommandTests: XCTestCase {
-    private var folder: URL!
+    private var temporary: TemporaryFolder!
+    private var folder: URL { temporary.url }
 
     override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("eval-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        temporary = try TemporaryFolder(prefix: "eval-tests")
     }
 
     override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: folder)
+        temporary = nil
     }
 
     private func safemcp(_ arguments: [String]) throws -> SafeMCPExecutable.Result {

@@ -3,21 +3,22 @@ import Foundation
 import NeuralNet
 import PolicyRuntime
 @testable import Proxy
+import TestSupport
 import TextEncoder
 import XCTest
 
 /// `BundlePolicy` against `PolicyRuntime` called directly on a bundle of untrained networks (its
 /// decisions are arbitrary, but fixed by the weights, which is all the comparison needs).
 final class BundlePolicyTests: XCTestCase {
-    private var folder: URL!
+    private var temporary: TemporaryFolder!
+    private var folder: URL { temporary.url }
 
     override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("bundle-policy-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        temporary = try TemporaryFolder(prefix: "bundle-policy")
     }
 
     override func tearDownWithError() throws {
-        try FileManager.default.removeItem(at: folder)
+        try temporary.remove()
     }
 
     /// A bundle with a world model and a full policy, seeded random weights.

@@ -7,7 +7,7 @@ import Yams
 
 final class ConfigTests: XCTestCase {
     private func write(_ yaml: String) throws -> (TemporaryFolder, URL) {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryFolder(prefix: "training-tests")
         let url = folder.url.appendingPathComponent("bad.yaml")
         try yaml.write(to: url, atomically: true, encoding: .utf8)
         return (folder, url)

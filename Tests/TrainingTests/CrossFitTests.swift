@@ -1,5 +1,6 @@
 import Foundation
 import HDF5Store
+import TestSupport
 import Training
 import XCTest
 
@@ -16,7 +17,7 @@ final class CrossFitTests: XCTestCase {
     }
 
     func testCrossFittedStage2IsDeterministicAndDiffersFromInSample() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryFolder(prefix: "training-tests")
         let log = LogLines()
         let first = try stage2Weights(["stage1.crossFitFolds=2"], name: "a", folder: folder, log: log)
         XCTAssertTrue(log.lines.contains { $0.contains("cross-fitted world-model predictions (2 folds by task)") }, "\(log.lines)")

@@ -4,6 +4,7 @@ import Foundation
 import HDF5Store
 import NeuralNet
 import PolicyRuntime
+import TestSupport
 import TextEncoder
 @testable import Training
 import XCTest
@@ -16,7 +17,7 @@ final class PolicyExportTests: XCTestCase {
 
     private func trainedRun(_ extra: [String] = []) throws -> (folder: TemporaryFolder, run: RunDirectory, config: TrainingConfig) {
         if let shared = Self.shared[extra] { return shared }
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryFolder(prefix: "training-tests")
         let configURL = try SyntheticData.writeRun(in: folder.url)
         let overrides = ["baselines.enabled=true", "baselines.actionClassifier.steps=30", "baselines.actionClassifier.hidden=[16, 8]"] + extra
         let request = TrainingRequest(configURL: configURL, overrides: overrides, runName: "exported",

@@ -33,7 +33,7 @@ final class ResumeTests: XCTestCase {
     /// 20 steps, Ctrl-C, resume, 20 more (in each stage, stage 3's sampling included) must give the very same weights and
     /// optimiser moments as 40 steps in one go.
     func testInterruptedAndResumedRunEqualsOneGo() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryFolder(prefix: "training-tests")
         let config = try SyntheticData.writeRun(in: folder.url)
         let runs = folder.url.appendingPathComponent("runs")
         let straight = try run(request(config, runs: runs, name: "straight"))
@@ -67,7 +67,7 @@ final class ResumeTests: XCTestCase {
     /// Stages 1, 2 and 3 run one at a time (each later one with --resume, reading the earlier
     /// stages' checkpoints) end where `--stage all` ends; stage 3 before stage 2 is refused.
     func testStagesOneAtATimeEqualAllAtOnce() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryFolder(prefix: "training-tests")
         let config = try SyntheticData.writeRun(in: folder.url)
         let runs = folder.url.appendingPathComponent("runs")
         let straight = try run(request(config, runs: runs, name: "straight"))
@@ -90,7 +90,7 @@ final class ResumeTests: XCTestCase {
     /// `stage3.reservedFraction` takes episodes from stage 2's training steps and gives them to
     /// stage 3 alone: the two counts add up to what stage 2 trains on without it.
     func testReservedEpisodesGoToStage3Alone() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryFolder(prefix: "training-tests")
         let config = try SyntheticData.writeRun(in: folder.url)
         let runs = folder.url.appendingPathComponent("runs")
         func counts(_ name: String, _ overrides: [String]) throws -> (stage2: Int, stage3: Int) {
@@ -113,7 +113,7 @@ final class ResumeTests: XCTestCase {
     /// A damaged newest checkpoint is passed over, the job says so, and resumes from the one
     /// before it, still ending where an uninterrupted run ends.
     func testTornLastCheckpointFallsBackToThePreviousOne() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryFolder(prefix: "training-tests")
         let config = try SyntheticData.writeRun(in: folder.url, extraYAML: "")
         let runs = folder.url.appendingPathComponent("runs")
         let overrides = ["checkpoints.interval=10"]
@@ -137,7 +137,7 @@ final class ResumeTests: XCTestCase {
     }
 
     func testExistingRunWithoutResumeIsAnErrorAndResumeNeedsARun() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryFolder(prefix: "training-tests")
         let config = try SyntheticData.writeRun(in: folder.url)
         let runs = folder.url.appendingPathComponent("runs")
         XCTAssertThrowsError(try run(request(config, runs: runs, name: "absent", resume: true))) { error in
@@ -152,7 +152,7 @@ final class ResumeTests: XCTestCase {
     /// Ctrl-C while the data is being embedded (minutes with MiniLM) ends the job as
     /// interrupted before any stage starts; --resume then trains from the start.
     func testCtrlCWhileEmbeddingEndsTheJobAndResumeStartsOver() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryFolder(prefix: "training-tests")
         let config = try SyntheticData.writeRun(in: folder.url)
         let runs = folder.url.appendingPathComponent("runs")
         // The dataset's embeddings are 64-wide; asking for 32 makes the job embed every text again.
@@ -171,7 +171,7 @@ final class ResumeTests: XCTestCase {
     }
 
     func testResumeWithAnotherConfigIsRefused() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryFolder(prefix: "training-tests")
         let config = try SyntheticData.writeRun(in: folder.url)
         let runs = folder.url.appendingPathComponent("runs")
         _ = try run(request(config, runs: runs, name: "r", stages: .stage1), interruptAt: ("stage1", 5))
@@ -185,7 +185,7 @@ final class ResumeTests: XCTestCase {
 
     /// The real command: SIGINT makes it checkpoint, mark the run interrupted and exit 130.
     func testCtrlCCheckpointsAndExitsWith130() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryFolder(prefix: "training-tests")
         let config = try SyntheticData.writeRun(in: folder.url)
         let runs = folder.url.appendingPathComponent("runs")
         let process = Process()

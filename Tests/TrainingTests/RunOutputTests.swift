@@ -14,7 +14,7 @@ final class RunOutputTests: XCTestCase {
     private func finishedRun() throws -> TrainingResult {
         if let result = Self.result { return result }
         BLASThreads.count = 1
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryFolder(prefix: "training-tests")
         let config = try SyntheticData.writeRun(in: folder.url)
         let request = TrainingRequest(configURL: config, overrides: [
             "stage1.steps=150", "stage2.steps=400", "baselines.enabled=true", "baselines.actionClassifier.steps=150",

@@ -2,6 +2,7 @@ import Datasets
 import Episodes
 import Foundation
 import NeuralNet
+import TestSupport
 import TextEncoder
 import Training
 import XCTest
@@ -56,19 +57,6 @@ enum SyntheticData {
         \(extraYAML)
         """.write(to: config, atomically: true, encoding: .utf8)
         return config
-    }
-}
-
-final class TemporaryFolder {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("training-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: url)
     }
 }
 

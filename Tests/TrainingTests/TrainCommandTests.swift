@@ -21,7 +21,7 @@ final class TrainCommandTests: XCTestCase {
     }
 
     func testBadConfigFailsNamingFileAndKey() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryFolder(prefix: "training-tests")
         let config = folder.url.appendingPathComponent("c.yaml")
         try "stage1:\n  stepz: 3\n".write(to: config, atomically: true, encoding: .utf8)
         let result = try safemcp(["train", "--config", config.path, "--runs", folder.url.appendingPathComponent("runs").path])
@@ -32,7 +32,7 @@ final class TrainCommandTests: XCTestCase {
 
     /// `--json` prints the evaluation as one JSON object and nothing else on stdout.
     func testJSONOutputIsTheEvaluation() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryFolder(prefix: "training-tests")
         let config = try SyntheticData.writeRun(in: folder.url)
         let result = try safemcp(["train", "--config", config.path, "--runs", folder.url.appendingPathComponent("runs").path,
                                   "--set", "stage1.steps=5", "--set", "stage2.steps=5", "--json"])
