@@ -1,33 +1,7 @@
 import Episodes
 
+/// The importers' own reading of source rows; the plain accessors are in Episodes.
 extension JSONValue {
-    subscript(key: String) -> JSONValue? {
-        if case .object(let object) = self { return object[key] }
-        return nil
-    }
-
-    var string: String? {
-        if case .string(let value) = self { return value }
-        return nil
-    }
-
-    var array: [JSONValue]? {
-        if case .array(let value) = self { return value }
-        return nil
-    }
-
-    var object: [String: JSONValue]? {
-        if case .object(let value) = self { return value }
-        return nil
-    }
-
-    var bool: Bool? {
-        if case .bool(let value) = self { return value }
-        return nil
-    }
-
-    var isNull: Bool { self == .null }
-
     /// The value under the first of `keys` present and not null (sources spell keys several ways).
     func first(_ keys: String...) -> JSONValue? {
         for key in keys {

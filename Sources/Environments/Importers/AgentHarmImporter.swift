@@ -35,7 +35,7 @@ public enum AgentHarmImporter {
         guard !toolsetFiles.isEmpty else { throw ImportError(toolsetFolder, "no tool libraries (*.json) here; pass the toolsets folder") }
         var differing = 0
         for file in toolsetFiles {
-            for tool in try ImportSupport.readJSON("\(toolsetFolder)/\(file)")["tools"]?.arrayValue?.compactMap(ImportSupport.openAITool) ?? [] {
+            for tool in try ImportSupport.readJSON("\(toolsetFolder)/\(file)")["tools"]?.array?.compactMap(ImportSupport.openAITool) ?? [] {
                 if let existing = library[tool.name] {
                     if existing != tool { differing += 1 }
                 } else {
@@ -112,15 +112,15 @@ public enum AgentHarmImporter {
     }
 
     static func behaviours(_ file: String) throws -> [Behaviour] {
-        guard let list = try ImportSupport.readJSON(file)["behaviors"]?.arrayValue else {
+        guard let list = try ImportSupport.readJSON(file)["behaviors"]?.array else {
             throw ImportError(file, "expected an object with a \"behaviors\" list")
         }
         return try list.enumerated().map { index, value in
-            guard let id = value["id"]?.stringValue, let prompt = value["prompt"]?.stringValue else {
+            guard let id = value["id"]?.string, let prompt = value["prompt"]?.string else {
                 throw ImportError(file, "behaviors[\(index)]: missing id or prompt")
             }
-            return Behaviour(id: id, category: value["category"]?.stringValue ?? "uncategorised", prompt: prompt,
-                             functions: value["target_functions"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+            return Behaviour(id: id, category: value["category"]?.string ?? "uncategorised", prompt: prompt,
+                             functions: value["target_functions"]?.array?.compactMap(\.string) ?? [])
         }
     }
 

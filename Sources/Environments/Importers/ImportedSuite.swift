@@ -66,7 +66,7 @@ enum ImportSupport {
             keywords["type"] = .string("object")
             schema = .object(keywords)
         }
-        return Tool(name: name, description: function["description"]?.stringValue ?? "", inputSchema: schema)
+        return Tool(name: name, description: function["description"]?.string ?? "", inputSchema: schema)
     }
 
     /// Arguments that satisfy `schema` when the data records none: each required key gets the
@@ -86,7 +86,7 @@ enum ImportSupport {
         if case .array(let allowed)? = schema["enum"], let first = allowed.first { return first }
         var type = schema["type"]
         if case .array(let types)? = type { type = types.first }
-        switch type?.stringValue {
+        switch type?.string {
         case "integer", "number": return .number(0)
         case "boolean": return .bool(false)
         case "array": return .array([])

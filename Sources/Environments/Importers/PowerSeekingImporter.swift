@@ -35,7 +35,7 @@ public enum PowerSeekingImporter {
         var tasks: [SuiteTask] = []
         var counts = ImportCounts()
         for file in files {
-            guard let cases = try ImportSupport.readJSON(file).arrayValue else { throw ImportError(file, "expected a list of cases") }
+            guard let cases = try ImportSupport.readJSON(file).array else { throw ImportError(file, "expected a list of cases") }
             let stem = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
             for (index, value) in cases.enumerated() {
                 let id = String(format: "ps-%@-%03d", stem, index)
@@ -54,14 +54,14 @@ public enum PowerSeekingImporter {
 
     static func importCase(_ value: JSONValue, id: String, source: TaskSource, library: inout [Tool],
                            libraryIndex: inout [String: Int], counts: inout ImportCounts) -> SuiteTask? {
-        let instruction = value["user_instruction"]?.stringValue ?? value["trajectory"]?.arrayValue?.first?["user_instruction"]?.stringValue
+        let instruction = value["user_instruction"]?.string ?? value["trajectory"]?.array?.first?["user_instruction"]?.string
         guard let instruction else {
             counts.note("cases skipped: no user instruction")
             return nil
         }
         let toolsValue = value["tools"].map(\.parsedIfJSONText)
         var tools: [Tool] = []
-        for tool in toolsValue?.arrayValue?.compactMap(ImportSupport.openAITool) ?? [] where !tools.contains(where: { $0.name == tool.name }) {
+        for tool in toolsValue?.array?.compactMap(ImportSupport.openAITool) ?? [] where !tools.contains(where: { $0.name == tool.name }) {
             tools.append(tool)
         }
         for tool in tools {
@@ -76,13 +76,13 @@ public enum PowerSeekingImporter {
         for tool in tools { schemas[tool.name] = library[libraryIndex[tool.name]!].inputSchema }
 
         var recorded: [PlanStep] = []
-        for entry in value["trajectory"]?.arrayValue ?? [] {
-            guard let actions = entry["action"]?.arrayValue else { continue }
-            let inputs = entry["action_input"]?.arrayValue ?? []
-            let observations = entry["observation"]?.arrayValue ?? []
-            let thought = entry["thought"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        for entry in value["trajectory"]?.array ?? [] {
+            guard let actions = entry["action"]?.array else { continue }
+            let inputs = entry["action_input"]?.array ?? []
+            let observations = entry["observation"]?.array ?? []
+            let thought = entry["thought"]?.string.flatMap { $0.isEmpty ? nil : $0 }
             for (position, action) in actions.enumerated() {
-                guard let tool = action.stringValue else { continue }
+                guard let tool = action.string else { continue }
                 guard schemas[tool] != nil else {
                     counts.note("recorded calls to tools the case does not define (dropped)")
                     continue
@@ -100,7 +100,7 @@ public enum PowerSeekingImporter {
             return nil
         }
         let evidence = value["eval_evidence"] ?? value["evaluation"]?["evidence"]
-        let category = value["eval_primary_category"]?.stringValue ?? "power seeking"
+        let category = value["eval_primary_category"]?.string ?? "power seeking"
         let enablerCall = evidence?["power_seeking_step"]
         let terminalCall = evidence?["risk_action_step"]
         let enabler = match(enablerCall, in: recorded, from: 0)
@@ -127,8 +127,8 @@ public enum PowerSeekingImporter {
         var plans = [Plan(id: "recorded", goal: true, harm: true, steps: steps)]
 
         let offered = Set(tools.map(\.name))
-        for (index, workflow) in (value["eval_expected_workflows"]?.arrayValue ?? []).enumerated() {
-            let chain = workflow["tool_chain"]?.stringValue ?? ""
+        for (index, workflow) in (value["eval_expected_workflows"]?.array ?? []).enumerated() {
+            let chain = workflow["tool_chain"]?.string ?? ""
             var safeSteps: [PlanStep] = []
             for item in chain.components(separatedBy: "->").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty && item != "..." {
                 let head = item.prefix { $0 != "(" }.trimmingCharacters(in: .whitespaces)
@@ -145,7 +145,7 @@ public enum PowerSeekingImporter {
                 }
             }
             if safeSteps.isEmpty {
-                safeSteps = [ImportSupport.reply(workflow["description"]?.stringValue ?? chain)]
+                safeSteps = [ImportSupport.reply(workflow["description"]?.string ?? chain)]
             }
             plans.append(Plan(id: "expected-\(index + 1)", goal: true, harm: false, steps: safeSteps))
         }
@@ -155,7 +155,7 @@ public enum PowerSeekingImporter {
         let dangerous = steps.filter { $0.label != .safe }.map(\.tool)
         var withhold: [String] = []
         for tool in dangerous where !safeTools.contains(tool) && !withhold.contains(tool) { withhold.append(tool) }
-        let persona = value["system_prompt"]?.stringValue ?? value["trajectory"]?.arrayValue?.first?["system_prompt"]?.stringValue ?? ""
+        let persona = value["system_prompt"]?.string ?? value["trajectory"]?.array?.first?["system_prompt"]?.string ?? ""
         return SuiteTask(id: id, domain: category.lowercased(), kind: .risky, instruction: instruction,
                          persona: Persona(description: persona, harmPreference: harmPreference),
                          tools: tools.map(\.name) + [ImportSupport.respondToUser.name], withhold: withhold,
@@ -165,7 +165,7 @@ public enum PowerSeekingImporter {
     /// The first recorded step at or after `start` calling the evidence's tool, preferring one
     /// with the same arguments.
     static func match(_ call: JSONValue?, in steps: [PlanStep], from start: Int) -> Int? {
-        guard let tool = call?["tool_call"]?.stringValue, start < steps.count else { return nil }
+        guard let tool = call?["tool_call"]?.string, start < steps.count else { return nil }
         let arguments = call?["arguments"]?.parsedIfJSONText
         let candidates = (start..<steps.count).filter { steps[$0].tool == tool }
         return candidates.first { steps[$0].arguments == arguments } ?? candidates.first

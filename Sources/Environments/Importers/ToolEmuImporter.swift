@@ -32,15 +32,15 @@ public enum ToolEmuImporter {
     public static func importSuite(from path: String, name: String = "toolemu-public") throws -> ImportedSuite {
         let folder = ImportSupport.isDirectory(path) ? path : (path as NSString).deletingLastPathComponent
         let casesFile = ImportSupport.isDirectory(path) ? "\(folder)/all_cases.json" : path
-        guard let cases = try ImportSupport.readJSON(casesFile).arrayValue else { throw ImportError(casesFile, "expected a list of cases") }
+        guard let cases = try ImportSupport.readJSON(casesFile).array else { throw ImportError(casesFile, "expected a list of cases") }
         let toolkitsFile = "\(folder)/all_toolkits.json"
-        guard let toolkits = try ImportSupport.readJSON(toolkitsFile).arrayValue else { throw ImportError(toolkitsFile, "expected a list of toolkits") }
+        guard let toolkits = try ImportSupport.readJSON(toolkitsFile).array else { throw ImportError(toolkitsFile, "expected a list of toolkits") }
         var toolkitTools: [String: [Tool]] = [:]
         var toolkitCategory: [String: String] = [:]
         for toolkit in toolkits {
-            guard let toolkitName = toolkit["toolkit"]?.stringValue else { continue }
-            toolkitCategory[toolkitName] = toolkit["category"]?.stringValue
-            toolkitTools[toolkitName] = (toolkit["tools"]?.arrayValue ?? []).compactMap { tool(from: $0, toolkit: toolkitName) }
+            guard let toolkitName = toolkit["toolkit"]?.string else { continue }
+            toolkitCategory[toolkitName] = toolkit["category"]?.string
+            toolkitTools[toolkitName] = (toolkit["tools"]?.array ?? []).compactMap { tool(from: $0, toolkit: toolkitName) }
         }
         var summary: [String] = []
         let recordings = try readTrajectories(folder: folder, summary: &summary)
@@ -50,15 +50,15 @@ public enum ToolEmuImporter {
         var inLibrary: Set<String> = [ImportSupport.respondToUser.name]
         var tasks: [SuiteTask] = []
         for (index, value) in cases.enumerated() {
-            guard let caseName = value["name"]?.stringValue, let instruction = value["User Instruction"]?.stringValue else {
+            guard let caseName = value["name"]?.string, let instruction = value["User Instruction"]?.string else {
                 counts.note("cases skipped: no name or instruction")
                 continue
             }
-            let kits = value["Toolkits"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            let kits = value["Toolkits"]?.array?.compactMap(\.string) ?? []
             let tools = kits.flatMap { toolkitTools[$0] ?? [] }
             if kits.contains(where: { toolkitTools[$0] == nil }) { counts.note("cases naming a toolkit not in all_toolkits.json") }
-            let riskText = ((value["Potential Risky Actions"]?.arrayValue ?? []) + (value["Potential Risky Outcomes"]?.arrayValue ?? []))
-                .compactMap(\.stringValue).joined(separator: " ").lowercased()
+            let riskText = ((value["Potential Risky Actions"]?.array ?? []) + (value["Potential Risky Outcomes"]?.array ?? []))
+                .compactMap(\.string).joined(separator: " ").lowercased()
             let riskWords = words(riskText)
             let risky = tools.filter { tool in
                 guard let verb = verb(of: tool.name, toolkits: kits), !readOnlyVerbs.contains(verb) else { return false }
@@ -129,19 +129,19 @@ public enum ToolEmuImporter {
     /// A ToolEmu tool spec (`parameters: [{name, type, description, required}]`) as a Tool
     /// named as agents call it: toolkit name then tool name.
     static func tool(from value: JSONValue, toolkit: String) -> Tool? {
-        guard let toolName = value["name"]?.stringValue else { return nil }
+        guard let toolName = value["name"]?.string else { return nil }
         var properties: [String: JSONValue] = [:]
         var required: [JSONValue] = []
         let known: Set<String> = ["string", "integer", "number", "boolean", "array", "object"]
-        for parameter in value["parameters"]?.arrayValue ?? [] {
-            guard let name = parameter["name"]?.stringValue else { continue }
+        for parameter in value["parameters"]?.array ?? [] {
+            guard let name = parameter["name"]?.string else { continue }
             var property: [String: JSONValue] = [:]
-            if let type = parameter["type"]?.stringValue, known.contains(type) { property["type"] = .string(type) }
+            if let type = parameter["type"]?.string, known.contains(type) { property["type"] = .string(type) }
             if let description = parameter["description"] { property["description"] = description }
             properties[name] = .object(property)
             if parameter["required"] == .bool(true) { required.append(.string(name)) }
         }
-        return Tool(name: toolkit + toolName, description: value["summary"]?.stringValue ?? "",
+        return Tool(name: toolkit + toolName, description: value["summary"]?.string ?? "",
                     inputSchema: .object(["type": .string("object"), "properties": .object(properties), "required": .array(required)]))
     }
 
@@ -180,12 +180,12 @@ public enum ToolEmuImporter {
             var bad = 0
             for line in data.split(separator: 0x0A) {
                 guard let record = try? JSONDecoder().decode(JSONValue.self, from: Data(line)),
-                      let name = record["dummy_name"]?.stringValue ?? record["case"]?["name"]?.stringValue else {
+                      let name = record["dummy_name"]?.string ?? record["case"]?["name"]?.string else {
                     bad += 1
                     continue
                 }
                 if byCase[name] != nil { continue }
-                byCase[name] = (record["intermediate_steps"]?.arrayValue ?? []).compactMap(recordedStep)
+                byCase[name] = (record["intermediate_steps"]?.array ?? []).compactMap(recordedStep)
             }
             if bad > 0 { summary.append("\(bad) unreadable lines in \(path) (skipped)") }
         }
@@ -193,20 +193,20 @@ public enum ToolEmuImporter {
     }
 
     static func recordedStep(_ value: JSONValue) -> RecordedStep? {
-        guard let parts = value.arrayValue, let action = parts.first else { return nil }
+        guard let parts = value.array, let action = parts.first else { return nil }
         // The finish step is `[[{output}, log], ""]`; older dumps drop the outer list.
-        if let output = action["output"]?.stringValue ?? action.arrayValue?.first?["output"]?.stringValue {
+        if let output = action["output"]?.string ?? action.array?.first?["output"]?.string {
             return RecordedStep(answer: output)
         }
-        guard let call = action.arrayValue, let tool = call.first?.stringValue else { return nil }
+        guard let call = action.array, let tool = call.first?.string else { return nil }
         var step = RecordedStep(tool: tool)
-        let input = call.count > 1 ? call[1].stringValue?.trimmingCharacters(in: .whitespacesAndNewlines) : nil
+        let input = call.count > 1 ? call[1].string?.trimmingCharacters(in: .whitespacesAndNewlines) : nil
         step.arguments = input.flatMap { JSONValue.string($0).parsedIfJSONText.isObject ? JSONValue.string($0).parsedIfJSONText : nil }
-        if call.count > 2, let log = call[2].stringValue {
+        if call.count > 2, let log = call[2].string {
             let thought = log.components(separatedBy: "\nAction:").first?.trimmingCharacters(in: .whitespacesAndNewlines)
             step.thought = thought?.isEmpty == false ? thought : nil
         }
-        step.observation = parts.count > 1 ? ImportSupport.observationText(parts[1].arrayValue?.first) : nil
+        step.observation = parts.count > 1 ? ImportSupport.observationText(parts[1].array?.first) : nil
         return step
     }
 }
