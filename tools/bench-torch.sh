@@ -10,18 +10,10 @@ venv="$root/.venv-torch"
 requirements="$root/tools/requirements-torch.txt"
 
 log() { printf 'bench-torch: %s\n' "$*" >&2; }
+# shellcheck source=tools/venv.sh
+. "$root/tools/venv.sh"
 
-if [ ! -x "$venv/bin/python" ]; then
-    log "creating $venv"
-    python3 -m venv "$venv"
-fi
-# The stamp holds the requirements file as last installed.
-stamp="$venv/.requirements-installed"
-if ! cmp -s "$requirements" "$stamp"; then
-    log "installing from PyPI: $(grep -v '^#' "$requirements" | tr '\n' ' ')"
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" >&2
-    cp "$requirements" "$stamp"
-fi
+ensure_requirements "$venv" "$requirements" .requirements-installed "PyTorch"
 if [ "${1:-}" != "--setup-only" ]; then
     exec "$venv/bin/python" "$root/tools/bench_torch_stage2.py" "$@"
 fi

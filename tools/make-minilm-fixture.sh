@@ -8,13 +8,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 venv="$root/.venv-fixtures"
 requirements="$root/tools/requirements-fixtures.txt"
 
-if [ ! -x "$venv/bin/python" ]; then
-    python3 -m venv "$venv"
-fi
-stamp="$venv/.requirements-installed"
-if ! cmp -s "$requirements" "$stamp"; then
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" >&2
-    cp "$requirements" "$stamp"
-fi
+log() { printf 'make-minilm-fixture: %s\n' "$*" >&2; }
+# shellcheck source=tools/venv.sh
+. "$root/tools/venv.sh"
+
+ensure_requirements "$venv" "$requirements" .requirements-installed "sentence-transformers and PyTorch"
 HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 "$venv/bin/python" "$root/tools/make-minilm-fixture.py" \
     "$root/Tests/TextEncoderTests/Fixtures/minilm.json"

