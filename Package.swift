@@ -17,17 +17,21 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev", "pkg-config"])]),
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev", "pkg-config"])]),
         .target(name: "Checksums"),
-        .target(name: "NeuralNet", dependencies: ["CBLAS"]),
+        .target(name: "KernelThreads"),
+        // AVX2 + FMA for the element-wise loops (optimiser, activations, norms), as TextEncoder.
+        .target(name: "NeuralNet", dependencies: ["CBLAS", "AVX512Kernels", "KernelThreads"],
+                swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux]))]),
         .target(name: "HDF5Store", dependencies: ["CHDF5", "Checksums"]),
         .target(name: "Episodes"),
         // AVX2 + FMA for the encoder's element-wise loops (GELU, softmax, layer norm): about 8%
         // more sentences per second than the x86-64 baseline's SSE2. Every machine of this
         // project's kind has them (OpenBLAS is pinned to its Haswell kernels there too).
-        .target(name: "TextEncoder", dependencies: ["CBLAS", "Checksums", "HDF5Store", "TextEncoderAVX512"],
+        .target(name: "TextEncoder", dependencies: ["CBLAS", "Checksums", "HDF5Store", "AVX512Kernels", "KernelThreads"],
                 swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux]))]),
-        // The encoder's own matrix kernels, for AVX-512; TextEncoder calls them only on CPUs that have it.
+        // Our own matrix kernels for AVX-512, the encoder's and the network layers'; TextEncoder and
+        // NeuralNet call them only on CPUs that have it (KernelThreads.CPUFeatures).
         // Optimised in debug builds too: unoptimised SIMD code makes the encoder tests take minutes.
-        .target(name: "TextEncoderAVX512",
+        .target(name: "AVX512Kernels",
                 swiftSettings: [.unsafeFlags(["-target-cpu", "skylake-avx512"], .when(platforms: [.linux])),
                                 .unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "Importers", dependencies: ["Episodes"]),
@@ -68,10 +72,10 @@ let package = Package(
             "Training",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "AVX512Kernels", "KernelThreads"]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks"]),
         .testTarget(name: "HDF5StoreTests", dependencies: ["HDF5Store", "TestSupport"]),
-        .testTarget(name: "TextEncoderTests", dependencies: ["TextEncoder", "TextEncoderAVX512", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "TextEncoderTests", dependencies: ["TextEncoder", "AVX512Kernels", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "EpisodesTests", dependencies: ["Episodes"]),
         .testTarget(name: "ImportersTests", dependencies: ["Importers"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Importers", "Episodes", "TextEncoder", "TestSupport"]),

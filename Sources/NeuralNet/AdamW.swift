@@ -45,7 +45,6 @@ public final class AdamW {
             stepSize: learningRate / (1 - Float(pow(Double(c.beta1), Double(step)))),
             inverseRootCorrection2: 1 / (1 - Float(pow(Double(c.beta2), Double(step)))).squareRoot(),
             gradientScale: gradientScale)
-        let threads = BLASThreads.count
         for (index, parameter) in parameters.enumerated() {
             let count = parameter.value.count
             precondition(parameter.gradient.count == count,
@@ -56,15 +55,7 @@ public final class AdamW {
                         secondMoments[index].withUnsafeMutableBufferPointer { vBuffer in
                             guard count > 0 else { return }
                             let (g, theta, m, v) = (gBuffer.baseAddress!, thetaBuffer.baseAddress!, mBuffer.baseAddress!, vBuffer.baseAddress!)
-                            // Each value's update depends on nothing else, so splitting a large
-                            // parameter across the BLAS threads' share of cores changes no bit.
-                            guard threads > 1, count >= Self.parallelCountMinimum else {
-                                Self.update(0..<count, theta: theta, g: g, m: m, v: v, configuration: c, constants: constants)
-                                return
-                            }
-                            let chunk = (count / threads + FloatVector.scalarCount - 1) / FloatVector.scalarCount * FloatVector.scalarCount
-                            DispatchQueue.concurrentPerform(iterations: threads) { part in
-                                let range = min(part * chunk, count)..<min((part + 1) * chunk, count)
+                            ElementThreads.forEachRange(count: count) { _, range in
                                 Self.update(range, theta: theta, g: g, m: m, v: v, configuration: c, constants: constants)
                             }
                         }
@@ -73,10 +64,6 @@ public final class AdamW {
             }
         }
     }
-
-    /// Parameters with at least this many values are updated on several threads: below it,
-    /// waking a thread costs more than it saves.
-    public static let parallelCountMinimum = 1 << 16
 
     struct StepConstants {
         let decay: Float

@@ -18,33 +18,42 @@ public final class GELU: Layer {
                 derivative.storage.withUnsafeMutableBufferPointer { dBuffer in
                     guard count > 0 else { return }
                     let (x, y) = (xBuffer.baseAddress!, yBuffer.baseAddress!)
-                    let lanes = FloatVector.scalarCount
-                    let fullCount = count - count % lanes
-                    if training, let d = dBuffer.baseAddress {
-                        for i in stride(from: 0, to: fullCount, by: lanes) {
-                            let result = Self.valueAndDerivative(x.vector(at: i))
-                            y.setVector(result.output, at: i)
-                            d.setVector(result.derivative, at: i)
-                        }
-                        if fullCount < count {
-                            let result = Self.valueAndDerivative(x.partialVector(at: fullCount, count: count - fullCount))
-                            y.setPartialVector(result.output, at: fullCount, count: count - fullCount)
-                            d.setPartialVector(result.derivative, at: fullCount, count: count - fullCount)
-                        }
-                    } else {
-                        for i in stride(from: 0, to: fullCount, by: lanes) {
-                            let v = x.vector(at: i)
-                            y.setVector(v * Self.cdf(v), at: i)
-                        }
-                        if fullCount < count {
-                            let v = x.partialVector(at: fullCount, count: count - fullCount)
-                            y.setPartialVector(v * Self.cdf(v), at: fullCount, count: count - fullCount)
-                        }
-                    }
+                    let d = training ? dBuffer.baseAddress : nil
+                    ElementThreads.forEachRange(count: count) { _, range in Self.apply(range, x: x, y: y, derivative: d) }
                 }
             }
         }
         return output
+    }
+
+    /// y = GELU(x) over `range`, and dy/dx into `derivative` when it is given; eight at a time,
+    /// then the tail.
+    private static func apply(_ range: Range<Int>, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
+                              derivative d: UnsafeMutablePointer<Float>?) {
+        let lanes = FloatVector.scalarCount
+        let fullEnd = range.lowerBound + range.count - range.count % lanes
+        let tail = range.upperBound - fullEnd
+        if let d {
+            for i in stride(from: range.lowerBound, to: fullEnd, by: lanes) {
+                let result = valueAndDerivative(x.vector(at: i))
+                y.setVector(result.output, at: i)
+                d.setVector(result.derivative, at: i)
+            }
+            if tail > 0 {
+                let result = valueAndDerivative(x.partialVector(at: fullEnd, count: tail))
+                y.setPartialVector(result.output, at: fullEnd, count: tail)
+                d.setPartialVector(result.derivative, at: fullEnd, count: tail)
+            }
+        } else {
+            for i in stride(from: range.lowerBound, to: fullEnd, by: lanes) {
+                let v = x.vector(at: i)
+                y.setVector(v * cdf(v), at: i)
+            }
+            if tail > 0 {
+                let v = x.partialVector(at: fullEnd, count: tail)
+                y.setPartialVector(v * cdf(v), at: fullEnd, count: tail)
+            }
+        }
     }
 
     /// Φ(x), the standard normal distribution function.

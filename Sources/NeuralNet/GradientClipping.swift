@@ -27,7 +27,9 @@ func gradientNorm(_ parameters: [Parameter]) -> Float {
     for parameter in parameters {
         parameter.gradient.storage.withUnsafeBufferPointer { g in
             guard let base = g.baseAddress else { return }
-            squares += Double(RowKernels.sumOfSquaredDeviations(base, mean: 0, count: g.count))
+            squares += ElementThreads.sum(count: g.count) { range in
+                Double(RowKernels.sumOfSquaredDeviations(base + range.lowerBound, mean: 0, count: range.count))
+            }
         }
     }
     return Float(squares.squareRoot())

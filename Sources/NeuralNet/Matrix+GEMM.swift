@@ -1,7 +1,7 @@
 import CBLAS
 
 extension Matrix {
-    /// C = alpha·op(A)·op(B) + beta·C through `cblas_sgemm`, writing into the caller's `c`, whose
+    /// C = alpha·op(A)·op(B) + beta·C (`MatrixProducts`), writing into the caller's `c`, whose
     /// shape must already be op(A).rows × op(B).cols (it is a workspace: nothing is allocated).
     /// With `beta == 0` the previous contents of `c` are ignored, as BLAS specifies.
     public static func multiply(_ a: Matrix, _ b: Matrix, transposeA: Bool = false, transposeB: Bool = false,
@@ -20,27 +20,12 @@ extension Matrix {
             }
             return
         }
-        BLASThreads.sized(multiplyAdds: m * n * k) {
-            a.storage.withUnsafeBufferPointer { aBuffer in
-                b.storage.withUnsafeBufferPointer { bBuffer in
-                    c.storage.withUnsafeMutableBufferPointer { cBuffer in
-                        if m == 1 {
-                            // One output row (single-sample inference): cᵀ = op(B)ᵀ·aᵀ as a
-                            // matrix-vector product, which reads B in place where sgemm would first
-                            // copy it into packed panels. op(A) is a contiguous row either way.
-                            cblas_sgemv(CblasRowMajor, transposeB ? CblasNoTrans : CblasTrans,
-                                        Int32(b.rows), Int32(b.cols), alpha, bBuffer.baseAddress, Int32(b.cols),
-                                        aBuffer.baseAddress, 1, beta, cBuffer.baseAddress, 1)
-                            return
-                        }
-                        cblas_sgemm(CblasRowMajor,
-                                    transposeA ? CblasTrans : CblasNoTrans,
-                                    transposeB ? CblasTrans : CblasNoTrans,
-                                    Int32(m), Int32(n), Int32(k),
-                                    alpha, aBuffer.baseAddress, Int32(max(a.cols, 1)),
-                                    bBuffer.baseAddress, Int32(max(b.cols, 1)),
-                                    beta, cBuffer.baseAddress, Int32(n))
-                    }
+        a.storage.withUnsafeBufferPointer { aBuffer in
+            b.storage.withUnsafeBufferPointer { bBuffer in
+                c.storage.withUnsafeMutableBufferPointer { cBuffer in
+                    MatrixProducts.multiply(m: m, n: n, k: k, a: aBuffer.baseAddress!, lda: max(a.cols, 1), transposeA: transposeA,
+                                            b: bBuffer.baseAddress!, ldb: max(b.cols, 1), transposeB: transposeB,
+                                            alpha: alpha, beta: beta, c: cBuffer.baseAddress!, ldc: n)
                 }
             }
         }

@@ -1,5 +1,3 @@
-import CBLAS
-
 /// A `Linear` layer over pairs that share rows: pair p is [rows[r(p)] | pairs[p]] (a state beside
 /// one of its tools), and y_p = W·[rows[r(p)]; pairs[p]] + b. The result and the gradients equal
 /// `Linear` on the concatenated pairs, with the same parameters (W is outputs × (row + pair
@@ -129,9 +127,7 @@ public final class PairLinear {
             for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
             return
         }
-        BLASThreads.sized(multiplyAdds: m * n * k) {
-            cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                        Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
-        }
+        MatrixProducts.multiply(m: m, n: n, k: k, a: a, lda: lda, transposeA: transposeA, b: b, ldb: ldb, transposeB: transposeB,
+                                beta: beta, c: c, ldc: ldc)
     }
 }

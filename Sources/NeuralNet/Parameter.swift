@@ -12,6 +12,9 @@ public final class Parameter {
     }
 
     public func zeroGradient() {
-        gradient.fill(0)
+        gradient.storage.withUnsafeMutableBufferPointer { g in
+            guard let base = g.baseAddress else { return }
+            ElementThreads.forEachRange(count: g.count) { _, range in (base + range.lowerBound).update(repeating: 0, count: range.count) }
+        }
     }
 }

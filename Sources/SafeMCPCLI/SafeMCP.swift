@@ -1,4 +1,5 @@
 import ArgumentParser
+import NeuralNet
 import TextEncoder
 
 @main
@@ -23,9 +24,13 @@ struct SafeMCP: ParsableCommand {
     )
 
     /// Picks OpenBLAS's AVX-512 kernels where it would not by itself (see `OpenBLASKernels`),
-    /// before any command runs a matrix product.
+    /// before any command runs a matrix product, and refuses a bad `SAFEMCP_NETWORK_KERNELS`
+    /// before any work starts rather than at the first product.
     static func main() {
         OpenBLASKernels.preferAVX512()
+        if case .failure(let error) = NetworkKernels.configured() {
+            Self.exit(withError: ValidationError(error.description))
+        }
         main(nil)
     }
 }

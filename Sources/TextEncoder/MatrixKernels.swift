@@ -1,8 +1,9 @@
 import Foundation
+import KernelThreads
 
 /// Which code runs the MiniLM encoder's matrix products.
 ///
-/// `avx512`: the encoder's own AVX-512 kernels (module `TextEncoderAVX512`) over weights packed
+/// `avx512`: the encoder's own AVX-512 kernels (module `AVX512Kernels`) over weights packed
 /// once at load, whatever kernels OpenBLAS has chosen: `OPENBLAS_CORETYPE` configures OpenBLAS,
 /// and the encoder then does not use OpenBLAS. `blas`: OpenBLAS's `cblas_sgemm`, with the
 /// kernels OpenBLAS selected (`OPENBLAS_CORETYPE` respected). Both compute the same embeddings to
@@ -18,7 +19,7 @@ public enum MatrixKernels: String, Sendable, CaseIterable {
     /// The kernels `environmentVariable` asks for, else the fastest this CPU runs.
     public static func configured(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> MatrixKernels {
         guard let value = environment[environmentVariable] else {
-            return cpuHasAVX512 ? .avx512 : .blas
+            return CPUFeatures.hasAVX512 ? .avx512 : .blas
         }
         guard let kernels = MatrixKernels(rawValue: value) else {
             throw TextEncoderError.badSetting(name: environmentVariable, value: value, reason: "must be avx512 or blas")
@@ -30,15 +31,5 @@ public enum MatrixKernels: String, Sendable, CaseIterable {
     }
 
     /// Whether this CPU can run these kernels.
-    public var isSupported: Bool { self == .blas || Self.cpuHasAVX512 }
-
-    /// The AVX-512 subsets the kernels are compiled for (Skylake-AVX-512), as the kernel reports
-    /// them in /proc/cpuinfo (it leaves out what it has not enabled).
-    static let cpuHasAVX512: Bool = {
-        guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let flags = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
-        else { return false }
-        let present = Set(flags.split(separator: " ").map(String.init))
-        return ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(present.contains)
-    }()
+    public var isSupported: Bool { self == .blas || CPUFeatures.hasAVX512 }
 }

@@ -1,7 +1,8 @@
 import CBLAS
 import Dispatch
 import Foundation
-import TextEncoderAVX512
+import AVX512Kernels
+import KernelThreads
 
 /// all-MiniLM-L6-v2 (6-layer BERT, 384 wide) in Swift: WordPiece tokens, encoder,
 /// mean pooling over the real tokens, L2 normalisation — the embeddings sentence-transformers

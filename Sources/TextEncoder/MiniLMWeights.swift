@@ -1,4 +1,4 @@
-import TextEncoderAVX512
+import AVX512Kernels
 
 /// The all-MiniLM-L6-v2 weights, laid out for the forward pass: the query, key and value
 /// projections of each layer are stacked into one matrix, head by head, so one product computes

@@ -1,5 +1,6 @@
 import CBLAS
 import Foundation
+import KernelThreads
 
 /// Which OpenBLAS kernels run the matrix products.
 ///
@@ -26,7 +27,7 @@ public enum OpenBLASKernels {
 
     /// Whether the CPU has AVX-512 and OpenBLAS is running kernels that do not use it.
     public static var canUseAVX512: Bool {
-        ["Haswell", "Zen"].contains(coreName) && MatrixKernels.cpuHasAVX512
+        ["Haswell", "Zen"].contains(coreName) && CPUFeatures.hasAVX512
     }
 
     /// Re-runs OpenBLAS's kernel selection for `core` (an `OPENBLAS_CORETYPE` name). No BLAS call

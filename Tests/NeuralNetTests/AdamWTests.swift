@@ -1,4 +1,4 @@
-import NeuralNet
+@testable import NeuralNet
 import XCTest
 
 final class AdamWTests: XCTestCase {
@@ -55,7 +55,7 @@ final class AdamWTests: XCTestCase {
     private func valuesAfterTwoUpdates(threads: Int, separateClip: Bool) -> [Matrix] {
         var generator = RandomGenerator(seed: 5)
         let parameters = [
-            Parameter(name: "large", value: .randomNormal(rows: 1, cols: AdamW.parallelCountMinimum + 13, using: &generator)),
+            Parameter(name: "large", value: .randomNormal(rows: 1, cols: ElementThreads.parallelCountMinimum + 13, using: &generator)),
             Parameter(name: "small", value: .randomNormal(rows: 3, cols: 7, using: &generator)),
         ]
         let optimizer = AdamW(parameters: parameters)

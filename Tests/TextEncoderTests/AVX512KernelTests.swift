@@ -1,6 +1,6 @@
 import Foundation
 import TextEncoder
-import TextEncoderAVX512
+import AVX512Kernels
 import XCTest
 
 /// The AVX-512 kernels against plain double-precision loops. They can only run on a CPU with

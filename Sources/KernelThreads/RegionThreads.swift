@@ -1,8 +1,8 @@
 import Foundation
 import Synchronization
 
-/// Threads kept ready to run the encoder's parallel regions, four per layer for one sequence.
-/// Regions that short (0.1-0.3 ms at 40 tokens) need a quick start: with
+/// Threads kept ready to run short parallel regions: the encoder's, four per layer for one
+/// sequence, and the network layers' matrix products (`NeuralNet`). Regions that short (0.1-0.3 ms at 40 tokens) need a quick start: with
 /// `DispatchQueue.concurrentPerform` the calling thread often ran both halves itself before a
 /// pool thread woke (one sentence took 5.2-5.7 ms on two threads, as long as on one), and a
 /// thread blocked on a semaphore took longer to wake than a region lasts (on this virtual
@@ -13,9 +13,10 @@ import Synchronization
 /// checks, so that when other processes hold a core it costs no more than concurrentPerform
 /// (unyielding polling made one sentence take 20-30 ms there).
 ///
-/// One process-wide set serves every encoder, one region at a time.
-final class RegionThreads: @unchecked Sendable {
-    static let shared = RegionThreads()
+/// One process-wide set serves every caller, one region at a time; a region must not start
+/// another.
+public final class RegionThreads: @unchecked Sendable {
+    public static let shared = RegionThreads()
     static let spinLimit = 20_000
     static let yieldEvery = 64
 
@@ -31,7 +32,7 @@ final class RegionThreads: @unchecked Sendable {
 
     /// Runs `body(worker)` for each worker in `0..<threads` at once, worker 0 on the calling
     /// thread, and returns when all are done.
-    func run(_ threads: Int, _ body: (Int) -> Void) {
+    public func run(_ threads: Int, _ body: (Int) -> Void) {
         guard threads > 1 else { return body(0) }
         lock.lock()
         defer { lock.unlock() }
@@ -66,7 +67,7 @@ final class RegionThreads: @unchecked Sendable {
                 finished.signal()
             }
         }
-        thread.name = "MiniLM region \(worker)"
+        thread.name = "region \(worker)"
         thread.start()
     }
 

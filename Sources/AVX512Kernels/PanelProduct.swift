@@ -60,33 +60,37 @@ public enum PanelProduct {
 
     /// One tile of up to 8 rows × 32 columns, its sums held in 16 vector registers. Rows past
     /// `rows` repeat the last real row and are not stored, so partial tiles need no other code.
+    /// Row `r` of `a` holds its steps `aStep` apart from `a + r · lda` (1 for a row-major `a`; a
+    /// transposed one is read in place with `lda` 1 and `aStep` its row stride).
     @inline(__always)
-    static func tile(rows: Int, depth: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    static func tile(rows: Int, depth: Int, a: UnsafePointer<Float>, lda: Int, aStep: Int = 1, b: UnsafePointer<Float>, ldb: Int,
                      c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, gelu: Bool) {
         let a0 = a, a1 = a + min(1, rows - 1) * lda, a2 = a + min(2, rows - 1) * lda, a3 = a + min(3, rows - 1) * lda
         let a4 = a + min(4, rows - 1) * lda, a5 = a + min(5, rows - 1) * lda, a6 = a + min(6, rows - 1) * lda, a7 = a + min(7, rows - 1) * lda
         var c00 = Vector(), c01 = Vector(), c10 = Vector(), c11 = Vector(), c20 = Vector(), c21 = Vector(), c30 = Vector(), c31 = Vector()
         var c40 = Vector(), c41 = Vector(), c50 = Vector(), c51 = Vector(), c60 = Vector(), c61 = Vector(), c70 = Vector(), c71 = Vector()
         var row = b
-        for i in 0..<depth {
+        var step = 0
+        for _ in 0..<depth {
             let b0 = Vector.load(row), b1 = Vector.load(row + 16)
             row += ldb
-            var x = Vector(repeating: a0[i])
+            var x = Vector(repeating: a0[step])
             c00 = c00.addingProduct(x, b0); c01 = c01.addingProduct(x, b1)
-            x = Vector(repeating: a1[i])
+            x = Vector(repeating: a1[step])
             c10 = c10.addingProduct(x, b0); c11 = c11.addingProduct(x, b1)
-            x = Vector(repeating: a2[i])
+            x = Vector(repeating: a2[step])
             c20 = c20.addingProduct(x, b0); c21 = c21.addingProduct(x, b1)
-            x = Vector(repeating: a3[i])
+            x = Vector(repeating: a3[step])
             c30 = c30.addingProduct(x, b0); c31 = c31.addingProduct(x, b1)
-            x = Vector(repeating: a4[i])
+            x = Vector(repeating: a4[step])
             c40 = c40.addingProduct(x, b0); c41 = c41.addingProduct(x, b1)
-            x = Vector(repeating: a5[i])
+            x = Vector(repeating: a5[step])
             c50 = c50.addingProduct(x, b0); c51 = c51.addingProduct(x, b1)
-            x = Vector(repeating: a6[i])
+            x = Vector(repeating: a6[step])
             c60 = c60.addingProduct(x, b0); c61 = c61.addingProduct(x, b1)
-            x = Vector(repeating: a7[i])
+            x = Vector(repeating: a7[step])
             c70 = c70.addingProduct(x, b0); c71 = c71.addingProduct(x, b1)
+            step += aStep
         }
         let bias0 = bias.map { Vector.load($0) } ?? Vector(), bias1 = bias.map { Vector.load($0 + 16) } ?? Vector()
         let store = TileStore(rows: rows, c: c, ldc: ldc, bias0: bias0, bias1: bias1, residual: residual)
@@ -119,5 +123,40 @@ struct TileStore {
         }
         v0.store(to: c + r * ldc)
         v1.store(to: c + r * ldc + 16)
+    }
+}
+
+/// One AVX-512 register of floats.
+///
+/// Its helpers live in this file, beside the tile loop: in a debug build, where files are
+/// compiled apart (optimised, but without whole-module optimisation), a helper in another file
+/// stayed a call from the loop, even `@_transparent`, and products ran five times slower than in
+/// a release build.
+public typealias Vector = SIMD16<Float>
+
+extension Vector {
+    @inline(__always)
+    static func load(_ pointer: UnsafePointer<Float>) -> Vector {
+        UnsafeRawPointer(pointer).loadUnaligned(as: Vector.self)
+    }
+
+    @inline(__always)
+    func store(to pointer: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(pointer).storeBytes(of: self, as: Vector.self)
+    }
+
+    /// Lane-wise `min(max(self, lower), upper)`, written with masks: the standard library's
+    /// `pointwiseMin`/`pointwiseMax` are generic and were not inlined.
+    @inline(__always)
+    func clamped(_ lower: Float, _ upper: Float) -> Vector {
+        var result = self
+        result.replace(with: lower, where: result .< lower)
+        result.replace(with: upper, where: result .> upper)
+        return result
+    }
+
+    @inline(__always)
+    mutating func formMaximum(_ other: Vector) {
+        replace(with: other, where: other .> self)
     }
 }
