@@ -12,20 +12,12 @@ extension Matrix {
         let n = transposeB ? b.rows : b.cols
         precondition(k == kB, "matmul inner dimensions differ: op(A) is \(m)×\(k), op(B) is \(kB)×\(n)")
         precondition(c.rows == m && c.cols == n, "matmul output is \(c.rows)×\(c.cols), expected \(m)×\(n)")
-        guard m > 0, n > 0 else { return }
-        if k == 0 {
-            // An empty sum: C = beta·C, done here rather than trusting every BLAS with K = 0.
-            c.storage.withUnsafeMutableBufferPointer { cBuffer in
-                for i in cBuffer.indices { cBuffer[i] = beta == 0 ? 0 : beta * cBuffer[i] }
-            }
-            return
-        }
         a.storage.withUnsafeBufferPointer { aBuffer in
             b.storage.withUnsafeBufferPointer { bBuffer in
                 c.storage.withUnsafeMutableBufferPointer { cBuffer in
-                    MatrixProducts.multiply(m: m, n: n, k: k, a: aBuffer.baseAddress!, lda: max(a.cols, 1), transposeA: transposeA,
-                                            b: bBuffer.baseAddress!, ldb: max(b.cols, 1), transposeB: transposeB,
-                                            alpha: alpha, beta: beta, c: cBuffer.baseAddress!, ldc: n)
+                    MatrixProducts.multiply(m: m, n: n, k: k, a: aBuffer.baseAddress, lda: max(a.cols, 1), transposeA: transposeA,
+                                            b: bBuffer.baseAddress, ldb: max(b.cols, 1), transposeB: transposeB,
+                                            alpha: alpha, beta: beta, c: cBuffer.baseAddress, ldc: n)
                 }
             }
         }

@@ -47,7 +47,9 @@ public enum NetworkKernels: String, Sendable, CaseIterable {
 }
 
 /// C = alpha·op(A)·op(B) + beta·C on row-major blocks with leading dimensions, for `Matrix` and
-/// for layers that multiply column blocks of a weight in place (`PairLinear`).
+/// for layers that multiply column blocks of a weight in place (`PairLinear`). An empty product
+/// (m or n zero) does nothing; an empty sum (k zero) leaves beta·C, done here rather than trusting
+/// every BLAS with K = 0 (the pointers of empty buffers may be nil).
 enum MatrixProducts {
     /// Products smaller than this, or with fewer than `minimumSide` rows or columns, go to
     /// OpenBLAS even with the AVX-512 kernels: an 8×32 tile over a 3-wide head or one sample's
@@ -55,9 +57,14 @@ enum MatrixProducts {
     static let ownKernelMultiplyAddsMinimum = 1 << 15
     static let minimumSide = 8
 
-    static func multiply(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, transposeA: Bool,
-                         b: UnsafePointer<Float>, ldb: Int, transposeB: Bool, alpha: Float = 1, beta: Float,
-                         c: UnsafeMutablePointer<Float>, ldc: Int) {
+    static func multiply(m: Int, n: Int, k: Int, a: UnsafePointer<Float>?, lda: Int, transposeA: Bool,
+                         b: UnsafePointer<Float>?, ldb: Int, transposeB: Bool, alpha: Float = 1, beta: Float,
+                         c: UnsafeMutablePointer<Float>?, ldc: Int) {
+        guard m > 0, n > 0, let c else { return }
+        guard k > 0, let a, let b else {
+            for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
+            return
+        }
         let multiplyAdds = m * n * k
         if NetworkKernels.current == .avx512, alpha == 1, beta == 0 || beta == 1,
            min(m, n) >= minimumSide, multiplyAdds >= ownKernelMultiplyAddsMinimum {

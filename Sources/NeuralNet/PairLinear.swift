@@ -42,15 +42,15 @@ public final class PairLinear {
         weight.value.storage.withUnsafeBufferPointer { w in
             rows.storage.withUnsafeBufferPointer { x in
                 rowProjection.storage.withUnsafeMutableBufferPointer { projection in
-                    Self.multiply(m: rows.rows, n: n, k: rowInputCount, a: x.baseAddress, lda: rowInputCount, transposeA: false,
-                                  b: w.baseAddress, ldb: stride, transposeB: true, beta: 0, c: projection.baseAddress, ldc: n)
+                    MatrixProducts.multiply(m: rows.rows, n: n, k: rowInputCount, a: x.baseAddress, lda: rowInputCount, transposeA: false,
+                                            b: w.baseAddress, ldb: stride, transposeB: true, beta: 0, c: projection.baseAddress, ldc: n)
                 }
             }
             pairs.storage.withUnsafeBufferPointer { t in
                 output.storage.withUnsafeMutableBufferPointer { y in
-                    Self.multiply(m: pairs.rows, n: n, k: pairInputCount, a: t.baseAddress, lda: pairInputCount, transposeA: false,
-                                  b: w.baseAddress.map { $0 + rowInputCount }, ldb: stride, transposeB: true, beta: 0,
-                                  c: y.baseAddress, ldc: n)
+                    MatrixProducts.multiply(m: pairs.rows, n: n, k: pairInputCount, a: t.baseAddress, lda: pairInputCount, transposeA: false,
+                                            b: w.baseAddress.map { $0 + rowInputCount }, ldb: stride, transposeB: true, beta: 0,
+                                            c: y.baseAddress, ldc: n)
                 }
             }
         }
@@ -94,40 +94,26 @@ public final class PairLinear {
         weight.gradient.storage.withUnsafeMutableBufferPointer { dw in
             rowOutputGradient.storage.withUnsafeBufferPointer { dRow in
                 rows.storage.withUnsafeBufferPointer { x in
-                    Self.multiply(m: n, n: rowInputCount, k: rows.rows, a: dRow.baseAddress, lda: n, transposeA: true,
-                                  b: x.baseAddress, ldb: rowInputCount, transposeB: false, beta: 1, c: dw.baseAddress, ldc: stride)
+                    MatrixProducts.multiply(m: n, n: rowInputCount, k: rows.rows, a: dRow.baseAddress, lda: n, transposeA: true,
+                                            b: x.baseAddress, ldb: rowInputCount, transposeB: false, beta: 1, c: dw.baseAddress, ldc: stride)
                 }
             }
             outputGradient.storage.withUnsafeBufferPointer { dy in
                 pairs.storage.withUnsafeBufferPointer { t in
-                    Self.multiply(m: n, n: pairInputCount, k: pairs.rows, a: dy.baseAddress, lda: n, transposeA: true,
-                                  b: t.baseAddress, ldb: pairInputCount, transposeB: false, beta: 1,
-                                  c: dw.baseAddress.map { $0 + rowInputCount }, ldc: stride)
+                    MatrixProducts.multiply(m: n, n: pairInputCount, k: pairs.rows, a: dy.baseAddress, lda: n, transposeA: true,
+                                            b: t.baseAddress, ldb: pairInputCount, transposeB: false, beta: 1,
+                                            c: dw.baseAddress.map { $0 + rowInputCount }, ldc: stride)
                 }
             }
         }
         weight.value.storage.withUnsafeBufferPointer { w in
             rowOutputGradient.storage.withUnsafeBufferPointer { dRow in
                 rowGradient.storage.withUnsafeMutableBufferPointer { dx in
-                    Self.multiply(m: rows.rows, n: rowInputCount, k: n, a: dRow.baseAddress, lda: n, transposeA: false,
-                                  b: w.baseAddress, ldb: stride, transposeB: false, beta: 0, c: dx.baseAddress, ldc: rowInputCount)
+                    MatrixProducts.multiply(m: rows.rows, n: rowInputCount, k: n, a: dRow.baseAddress, lda: n, transposeA: false,
+                                            b: w.baseAddress, ldb: stride, transposeB: false, beta: 0, c: dx.baseAddress, ldc: rowInputCount)
                 }
             }
         }
         return rowGradient
-    }
-
-    /// C = op(A)·op(B) + beta·C on row-major blocks with leading dimensions, so a product can read
-    /// or write one column block of W in place. An empty product (m, n or k zero) leaves beta·C.
-    private static func multiply(m: Int, n: Int, k: Int, a: UnsafePointer<Float>?, lda: Int, transposeA: Bool,
-                                 b: UnsafePointer<Float>?, ldb: Int, transposeB: Bool, beta: Float,
-                                 c: UnsafeMutablePointer<Float>?, ldc: Int) {
-        guard m > 0, n > 0, let c else { return }
-        guard k > 0, let a, let b else {
-            for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
-            return
-        }
-        MatrixProducts.multiply(m: m, n: n, k: k, a: a, lda: lda, transposeA: transposeA, b: b, ldb: ldb, transposeB: transposeB,
-                                beta: beta, c: c, ldc: ldc)
     }
 }

@@ -53,6 +53,21 @@ final class MatrixTests: XCTestCase {
         XCTAssertEqual(Matrix.product(a, b, transposeA: true), Matrix([[26, 30], [38, 44]]))
     }
 
+    /// An empty sum (k zero) leaves beta·C, and with beta 0 clears C, whatever was in it; an
+    /// empty output (m zero) is no work at all.
+    func testEmptySumLeavesBetaTimesC() {
+        let a = Matrix(rows: 2, cols: 0), b = Matrix(rows: 0, cols: 3)
+        var c = Matrix([[1, 2, 3], [4, 5, 6]])
+        Matrix.multiply(a, b, into: &c, beta: 2)
+        XCTAssertEqual(c, Matrix([[2, 4, 6], [8, 10, 12]]))
+        c.fill(.nan)
+        Matrix.multiply(a, b, into: &c)
+        XCTAssertEqual(c, Matrix(rows: 2, cols: 3))
+        var empty = Matrix(rows: 0, cols: 3)
+        Matrix.multiply(Matrix(rows: 0, cols: 4), Matrix(rows: 4, cols: 3), into: &empty)
+        XCTAssertEqual(empty.count, 0)
+    }
+
     func testAddScaled() {
         var sum = Matrix([[1, 2], [3, 4]])
         sum.add(Matrix([[10, 20], [30, 40]]), scaledBy: 0.5)
