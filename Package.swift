@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "Evaluation", dependencies: [
             "Datasets", "Environments", "Episodes", "Importers", "Metrics", "PolicyRuntime", "TextEncoder", "Training",
         ]),
-        .target(name: "Benchmarks", dependencies: ["Environments", "NeuralNet", "PolicyRuntime", "TextEncoder", "Training"]),
+        .target(name: "Benchmarks", dependencies: ["Environments", "KernelThreads", "NeuralNet", "PolicyRuntime", "TextEncoder", "Training"]),
         .target(name: "TestSupport", path: "Sources/TestSupport"),
         .target(name: "Proxy", dependencies: [
             "Episodes",
@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "AVX512Kernels", "KernelThreads"]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks"]),
         .testTarget(name: "HDF5StoreTests", dependencies: ["HDF5Store", "TestSupport"]),
-        .testTarget(name: "TextEncoderTests", dependencies: ["TextEncoder", "AVX512Kernels", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "TextEncoderTests", dependencies: ["TextEncoder", "AVX512Kernels", "KernelThreads", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "EpisodesTests", dependencies: ["Episodes"]),
         .testTarget(name: "ImportersTests", dependencies: ["Importers"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Importers", "Episodes", "TextEncoder", "TestSupport"]),

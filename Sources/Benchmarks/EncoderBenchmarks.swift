@@ -2,7 +2,7 @@ import Foundation
 import TextEncoder
 
 /// Speed and memory of the Swift all-MiniLM-L6-v2 encoder as it loads by default (its AVX-512
-/// kernels where the CPU has them, see `MatrixKernels`), against ONNX Runtime on this kind of
+/// kernels where the CPU has them, see `EncoderKernels`), against ONNX Runtime on this kind of
 /// machine (2 threads). sentence-transformers on PyTorch, for scale: 170 / 54 / 28 sent/s and
 /// 10.4 ms on the same rows.
 public struct EncoderBenchmarks: BenchmarkSection {

@@ -1,3 +1,4 @@
+import KernelThreads
 import NeuralNet
 import TextEncoder
 import Training
@@ -5,7 +6,7 @@ import Training
 /// Stage-2 training throughput: examples per second through a full training step of the policy
 /// (MiniLM-sized features, 8 tools per example), at the batch sizes training uses, against
 /// PyTorch doing the same step in the same run when `.venv-torch` exists (`PyTorchStage2Reference`).
-/// It measures each set of `NetworkKernels` the CPU runs: our AVX-512 kernels, which training
+/// It measures each `KernelSet` the CPU runs (`NetworkKernels`): our AVX-512 kernels, which training
 /// uses where the CPU has AVX-512 (the target is on that row), and OpenBLAS with the kernels it
 /// was configured with (this machine kind pins Haswell's AVX2 ones; PyTorch picks AVX-512 by
 /// itself).
@@ -29,15 +30,15 @@ public struct TrainingBenchmarks: BenchmarkSection {
         if pytorch == nil {
             log("no PyTorch comparison: \(PyTorchStage2Reference.venvPythonSubpath) not found; run tools/bench-torch.sh to make it (or set \(PyTorchStage2Reference.environmentVariable))")
         }
-        var ours: [(batch: Int, kernels: String, examplesPerSecond: Double)] = []
+        var ours: [(batch: Int, kernels: KernelSet, examplesPerSecond: Double)] = []
         var reference: PyTorchStage2Reference.Measurement?
         let used = NetworkKernels.current
         defer { NetworkKernels.current = used }
         for attempt in 1...(pytorch == nil ? 1 : Self.attempts) {
-            var measured: [(batch: Int, kernels: String, examplesPerSecond: Double)] = []
-            for kernels in NetworkKernels.allCases where kernels.isSupported {
+            var measured: [(batch: Int, kernels: KernelSet, examplesPerSecond: Double)] = []
+            for kernels in KernelSet.allCases where kernels.isSupported {
                 NetworkKernels.current = kernels
-                measured += measure(label: Self.label(kernels), log: log)
+                measured += measure(kernels, log: log)
             }
             ours = ours.isEmpty ? measured : zip(ours, measured).map { $0.examplesPerSecond >= $1.examplesPerSecond ? $0 : $1 }
             if let pytorch {
@@ -48,22 +49,22 @@ public struct TrainingBenchmarks: BenchmarkSection {
         }
         return ours.map { measured in
             BenchmarkResult(
-                section: name, name: "stage-2 training step, batch \(measured.batch), \(Self.toolsPerStep) tools each, \(measured.kernels)",
+                section: name, name: "stage-2 training step, batch \(measured.batch), \(Self.toolsPerStep) tools each, \(Self.label(measured.kernels))",
                 value: measured.examplesPerSecond, unit: "examples/s",
                 reference: reference.map {
                     Reference(label: "PyTorch \($0.torch), \($0.threads) threads", value: $0.examplesPerSecond[String(measured.batch)]!,
                               higherIsBetter: true)
                 },
-                target: measured.batch == Self.targetBatch && measured.kernels == Self.label(used) ? .ratioAtLeast(Self.targetRatio) : nil)
+                target: measured.batch == Self.targetBatch && measured.kernels == used ? .ratioAtLeast(Self.targetRatio) : nil)
         }
     }
 
-    static func label(_ kernels: NetworkKernels) -> String {
+    static func label(_ kernels: KernelSet) -> String {
         kernels == .avx512 ? "our AVX-512 kernels" : "OpenBLAS \(OpenBLASKernels.coreName) sgemm"
     }
 
-    /// Our examples per second at each batch size, with the kernels now selected.
-    func measure(label: String, log: (String) -> Void) -> [(batch: Int, kernels: String, examplesPerSecond: Double)] {
+    /// Our examples per second at each batch size, with `kernels`, the ones now selected.
+    func measure(_ kernels: KernelSet, log: (String) -> Void) -> [(batch: Int, kernels: KernelSet, examplesPerSecond: Double)] {
         Self.batchSizes.map { batch in
             let step = SupervisedInit.benchmarkStep(batchSize: batch, toolsPerStep: Self.toolsPerStep)
             let iterations = max(1, 640 / batch)
@@ -71,9 +72,9 @@ public struct TrainingBenchmarks: BenchmarkSection {
             let rate = Double(batch) / Stopwatch.secondsPerCall(iterations: iterations, step)
             // Stopwatch makes 1 warm-up and 5 timed rounds.
             let cpuPerStep = (NumericBenchmarks.processCPUSeconds() - cpuBefore) / Double(6 * iterations)
-            log("\(label), " + String(format: "stage 2, batch %d: %.0f examples/s (wall), %.0f per CPU-second", batch, rate,
+            log("\(Self.label(kernels)), " + String(format: "stage 2, batch %d: %.0f examples/s (wall), %.0f per CPU-second", batch, rate,
                                         Double(batch) / cpuPerStep) + ", load average \(EncoderBenchmarks.loadAverage())")
-            return (batch, label, rate)
+            return (batch, kernels, rate)
         }
     }
 }

@@ -3,7 +3,7 @@ import CBLAS
 import Foundation
 import KernelThreads
 
-/// Which code runs the network layers' matrix products.
+/// Which code runs the network layers' matrix products (a `KernelSet`).
 ///
 /// `avx512`: our own AVX-512 kernels (`AVX512Kernels.GeneralProduct`) on `RegionThreads`, for
 /// every product big enough to fill their tiles; the rest (single rows, heads of one to a few
@@ -11,39 +11,23 @@ import KernelThreads
 /// OpenBLAS selected (`OPENBLAS_CORETYPE`, which this machine kind pins to Haswell's AVX2 ones).
 /// Both sum in single precision and differ only by rounding; each is deterministic for a given
 /// thread count, the AVX-512 one for any thread count.
-public enum NetworkKernels: String, Sendable, CaseIterable {
-    case avx512
-    case blas
-
+public enum NetworkKernels {
     /// Chooses, `avx512` or `blas`; unset means `avx512` where the CPU has AVX-512.
     public static let environmentVariable = "SAFEMCP_NETWORK_KERNELS"
 
     /// The kernels products use now: `environmentVariable`'s choice, else the fastest this CPU
     /// runs. Set it only while no product is running (tests and benchmarks compare the two).
-    nonisolated(unsafe) public static var current: NetworkKernels = {
+    nonisolated(unsafe) public static var current: KernelSet = {
         switch configured() {
         case .success(let kernels): return kernels
-        case .failure(let message): fatalError(message.description)
+        case .failure(let error): fatalError(error.description)
         }
     }()
 
-    public struct SettingError: Error, CustomStringConvertible {
-        public let description: String
-    }
-
     /// The kernels `environment` asks for, or why its value cannot be used.
-    public static func configured(environment: [String: String] = ProcessInfo.processInfo.environment) -> Result<NetworkKernels, SettingError> {
-        guard let value = environment[environmentVariable] else { return .success(CPUFeatures.hasAVX512 ? .avx512 : .blas) }
-        guard let kernels = NetworkKernels(rawValue: value) else {
-            return .failure(SettingError(description: "\(environmentVariable)=\(value): must be avx512 or blas"))
-        }
-        guard kernels.isSupported else {
-            return .failure(SettingError(description: "\(environmentVariable)=\(value): this CPU lacks AVX-512 F/CD/BW/DQ/VL"))
-        }
-        return .success(kernels)
+    public static func configured(environment: [String: String] = ProcessInfo.processInfo.environment) -> Result<KernelSet, KernelSet.SettingError> {
+        KernelSet.configured(by: environmentVariable, environment: environment)
     }
-
-    public var isSupported: Bool { self == .blas || CPUFeatures.hasAVX512 }
 }
 
 /// C = alpha·op(A)·op(B) + beta·C on row-major blocks with leading dimensions, for `Matrix` and

@@ -11,7 +11,7 @@ import KernelThreads
 /// The sequences of a batch are packed end to end instead of padded: the dense layers see one
 /// `[tokens, width]` matrix with no padding rows, and attention runs per sequence and head, so
 /// no padding mask is needed and no work is spent on padding. The matrix products run on the
-/// kernels of `weights.kernels` (see `MatrixKernels`). Buffers are allocated once and
+/// kernels of `weights.kernels` (see `EncoderKernels`). Buffers are allocated once and
 /// reused across calls. Encoders may be shared between threads: calls run one after another,
 /// across all encoders of the process, because the BLAS path changes OpenBLAS's process-wide
 /// thread count and all share `RegionThreads`.
@@ -31,8 +31,8 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
     /// One per thread that may run a forward pass at once.
     private var workspaces: [ActivationBuffers] = []
 
-    /// `kernels` nil: the ones `MatrixKernels.configured()` names.
-    public init(folder: MiniLMFolder, maxTokens: Int = 256, tokensPerPass: Int = 2048, kernels: MatrixKernels? = nil) throws {
+    /// `kernels` nil: the ones `EncoderKernels.configured()` names.
+    public init(folder: MiniLMFolder, maxTokens: Int = 256, tokensPerPass: Int = 2048, kernels: KernelSet? = nil) throws {
         precondition((2...MiniLMWeights.maxPositions).contains(maxTokens), "maxTokens must be in 2...\(MiniLMWeights.maxPositions)")
         precondition(tokensPerPass >= maxTokens, "a pass must hold at least one whole sequence")
         tokenizer = try WordPieceTokenizer(vocabularyFile: folder.vocabularyPath)
@@ -40,7 +40,7 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
             throw TextEncoderError.malformedVocabulary(path: folder.vocabularyPath,
                                                        reason: "has \(tokenizer.vocabulary.count) tokens, the model expects \(MiniLMWeights.vocabularySize)")
         }
-        weights = try MiniLMWeights(safetensors: SafeTensorsFile(path: folder.weightsPath), kernels: kernels ?? MatrixKernels.configured())
+        weights = try MiniLMWeights(safetensors: SafeTensorsFile(path: folder.weightsPath), kernels: kernels ?? EncoderKernels.configured())
         self.maxTokens = maxTokens
         self.tokensPerPass = tokensPerPass
     }

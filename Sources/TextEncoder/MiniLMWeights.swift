@@ -1,4 +1,5 @@
 import AVX512Kernels
+import KernelThreads
 
 /// The all-MiniLM-L6-v2 weights, laid out for the forward pass: the query, key and value
 /// projections of each layer are stacked into one matrix, head by head, so one product computes
@@ -38,11 +39,11 @@ public struct MiniLMWeights: Sendable {
     var embeddingNormScale: [Float]
     var embeddingNormShift: [Float]
     var layers: [Layer]
-    public let kernels: MatrixKernels
+    public let kernels: KernelSet
 
     /// Reads every tensor the model needs, checking each one's dtype and shape, and lays the
     /// matrices out for `kernels`.
-    public init(safetensors file: SafeTensorsFile, kernels: MatrixKernels) throws {
+    public init(safetensors file: SafeTensorsFile, kernels: KernelSet) throws {
         let h = Self.hidden
         self.kernels = kernels
         func laidOut(_ weight: [Float], outputs: Int, inputs: Int) -> [Float] {

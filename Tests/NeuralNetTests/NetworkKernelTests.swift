@@ -111,7 +111,7 @@ final class NetworkKernelTests: XCTestCase {
         defer { (NetworkKernels.current, BLASThreads.count) = saved }
         let x = Matrix.randomNormal(rows: 32, cols: 700, using: &generator)
         let w = Matrix.randomNormal(rows: 256, cols: 700, using: &generator)
-        func forward(_ kernels: NetworkKernels, threads: Int) -> Matrix {
+        func forward(_ kernels: KernelSet, threads: Int) -> Matrix {
             (NetworkKernels.current, BLASThreads.count) = (kernels, threads)
             var y = Matrix(rows: 32, cols: 256)
             Matrix.multiply(x, w, transposeB: true, into: &y)

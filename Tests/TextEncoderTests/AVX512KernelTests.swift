@@ -1,13 +1,14 @@
 import Foundation
 import TextEncoder
 import AVX512Kernels
+import KernelThreads
 import XCTest
 
 /// The AVX-512 kernels against plain double-precision loops. They can only run on a CPU with
 /// AVX-512, so elsewhere these tests are skipped (the encoder does not use the kernels there).
 final class AVX512KernelTests: XCTestCase {
     override func setUpWithError() throws {
-        try XCTSkipUnless(MatrixKernels.avx512.isSupported, "this CPU lacks AVX-512")
+        try XCTSkipUnless(KernelSet.avx512.isSupported, "this CPU lacks AVX-512")
     }
 
     /// Pseudo-random values in [-1, 1] that differ per `seed`.

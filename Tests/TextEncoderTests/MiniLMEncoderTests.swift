@@ -1,5 +1,6 @@
 import Foundation
 import TextEncoder
+import KernelThreads
 import XCTest
 
 final class MiniLMEncoderTests: XCTestCase {
@@ -65,7 +66,7 @@ final class MiniLMEncoderTests: XCTestCase {
     /// kernel sets, whose products share no code, are checked against each other instead, up to
     /// the model's 512 positions and with short sequences in the same batch.
     func testKernelSetsAgreeOnSequencesUpTo512Tokens() throws {
-        try XCTSkipUnless(MatrixKernels.avx512.isSupported, "this CPU lacks AVX-512: only the BLAS kernels run here")
+        try XCTSkipUnless(KernelSet.avx512.isSupported, "this CPU lacks AVX-512: only the BLAS kernels run here")
         let folder = try MiniLMFolder.locate()
         let avx512 = try MiniLMEncoder(folder: folder, maxTokens: 512, kernels: .avx512)
         let blas = try MiniLMEncoder(folder: folder, maxTokens: 512, kernels: .blas)
@@ -79,10 +80,10 @@ final class MiniLMEncoderTests: XCTestCase {
     }
 
     func testKernelSetComesFromTheEnvironmentAndBadValuesAreNamed() throws {
-        let variable = MatrixKernels.environmentVariable
-        XCTAssertEqual(try MatrixKernels.configured(environment: [variable: "blas"]), .blas)
-        XCTAssertEqual(try MatrixKernels.configured(environment: [:]), MatrixKernels.avx512.isSupported ? .avx512 : .blas)
-        XCTAssertThrowsError(try MatrixKernels.configured(environment: [variable: "AVX2"])) { error in
+        let variable = EncoderKernels.environmentVariable
+        XCTAssertEqual(try EncoderKernels.configured(environment: [variable: "blas"]), .blas)
+        XCTAssertEqual(try EncoderKernels.configured(environment: [:]), KernelSet.avx512.isSupported ? .avx512 : .blas)
+        XCTAssertThrowsError(try EncoderKernels.configured(environment: [variable: "AVX2"])) { error in
             XCTAssertEqual(String(describing: error), "\(variable)=AVX2: must be avx512 or blas")
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import TextEncoder
+import KernelThreads
 import XCTest
 
 /// `Fixtures/minilm.json`, written by tools/make-minilm-fixture.sh with sentence-transformers.
@@ -29,13 +30,13 @@ struct MiniLMFixture: Decodable {
 /// One encoder per kernel set for the whole test run: loading one reads 90 MB.
 enum SharedMiniLM {
     /// Every kernel set this CPU runs: the embeddings of each are checked against the fixture.
-    static let kernelSets = MatrixKernels.allCases.filter(\.isSupported)
+    static let kernelSets = KernelSet.allCases.filter(\.isSupported)
 
-    private static let encoders: [MatrixKernels: Result<MiniLMEncoder, Error>] = Dictionary(uniqueKeysWithValues: kernelSets.map { kernels in
+    private static let encoders: [KernelSet: Result<MiniLMEncoder, Error>] = Dictionary(uniqueKeysWithValues: kernelSets.map { kernels in
         (kernels, Result { try MiniLMEncoder(folder: MiniLMFolder.locate(), kernels: kernels) })
     })
 
-    static func get(_ kernels: MatrixKernels = kernelSets[0]) throws -> MiniLMEncoder {
+    static func get(_ kernels: KernelSet = kernelSets[0]) throws -> MiniLMEncoder {
         do {
             return try encoders[kernels]!.get()
         } catch {
