@@ -15,22 +15,18 @@ extension ProxyBenchmarks {
     static func writeUntrainedMiniLMBundle(to url: URL) throws {
         let config = TrainingConfig()
         let folder = try MiniLMFolder.locate()
-        let features = StateFeatures(dimension: MiniLMWeights.hidden, historyWindow: config.features.historyWindow)
+        let features = PolicyExport.features(config)
         var generator = RandomGenerator(seed: 1)
         let worldModel = WorldModel(inputs: features.width, dimension: features.dimension, hidden: config.stage1.hidden, dropout: 0,
                                     generator: &generator)
-        let policy = PolicyNetwork(inputs: features.width + WorldModel.predictionWidth(dimension: features.dimension),
+        let policy = PolicyNetwork(inputs: features.width + config.stage2.worldModelInput.width(dimension: features.dimension),
                                    toolDimension: features.dimension, hidden: config.stage2.hidden, toolHidden: config.stage2.toolHidden,
                                    dropout: 0, name: "policy", generator: &generator)
         policy.verdictHead.bias.value = Matrix(rows: 1, cols: 3, storage: [20, 0, 0])
-        let bundle = PolicyBundle(
-            encoderID: MiniLMEncoder.modelID, encoderWeightsHash: try folder.weightsDigest(), features: features,
-            thresholds: PolicyThresholds(withhold: 1),
-            shapes: PolicyBundle.Shapes(worldModelHidden: config.stage1.hidden, policyHidden: config.stage2.hidden,
-                                        policyToolHidden: config.stage2.toolHidden,
-                                        actionClassifierHidden: config.baselines.actionClassifier.hidden),
-            variants: [.full: true], source: "safemcp bench: untrained weights at the default shapes", trainingConfig: "{}",
-            tensors: worldModel.tensors().merging(policy.tensors(prefix: PolicyVariant.full.rawValue + "/")) { $1 })
+        var bundle = PolicyExport.bundle(worldModel: worldModel, policy: policy, config: config, encoderID: MiniLMEncoder.modelID)
+        bundle.encoderWeightsHash = try folder.weightsDigest()
+        bundle.thresholds = PolicyThresholds(withhold: 1)
+        bundle.source = "safemcp bench: untrained weights at the default shapes"
         try bundle.write(to: url)
     }
 

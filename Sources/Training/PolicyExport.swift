@@ -70,9 +70,10 @@ public enum PolicyExport {
             variants: variants, source: source, trainingConfig: stage2.checkpoint.configJSON, tensors: tensors)
     }
 
-    /// A bundle of the networks in memory (the full policy alone), for evaluating a policy
-    /// while it trains through the same inference path the proxy uses.
-    static func bundle(worldModel: WorldModel?, policy: PolicyNetwork, config: TrainingConfig, encoderID: String) -> PolicyBundle {
+    /// A bundle of the networks in memory (the full policy alone), laid out as `config` trains
+    /// them: for evaluating a policy while it trains through the same inference path the proxy
+    /// uses, and for the proxy benchmark's bundle of untrained weights.
+    public static func bundle(worldModel: WorldModel?, policy: PolicyNetwork, config: TrainingConfig, encoderID: String) -> PolicyBundle {
         var tensors = policy.tensors(prefix: PolicyVariant.full.rawValue + "/")
         if let worldModel { tensors.merge(worldModel.tensors()) { current, _ in current } }
         return PolicyBundle(encoderID: encoderID, encoderWeightsHash: "", features: features(config), thresholds: PolicyThresholds(),
@@ -80,7 +81,8 @@ public enum PolicyExport {
                             trainingConfig: "{}", tensors: tensors)
     }
 
-    static func features(_ config: TrainingConfig) -> StateFeatures {
+    /// The state layout `config` trains on: MiniLM's width, or the hashing encoder's.
+    public static func features(_ config: TrainingConfig) -> StateFeatures {
         StateFeatures(dimension: config.encoder.kind == "hashing" ? config.encoder.hashingDimension : MiniLMWeights.hidden,
                       historyWindow: config.features.historyWindow)
     }
