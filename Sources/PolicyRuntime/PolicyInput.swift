@@ -59,6 +59,8 @@ extension StateFeatures {
         func vector(_ text: String) -> [Float] { text.isEmpty ? zero : embedding(text) }
         let history = input.history.map { (action: vector(EpisodeTexts.action($0.action)), observation: vector($0.observation ?? "")) }
         return self.vector(instruction: vector(input.instruction), history: history[...],
-                           pendingAction: input.pending.map { vector(EpisodeTexts.action($0)) } ?? zero)
+                           pendingAction: input.pending.map { vector(EpisodeTexts.action($0)) } ?? zero,
+                           texts: GroundingTexts(instruction: input.instruction, observations: input.history.map { $0.observation ?? "" },
+                                                 pending: input.pending))
     }
 }

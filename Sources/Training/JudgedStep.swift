@@ -29,7 +29,8 @@ extension StateFeatures {
     public func judgedSteps(_ episodes: [Episode], embeddings: EmbeddingTable, labelledOnly: Bool) -> [JudgedStep] {
         var result: [JudgedStep] = []
         for (episodeIndex, episode) in episodes.enumerated() {
-            let instruction = embeddings.vector(EpisodeTexts.instruction(episode.task))
+            let instructionText = EpisodeTexts.instruction(episode.task)
+            let instruction = embeddings.vector(instructionText)
             let toolNames = episode.tools.map(\.name)
             let toolEmbeddings = episode.tools.map { embeddings.vector(EpisodeTexts.tool($0)) }
             let withheld = episode.withheldTools.map(Set.init)
@@ -42,7 +43,8 @@ extension StateFeatures {
             }
             if let taskLabel = episode.taskLabel {
                 let zero = [Float](repeating: 0, count: dimension)
-                result.append(make(state: vector(instruction: instruction, history: [], pendingAction: zero), action: zero,
+                result.append(make(state: vector(instruction: instruction, history: [], pendingAction: zero,
+                                                  texts: GroundingTexts(instruction: instructionText, observations: [], pending: nil)), action: zero,
                                    label: taskLabel, next: episode.taskNextState, laterLabels: labels[...]))
             }
             var history: [(action: [Float], observation: [Float])] = []
@@ -50,7 +52,9 @@ extension StateFeatures {
                 let action = embeddings.vector(EpisodeTexts.action(step.action))
                 let next = step.nextState ?? step.observation
                 if step.label != nil || (!labelledOnly && next.map { !$0.isEmpty } == true) {
-                    result.append(make(state: vector(instruction: instruction, history: history[...], pendingAction: action), action: action,
+                    let texts = GroundingTexts(instruction: instructionText, observations: episode.steps[..<index].map { $0.observation ?? "" },
+                                               pending: step.action)
+                    result.append(make(state: vector(instruction: instruction, history: history[...], pendingAction: action, texts: texts), action: action,
                                        label: step.label, next: next, laterLabels: labels[(index + 1)...]))
                 }
                 history.append((action, embeddings.vector(step.observation ?? "")))

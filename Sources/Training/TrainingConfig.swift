@@ -77,6 +77,8 @@ public struct FeatureConfig: Codable, Equatable, Sendable {
 
     /// How many previous steps the history part of the state averages over.
     public var historyWindow = 4
+    /// Append the pending call's argument-grounding shares (from the instruction, from recent observations, from neither) to the state.
+    public var grounding = false
 }
 
 public struct BaselineConfig: Codable, Equatable, Sendable {

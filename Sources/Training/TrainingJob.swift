@@ -151,7 +151,8 @@ private struct Job {
     func execute() throws -> (RunFacts.Status, EvaluationTables?) {
         let embedder = try makeEmbedder()
         let data = try TrainingData.load(config.data, embedder: embedder, interrupt: interrupt, log: log)
-        let features = StateFeatures(dimension: embedder.dimension, historyWindow: config.features.historyWindow)
+        let features = StateFeatures(dimension: embedder.dimension, historyWindow: config.features.historyWindow,
+                                     grounding: config.features.grounding)
         let validationEpisodes = Self.validationEpisodes(groups: Self.groups(data.train, by: config.data.validationBy),
                                                          fraction: config.data.validationFraction, seed: UInt64(config.seed) &+ 4)
         let stage1States = features.judgedSteps(data.train, embeddings: data.embeddings, labelledOnly: false)

@@ -60,6 +60,12 @@ final class PolicyExportTests: XCTestCase {
         try checkRuntimeDecidesAsTheTrainedNetworks(["stage2.worldModelInput=risk"])
     }
 
+    /// The same with the argument-grounding shares in the state: training computes them from
+    /// recorded episodes, the runtime from the input's texts.
+    func testRuntimeDecidesAsTheTrainedNetworksWithGrounding() throws {
+        try checkRuntimeDecidesAsTheTrainedNetworks(["features.grounding=true"])
+    }
+
     private func checkRuntimeDecidesAsTheTrainedNetworks(_ extra: [String]) throws {
         let (url, bundle, run, config) = try exportedBundle(extra)
         XCTAssertEqual(bundle.shapes.worldModelInput, config.stage2.worldModelInput)
@@ -67,7 +73,8 @@ final class PolicyExportTests: XCTestCase {
         let embedder = HashingEmbedder(dimension: 64)
         var table = EmbeddingTable(dimension: 64, encoderID: embedder.id)
         try table.embedMissing(TrainingData.texts(of: episodes), with: embedder, log: { _ in })
-        let features = StateFeatures(dimension: 64, historyWindow: config.features.historyWindow)
+        let features = PolicyExport.features(config)
+        XCTAssertEqual(bundle.features, features)
         let steps = features.judgedSteps(episodes, embeddings: table, labelledOnly: true)
 
         var generator = RandomGenerator(seed: 1)
