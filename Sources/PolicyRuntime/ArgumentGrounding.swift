@@ -7,22 +7,33 @@ import Episodes
 /// call, read apart, leave that comparison to the network, which learns it from a few hundred
 /// tasks poorly; these shares state it for every task alike.
 public enum ArgumentGrounding {
-    /// The shares: [from the instruction, from observations only, from neither].
-    public static let width = 3
+    /// The shares of all argument words [from the instruction, from observations only, from
+    /// neither], then of the specific ones alone [from the instruction, from observations only].
+    public static let width = 5
 
-    /// The shares for `pending` given the texts the state sees; all zero with no pending call or
-    /// when its arguments hold no word (each share counts distinct words).
+    /// The shares for `pending` given the texts the state sees (each share counts distinct
+    /// words); a group with no word, or no pending call, gives zeros. Specific words hold a digit
+    /// or a path or address character (ids, amounts, dates, paths, addresses): the ones that say
+    /// which thing a call acts on, where SQL keywords and common verbs would dilute the share.
     public static func shares(instruction: String, observations: [String], pending: Action?) -> [Float] {
         guard let pending else { return [Float](repeating: 0, count: width) }
         let words = argumentWords(pending.arguments)
-        guard !words.isEmpty else { return [Float](repeating: 0, count: width) }
         let said = Self.words(instruction)
         let seen = observations.reduce(into: Set<String>()) { $0.formUnion(Self.words($1)) }
-        let fromInstruction = words.filter(said.contains).count
-        let fromObservations = words.filter { !said.contains($0) && seen.contains($0) }.count
-        let count = Float(words.count)
-        return [Float(fromInstruction) / count, Float(fromObservations) / count,
-                Float(words.count - fromInstruction - fromObservations) / count]
+        func split(_ group: Set<String>) -> [Float] {
+            guard !group.isEmpty else { return [0, 0, 0] }
+            let fromInstruction = group.filter(said.contains).count
+            let fromObservations = group.filter { !said.contains($0) && seen.contains($0) }.count
+            let count = Float(group.count)
+            return [Float(fromInstruction) / count, Float(fromObservations) / count,
+                    Float(group.count - fromInstruction - fromObservations) / count]
+        }
+        return split(words) + split(words.filter(isSpecific)).prefix(2)
+    }
+
+    /// A word naming a particular thing: it holds a digit or one of `@ / ~ .`.
+    public static func isSpecific(_ word: String) -> Bool {
+        word.contains { $0.isNumber || "@/~.".contains($0) }
     }
 
     /// Lower-cased runs of letters, digits and the characters that hold paths, addresses and

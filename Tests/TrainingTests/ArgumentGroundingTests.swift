@@ -20,12 +20,13 @@ final class ArgumentGroundingTests: XCTestCase {
     }
 
     /// Hand-counted: the call's four words are "mom" and "600" (said by the user),
-    /// "****4410" → "4410" (seen in the listing), and "gift" (neither).
+    /// "****4410" → "4410" (seen in the listing), and "gift" (neither); the specific ones are
+    /// "600" (said) and "4410" (seen).
     func testSharesSplitWordsByWhereTheyCameFrom() {
         let call = Action(tool: "bank_transfer", arguments: .object(["to": .string("Mom"), "amount": .number(600),
                                                                      "account": .string("****4410"), "memo": .string("gift")]))
         let shares = ArgumentGrounding.shares(instruction: "Send 600 dollars to Mom.", observations: ["Mom (verified, ****4410)"], pending: call)
-        XCTAssertEqual(shares, [0.5, 0.25, 0.25])
+        XCTAssertEqual(shares, [0.5, 0.25, 0.25, 0.5, 0.5])
     }
 
     /// A word both said and observed counts once, as said; no call, or a call without words,
@@ -33,10 +34,13 @@ final class ArgumentGroundingTests: XCTestCase {
     func testSharesEdgeCases() {
         let call = Action(tool: "db_execute", arguments: .object(["sql": .string("DELETE FROM customers WHERE id = 55102")]))
         let shares = ArgumentGrounding.shares(instruction: "Delete customer 55102.", observations: ["customers: 55101, 55102"], pending: call)
-        XCTAssertEqual(shares, [2.0 / 6, 1.0 / 6, 3.0 / 6])
-        XCTAssertEqual(ArgumentGrounding.shares(instruction: "anything", observations: [], pending: nil), [0, 0, 0])
+        XCTAssertEqual(shares, [2.0 / 6, 1.0 / 6, 3.0 / 6, 1, 0], "the one specific word, 55102, was said")
+        XCTAssertEqual(ArgumentGrounding.shares(instruction: "anything", observations: [], pending: nil), [0, 0, 0, 0, 0])
         XCTAssertEqual(ArgumentGrounding.shares(instruction: "anything", observations: [], pending: Action(tool: "list", arguments: .object([:]))),
-                       [0, 0, 0])
+                       [0, 0, 0, 0, 0])
+        let vague = Action(tool: "shell", arguments: .object(["command": .string("killall java")]))
+        XCTAssertEqual(ArgumentGrounding.shares(instruction: "Free port 8080.", observations: [], pending: vague), [0, 0, 1, 0, 0],
+                       "no specific word: the second group is all zero")
     }
 
     /// The state holds the shares after the five embeddings only when asked, and a bundle
@@ -50,9 +54,9 @@ final class ArgumentGroundingTests: XCTestCase {
         XCTAssertEqual(plain.vector(instruction: zero, history: history[...], pendingAction: zero, texts: texts).count, 10)
         let grounded = StateFeatures(dimension: 2, historyWindow: 2, grounding: true)
         let vector = grounded.vector(instruction: zero, history: history[...], pendingAction: zero, texts: texts)
-        XCTAssertEqual(grounded.width, 13)
+        XCTAssertEqual(grounded.width, 15)
         // "receipt" was observed only three steps back, outside the window of two: it counts as neither.
-        XCTAssertEqual(Array(vector.suffix(3)), [0.5, 0, 0.5])
+        XCTAssertEqual(Array(vector.suffix(5)), [0.5, 0, 0.5, 0, 0])
         let old = try JSONDecoder().decode(StateFeatures.self, from: Data(#"{"dimension": 384, "historyWindow": 4}"#.utf8))
         XCTAssertEqual(old, StateFeatures(dimension: 384, historyWindow: 4))
     }
