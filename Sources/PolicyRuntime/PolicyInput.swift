@@ -52,15 +52,32 @@ extension PolicyInput {
 }
 
 extension StateFeatures {
-    /// The state vector of `input`, with `embedding` giving each non-empty text's vector: the
-    /// same layout training builds from recorded episodes (`judgedSteps`).
+    /// The state vector of `input`, with `embedding` giving each non-empty text's vector. Training
+    /// (`judgedSteps`, from recorded episodes) and the runtime both build states here, so they
+    /// agree by construction. A task judged alone, before its first call, has an empty history
+    /// and no pending call.
     public func vector(for input: PolicyInput, embedding: (String) -> [Float]) -> [Float] {
         let zero = [Float](repeating: 0, count: dimension)
         func vector(_ text: String) -> [Float] { text.isEmpty ? zero : embedding(text) }
-        let history = input.history.map { (action: vector(EpisodeTexts.action($0.action)), observation: vector($0.observation ?? "")) }
-        return self.vector(instruction: vector(input.instruction), history: history[...],
-                           pendingAction: input.pending.map { vector(EpisodeTexts.action($0)) } ?? zero,
-                           texts: GroundingTexts(instruction: input.instruction, observations: input.history.map { $0.observation ?? "" },
-                                                 pending: input.pending))
+        let recent = input.history.suffix(historyWindow)
+        var actionMean = zero
+        var observationMean = zero
+        if !recent.isEmpty {
+            let scale = 1 / Float(recent.count)
+            for step in recent {
+                let action = vector(EpisodeTexts.action(step.action))
+                let observation = vector(step.observation ?? "")
+                for j in 0..<dimension {
+                    actionMean[j] += action[j] * scale
+                    observationMean[j] += observation[j] * scale
+                }
+            }
+        }
+        let lastObservation = input.history.last.map { vector($0.observation ?? "") } ?? zero
+        let pendingAction = input.pending.map { vector(EpisodeTexts.action($0)) } ?? zero
+        let embeddings = vector(input.instruction) + actionMean + observationMean + lastObservation + pendingAction
+        guard grounding else { return embeddings }
+        return embeddings + ArgumentGrounding.shares(instruction: input.instruction, observations: recent.map { $0.observation ?? "" },
+                                                     pending: input.pending)
     }
 }

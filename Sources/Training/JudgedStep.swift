@@ -7,7 +7,8 @@ import PolicyRuntime
 public struct JudgedStep {
     /// Index of the episode in the list the step was built from (splits are by episode).
     public var episode: Int
-    /// `StateFeatures.vector`: instruction, recent history, last observation, pending action.
+    /// `StateFeatures.vector(for:embedding:)`: instruction, recent history, last observation,
+    /// pending action (and the grounding shares when the layout has them).
     public var state: [Float]
     /// The pending action's embedding alone (the action classifier's input).
     public var action: [Float]
@@ -29,12 +30,14 @@ extension StateFeatures {
     public func judgedSteps(_ episodes: [Episode], embeddings: EmbeddingTable, labelledOnly: Bool) -> [JudgedStep] {
         var result: [JudgedStep] = []
         for (episodeIndex, episode) in episodes.enumerated() {
-            let instructionText = EpisodeTexts.instruction(episode.task)
-            let instruction = embeddings.vector(instructionText)
             let toolNames = episode.tools.map(\.name)
             let toolEmbeddings = episode.tools.map { embeddings.vector(EpisodeTexts.tool($0)) }
             let withheld = episode.withheldTools.map(Set.init)
             let labels = episode.steps.map(\.label)
+            func state(history: ArraySlice<Step>, pending: Action?) -> [Float] {
+                vector(for: PolicyInput(task: episode.task, history: Array(history), pending: pending, tools: episode.tools),
+                       embedding: embeddings.vector)
+            }
             func make(state: [Float], action: [Float], label: StepLabel?, next: String?, laterLabels: ArraySlice<StepLabel?>) -> JudgedStep {
                 let target = next.flatMap { $0.isEmpty ? nil : embeddings.vector($0) }
                 return JudgedStep(episode: episodeIndex, state: state, action: action, label: label, nextTarget: target,
@@ -42,22 +45,16 @@ extension StateFeatures {
                                   toolNames: toolNames, toolEmbeddings: toolEmbeddings, withheld: withheld)
             }
             if let taskLabel = episode.taskLabel {
-                let zero = [Float](repeating: 0, count: dimension)
-                result.append(make(state: vector(instruction: instruction, history: [], pendingAction: zero,
-                                                  texts: GroundingTexts(instruction: instructionText, observations: [], pending: nil)), action: zero,
+                result.append(make(state: state(history: [], pending: nil), action: [Float](repeating: 0, count: dimension),
                                    label: taskLabel, next: episode.taskNextState, laterLabels: labels[...]))
             }
-            var history: [(action: [Float], observation: [Float])] = []
             for (index, step) in episode.steps.enumerated() {
-                let action = embeddings.vector(EpisodeTexts.action(step.action))
                 let next = step.nextState ?? step.observation
                 if step.label != nil || (!labelledOnly && next.map { !$0.isEmpty } == true) {
-                    let texts = GroundingTexts(instruction: instructionText, observations: episode.steps[..<index].map { $0.observation ?? "" },
-                                               pending: step.action)
-                    result.append(make(state: vector(instruction: instruction, history: history[...], pendingAction: action, texts: texts), action: action,
+                    result.append(make(state: state(history: episode.steps[..<index], pending: step.action),
+                                       action: embeddings.vector(EpisodeTexts.action(step.action)),
                                        label: step.label, next: next, laterLabels: labels[(index + 1)...]))
                 }
-                history.append((action, embeddings.vector(step.observation ?? "")))
             }
         }
         return result

@@ -46,15 +46,15 @@ final class ArgumentGroundingTests: XCTestCase {
     /// The state holds the shares after the five embeddings only when asked, and a bundle
     /// written before the key existed reads as holding none.
     func testStateAppendsSharesOnlyWithGrounding() throws {
-        let texts = GroundingTexts(instruction: "Send 600 to Mom", observations: ["receipt", "bank", "Mom"],
-                                   pending: Action(tool: "pay", arguments: .object(["to": .string("Mom"), "memo": .string("receipt")])))
-        let zero = [Float](repeating: 0, count: 2)
-        let history = [(action: zero, observation: zero), (action: zero, observation: zero), (action: zero, observation: zero)]
-        let plain = StateFeatures(dimension: 2, historyWindow: 2)
-        XCTAssertEqual(plain.vector(instruction: zero, history: history[...], pendingAction: zero, texts: texts).count, 10)
+        let history = ["receipt", "bank", "Mom"].map { Step(action: Action(tool: "look"), observation: $0) }
+        let input = PolicyInput(task: AgentTask(instruction: "Send 600 to Mom"), history: history,
+                                pending: Action(tool: "pay", arguments: .object(["to": .string("Mom"), "memo": .string("receipt")])), tools: [])
+        let embedding: (String) -> [Float] = { _ in [1, 1] }
+        XCTAssertEqual(StateFeatures(dimension: 2, historyWindow: 2).vector(for: input, embedding: embedding), [Float](repeating: 1, count: 10))
         let grounded = StateFeatures(dimension: 2, historyWindow: 2, grounding: true)
-        let vector = grounded.vector(instruction: zero, history: history[...], pendingAction: zero, texts: texts)
+        let vector = grounded.vector(for: input, embedding: embedding)
         XCTAssertEqual(grounded.width, 15)
+        XCTAssertEqual(vector.count, 15)
         // "receipt" was observed only three steps back, outside the window of two: it counts as neither.
         XCTAssertEqual(Array(vector.suffix(5)), [0.5, 0, 0.5, 0, 0])
         let old = try JSONDecoder().decode(StateFeatures.self, from: Data(#"{"dimension": 384, "historyWindow": 4}"#.utf8))
