@@ -77,7 +77,7 @@ public struct FeatureConfig: Codable, Equatable, Sendable {
 
     /// How many previous steps the history part of the state averages over.
     public var historyWindow = 4
-    /// Append the pending call's argument-grounding shares (from the instruction, from recent observations, from neither) to the state.
+    /// Append the pending call's argument-grounding shares (from the instruction, from recent observations, from neither; and over ids, amounts, paths and addresses alone) to the state.
     public var grounding = false
 }
 
