@@ -35,6 +35,10 @@ public struct ProxyConfiguration: Sendable {
     public var rateLimit: Double?
     /// Seconds an upstream gets to answer one request before the agent gets an error result.
     public var upstreamTimeout: Double = 30
+    /// The longest JSON-RPC message taken from the agent or an upstream; a longer one is
+    /// dropped as it arrives and answered with an error.
+    public var maxMessageBytes = ProxyConfiguration.defaultMaxMessageBytes
+    public static let defaultMaxMessageBytes = 16 << 20
     public var version = "0.1.0"
 
     public init(upstreams: [UpstreamSpec], policy: any ProxyPolicy) {

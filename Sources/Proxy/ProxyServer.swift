@@ -19,7 +19,8 @@ public enum ProxyServer {
                 log("safemcp proxy: serving Streamable HTTP at \(url)")
             }
         } else {
-            let transport = LineTransport(input: STDIN_FILENO, output: STDOUT_FILENO, label: "client")
+            let transport = LineTransport(input: STDIN_FILENO, output: STDOUT_FILENO, label: "agent", role: .server,
+                                          maxMessageBytes: configuration.maxMessageBytes)
             try await transport.connect()
             let session = await core.register { id in
                 ProxySession(id: id, core: core, configuration: configuration) { data in

@@ -75,6 +75,9 @@ struct ProxyCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Seconds an upstream gets to answer a request before the agent gets an error result (the start-up handshake gets at least 60).", valueName: "SECONDS"))
     var upstreamTimeout: Double = 30
 
+    @Option(name: .long, help: ArgumentHelp("The longest JSON-RPC message taken from the agent or an upstream; a longer one is dropped as it arrives and answered with an error (default 16 MiB).", valueName: "BYTES"))
+    var maxMessageBytes: Int = ProxyConfiguration.defaultMaxMessageBytes
+
     @Argument(parsing: .postTerminator, help: ArgumentHelp("The upstream server command, after --.", valueName: "CMD ARGS"))
     var command: [String] = []
 
@@ -85,6 +88,7 @@ struct ProxyCommand: ParsableCommand {
         if let rateLimit { _ = try Self.parseRate(rateLimit) }
         if let http { _ = try Self.parseHostPort(http) }
         guard upstreamTimeout > 0 else { throw ValidationError("--upstream-timeout must be positive") }
+        guard maxMessageBytes >= 1024 else { throw ValidationError("--max-message-bytes \(maxMessageBytes): must be at least 1024") }
         if command.isEmpty && upstream.isEmpty && upstreamURL.isEmpty && upstreams == nil {
             throw ValidationError("no upstream: give the server command after --, or --upstream, --upstream-url or --upstreams")
         }
@@ -144,6 +148,7 @@ struct ProxyCommand: ParsableCommand {
             configuration.accessList = AccessList(allow: allow, deny: deny, denyByDefault: denyByDefault)
             configuration.rateLimit = try rateLimit.map(Self.parseRate)
             configuration.upstreamTimeout = upstreamTimeout
+            configuration.maxMessageBytes = maxMessageBytes
             configuration.version = SafeMCP.configuration.version
             try await ProxyServer.run(configuration, http: try http.map(Self.parseHostPort), log: log)
         } catch let error as ProxyError {

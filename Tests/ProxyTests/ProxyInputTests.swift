@@ -73,7 +73,7 @@ final class ProxyInputTests: XCTestCase {
 
     func testServerSentEventsAreSplitIntoMessages() {
         let body = "event: message\r\nid: 1\r\ndata: {\"a\":1}\r\n\r\n: comment\n\ndata: {\"b\":\ndata: 2}\n\n"
-        let receiver = ResponseReceiver()
+        let receiver = ResponseReceiver(maxMessageBytes: 1 << 20)
         final class Collected: @unchecked Sendable { var messages: [String] = [] }
         let collected = Collected()
         let session = URLSession(configuration: .ephemeral)

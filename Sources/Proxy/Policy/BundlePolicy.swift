@@ -58,10 +58,13 @@ public final class BundlePolicy: ProxyPolicy, @unchecked Sendable {
     }
 
     private func input(task: AgentTask?, history: [Step], pending: Action?, tools: [Tool]) -> PolicyInput {
-        // The state reads only the last `historyWindow` steps; passing no more keeps a long
-        // session's decisions from embedding and hashing its whole past every time.
-        let executed = history.filter { $0.pending != true }.suffix(runtime.bundle.features.historyWindow)
-        return PolicyInput(task: task ?? AgentTask(instruction: ""), history: Array(executed), pending: pending, tools: tools)
+        PolicyInput(task: task ?? AgentTask(instruction: ""), history: retainedHistory(history), pending: pending, tools: tools)
+    }
+
+    /// The state reads only the last `historyWindow` executed steps; passing no more keeps a
+    /// long session's decisions from embedding and hashing its whole past every time.
+    public func retainedHistory(_ history: [Step]) -> [Step] {
+        Array(history.filter { $0.pending != true }.suffix(runtime.bundle.features.historyWindow))
     }
 
     private func outputs(_ inputs: [PolicyInput]) -> Result<[PolicyOutput], Error> {

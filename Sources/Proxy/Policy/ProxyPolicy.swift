@@ -45,9 +45,18 @@ public protocol ProxyPolicy: Sendable {
     /// call (as `judge`). The proxy needs both before every call runs; a policy that embeds text
     /// answers them in one pass.
     func decide(task: AgentTask?, history: [Step], pending: Action, tool: Tool, available: [Tool]) -> (withheld: [ToolWithholding], verdict: CallVerdict)
+
+    /// What of a session's history (oldest first) this policy will read again: the session
+    /// keeps only this after every call, so its memory stays bounded however long it runs.
+    func retainedHistory(_ history: [Step]) -> [Step]
 }
 
 extension ProxyPolicy {
+    /// A policy that does not say what it reads keeps the last 32 steps.
+    public func retainedHistory(_ history: [Step]) -> [Step] {
+        Array(history.suffix(32))
+    }
+
     public func decide(task: AgentTask?, history: [Step], pending: Action, tool: Tool, available: [Tool]) -> (withheld: [ToolWithholding], verdict: CallVerdict) {
         (withhold(task: task, history: history, available: available), judge(task: task, history: history, pending: pending, tool: tool))
     }

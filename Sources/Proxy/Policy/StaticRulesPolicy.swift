@@ -139,4 +139,16 @@ public struct StaticRulesPolicy: ProxyPolicy {
         }
         return CallVerdict(verdict: .safe, confidence: 0.6, reason: "no risk pattern matched")
     }
+
+    /// Tier 1 counts each tool's critical steps and reads nothing else of the history: the last
+    /// `criticalBudget` of them per tool are kept, without arguments or results.
+    public func retainedHistory(_ history: [Step]) -> [Step] {
+        var kept: [String: Int] = [:]
+        let newestFirst = history.reversed().compactMap { step -> Step? in
+            guard step.label == .critical, kept[step.action.tool, default: 0] < criticalBudget else { return nil }
+            kept[step.action.tool, default: 0] += 1
+            return Step(action: Action(tool: step.action.tool, arguments: .object([:])), label: .critical)
+        }
+        return newestFirst.reversed()
+    }
 }

@@ -34,11 +34,11 @@ actor ProxyCore {
             let transport: any Transport
             switch spec.endpoint {
             case .command(let command):
-                let process = try UpstreamProcess(command: command, name: spec.name)
+                let process = try UpstreamProcess(command: command, name: spec.name, maxMessageBytes: configuration.maxMessageBytes)
                 processes.append(process)
                 transport = process.transport
             case .url(let url):
-                transport = StreamableHTTPUpstreamTransport(endpoint: url, name: spec.name)
+                transport = StreamableHTTPUpstreamTransport(endpoint: url, name: spec.name, maxMessageBytes: configuration.maxMessageBytes)
             }
             let connection = UpstreamConnection(name: spec.name, transport: transport, timeout: configuration.upstreamTimeout)
             await connection.onNotification { [weak self] upstream, method, params in
@@ -84,8 +84,7 @@ actor ProxyCore {
     /// tells the sessions, which announce `tools/list_changed` if what they offer changed.
     func refreshCatalog() async {
         var listed: [(upstream: String, definition: [String: Value])] = []
-        for connection in await upstreams(with: "tools") {
-            guard let definitions = try? await Self.listAll(connection, method: "tools/list", key: "tools") else { continue }
+        for (connection, definitions) in await listEach(capability: "tools", method: "tools/list", key: "tools") {
             for case .object(let definition) in definitions where definition["name"]?.stringValue != nil {
                 listed.append((connection.name, definition))
             }
@@ -120,15 +119,36 @@ actor ProxyCore {
         for session in sessions.values { await session.catalogChanged() }
     }
 
-    static func listAll(_ connection: UpstreamConnection, method: String, key: String) async throws -> [Value] {
+    private static func listAll(_ connection: UpstreamConnection, method: String, key: String) async throws -> [Value] {
         var items: [Value] = []
         var cursor: Value?
         repeat {
             let result = try await connection.request(method, params: cursor.map { .object(["cursor": $0]) })
-            items += result.objectValue?[key]?.arrayValue ?? []
+            switch MCPShape.listItems(result, key: key) {
+            case .success(let page): items += page
+            case .failure(let problem):
+                throw UpstreamFailure.invalidAnswer(upstream: connection.name, problem: "invalid \(method) result: \(problem.text)")
+            }
             cursor = result.objectValue?["nextCursor"]
         } while cursor != nil && cursor != .null && items.count < 100_000
         return items
+    }
+
+    /// Every upstream's items for a list method, in command-line order. An upstream that lacks
+    /// the method (-32601) is left out; one that fails otherwise is left out and named on
+    /// stderr: one upstream's gap never fails the whole list.
+    func listEach(capability: String, method: String, key: String) async -> [(connection: UpstreamConnection, items: [Value])] {
+        var lists: [(connection: UpstreamConnection, items: [Value])] = []
+        for connection in await upstreams(with: capability) {
+            do {
+                lists.append((connection, try await Self.listAll(connection, method: method, key: key)))
+            } catch UpstreamFailure.errorResponse(let error) where error.objectValue?["code"] == .int(JSONRPCMessage.methodNotFound) {
+                continue
+            } catch {
+                FileHandle.standardError.write(Data("safemcp proxy: upstream \(connection.name): \(method) failed, left out: \(error)\n".utf8))
+            }
+        }
+        return lists
     }
 
     func entry(named name: String) -> CatalogEntry? {
@@ -137,10 +157,9 @@ actor ProxyCore {
 
     // MARK: Resources and prompts
 
-    func listResources(method: String, key: String) async throws -> Value {
+    func listResources(method: String, key: String) async -> Value {
         var all: [Value] = []
-        for connection in await upstreams(with: "resources") {
-            let items = try await Self.listAll(connection, method: method, key: key)
+        for (connection, items) in await listEach(capability: "resources", method: method, key: key) {
             for item in items {
                 if let uri = item.objectValue?["uri"]?.stringValue { resourceOwners[uri] = connection.name }
             }
@@ -156,10 +175,10 @@ actor ProxyCore {
         return await upstreams(with: "resources").first
     }
 
-    func listPrompts() async throws -> Value {
+    func listPrompts() async -> Value {
         var listed: [(String, [String: Value])] = []
-        for connection in await upstreams(with: "prompts") {
-            for case .object(let prompt) in try await Self.listAll(connection, method: "prompts/list", key: "prompts") {
+        for (connection, prompts) in await listEach(capability: "prompts", method: "prompts/list", key: "prompts") {
+            for case .object(let prompt) in prompts {
                 listed.append((connection.name, prompt))
             }
         }
@@ -178,7 +197,7 @@ actor ProxyCore {
     }
 
     func promptOwner(_ exposed: String) async -> (UpstreamConnection, String)? {
-        if promptOwners.isEmpty { _ = try? await listPrompts() }
+        if promptOwners.isEmpty { _ = await listPrompts() }
         guard let owner = promptOwners[exposed], let connection = upstreams[owner.upstream] else { return nil }
         return (connection, owner.name)
     }

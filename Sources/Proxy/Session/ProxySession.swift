@@ -77,6 +77,9 @@ actor ProxySession {
     }
 
     private func respond(to method: String, id: ID, params: Value?) async throws -> Value {
+        if let problem = MCPShape.paramsProblem(method: method, params: params) {
+            throw JSONRPCMessage.Invalid(code: JSONRPCMessage.invalidParams, message: "Invalid params: \(method): \(problem)")
+        }
         switch method {
         case "initialize": return try await initializeResult(params)
         case "ping": return .object([:])
@@ -84,14 +87,14 @@ actor ProxySession {
             await core.refreshCatalog()
             return await listTools()
         case "tools/call": return try await callTool(id: id, params: params)
-        case "resources/list": return try await core.listResources(method: method, key: "resources")
-        case "resources/templates/list": return try await core.listResources(method: method, key: "resourceTemplates")
+        case "resources/list": return await core.listResources(method: method, key: "resources")
+        case "resources/templates/list": return await core.listResources(method: method, key: "resourceTemplates")
         case "resources/read", "resources/subscribe", "resources/unsubscribe":
             guard let uri = params?.objectValue?["uri"]?.stringValue, let owner = await core.resourceOwner(uri) else {
                 throw JSONRPCMessage.Invalid(code: JSONRPCMessage.invalidParams, message: "\(method): unknown resource URI")
             }
             return try await forwardRequest(method, params: params, to: owner, clientID: id)
-        case "prompts/list": return try await core.listPrompts()
+        case "prompts/list": return await core.listPrompts()
         case "prompts/get":
             guard var fields = params?.objectValue, let name = fields["name"]?.stringValue,
                   let (owner, original) = await core.promptOwner(name) else {
@@ -162,9 +165,15 @@ actor ProxySession {
             inflight.removeValue(forKey: key)
             if let ownToken { Task { await core.forgetProgress(token: ownToken) } }
         }
-        return try await upstream.request(method, params: outgoing) { [weak self] upstreamID in
+        let result = try await upstream.request(method, params: outgoing) { [weak self] upstreamID in
             Task { await self?.track(key, upstream: upstream, id: upstreamID) }
         }
+        if let problem = MCPShape.resultProblem(method: method, result: result) {
+            let failure = UpstreamFailure.invalidAnswer(upstream: upstream.name, problem: "invalid \(method) result: \(problem)")
+            FileHandle.standardError.write(Data("safemcp proxy: \(failure)\n".utf8))
+            throw failure
+        }
+        return result
     }
 
     private func track(_ key: String, upstream: UpstreamConnection, id: Int) {
@@ -176,9 +185,11 @@ actor ProxySession {
     var currentTask: AgentTask? { task }
     var currentHistory: [Step] { history }
 
-    /// Records a call that was judged; `tightens` when its verdict was not safe.
+    /// Records a call that was judged; `tightens` when its verdict was not safe. Only what the
+    /// policy will read again is kept, so a session's memory does not grow with its calls.
     func appendHistory(_ step: Step, tightens: Bool) {
         history.append(step)
+        history = configuration.policy.retainedHistory(history)
         if tightens { tierOneMayHaveChanged = true }
     }
 

@@ -12,7 +12,7 @@ import MCP
 final class HTTPListener: @unchecked Sendable {
     static let path = "/mcp"
     private let core: ProxyCore
-    private let configuration: ProxyConfiguration
+    let configuration: ProxyConfiguration
     private let sessions = SessionTable()
 
     actor SessionTable {
@@ -48,6 +48,16 @@ final class HTTPListener: @unchecked Sendable {
         guard request.path == Self.path else {
             return .error(statusCode: 404, .invalidRequest("Not Found: the MCP endpoint is \(Self.path)"))
         }
+        if request.method.uppercased() == "POST", let body = request.body {
+            // The SDK transport takes any id JSONSerialization reads (true, 1.5, null) and then
+            // cannot route the answer; stdio's rules decide here, and the same error comes back.
+            do {
+                _ = try JSONRPCMessage(data: body)
+            } catch {
+                return .error(statusCode: 400, error.code == JSONRPCMessage.parseError
+                    ? .parseError(nil) : .invalidRequest(String(error.message.trimmingPrefix("Invalid Request: "))))
+            }
+        }
         if let id = request.header(HTTPHeaderName.sessionID) {
             guard let transport = await sessions.find(id) else {
                 return .error(statusCode: 404, .invalidRequest("Not Found: session \(id) does not exist or has ended"))
@@ -57,9 +67,6 @@ final class HTTPListener: @unchecked Sendable {
                 await core.unregister(ended.session.id)
             }
             return response
-        }
-        if request.method.uppercased() == "POST", let body = request.body, (try? JSONSerialization.jsonObject(with: body)) == nil {
-            return .error(statusCode: 400, .parseError("Parse error: the body is not valid JSON"))
         }
         guard request.method.uppercased() == "POST", let body = request.body,
               case .request(_, "initialize", _)? = try? JSONRPCMessage(data: body) else {
@@ -98,6 +105,8 @@ private final class HTTPConnectionHandler: ChannelInboundHandler, @unchecked Sen
     private let listener: HTTPListener
     private var head: HTTPRequestHead?
     private var body: ByteBuffer?
+    /// Bytes of a body over `--max-message-bytes` seen so far; it is not kept past its head.
+    private var droppedLength: Int?
 
     init(listener: HTTPListener) {
         self.listener = listener
@@ -108,13 +117,32 @@ private final class HTTPConnectionHandler: ChannelInboundHandler, @unchecked Sen
         case .head(let requestHead):
             head = requestHead
             body = context.channel.allocator.buffer(capacity: 0)
+            droppedLength = nil
         case .body(var chunk):
-            body?.writeBuffer(&chunk)
+            let limit = listener.configuration.maxMessageBytes
+            if let dropped = droppedLength {
+                droppedLength = dropped + chunk.readableBytes
+            } else if (body?.readableBytes ?? 0) + chunk.readableBytes > limit {
+                droppedLength = (body?.readableBytes ?? 0) + chunk.readableBytes
+                body?.writeBuffer(&chunk)
+                body = body?.getSlice(at: body!.readerIndex, length: min(body!.readableBytes, OversizedMessage.headBytes))
+            } else {
+                body?.writeBuffer(&chunk)
+            }
         case .end:
             guard let requestHead = head else { return }
             let bytes = body.flatMap { $0.getBytes(at: $0.readerIndex, length: $0.readableBytes) } ?? []
             head = nil
             body = nil
+            if let dropped = droppedLength {
+                droppedLength = nil
+                let oversized = OversizedMessage(bytes: dropped, limit: listener.configuration.maxMessageBytes, head: Data(bytes))
+                FileHandle.standardError.write(Data("safemcp proxy: HTTP \(requestHead.uri): \(oversized.explanation)\n".utf8))
+                let refusal = JSONRPCMessage.error(id: oversized.id, code: JSONRPCMessage.invalidRequest, message: "Invalid Request: \(oversized.explanation)")
+                writeWhole(status: 413, headers: [(HTTPHeaderName.contentType, "application/json")],
+                           body: (try? refusal.encoded()) ?? Data(), version: requestHead.version, context: context)
+                return
+            }
             var headers: [String: String] = [:]
             for (name, value) in requestHead.headers {
                 headers[name] = headers[name].map { $0 + ", " + value } ?? value
@@ -154,17 +182,24 @@ private final class HTTPConnectionHandler: ChannelInboundHandler, @unchecked Sen
                 context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
             }
         } else {
-            let bodyData = response.bodyData ?? Data()
-            head.headers.replaceOrAdd(name: "Content-Length", value: String(bodyData.count))
             loop.execute {
-                context.write(self.wrapOutboundOut(.head(head)), promise: nil)
-                if !bodyData.isEmpty {
-                    var buffer = context.channel.allocator.buffer(capacity: bodyData.count)
-                    buffer.writeBytes(bodyData)
-                    context.write(self.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-                }
-                context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
+                self.writeWhole(status: response.statusCode, headers: response.headers.map { ($0.key, $0.value) },
+                                body: response.bodyData ?? Data(), version: version, context: context)
             }
         }
+    }
+
+    /// A response with its whole body, on the channel's event loop.
+    private func writeWhole(status: Int, headers: [(String, String)], body: Data, version: HTTPVersion, context: ChannelHandlerContext) {
+        var head = HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: status))
+        for (name, value) in headers { head.headers.add(name: name, value: value) }
+        head.headers.replaceOrAdd(name: "Content-Length", value: String(body.count))
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        if !body.isEmpty {
+            var buffer = context.channel.allocator.buffer(capacity: body.count)
+            buffer.writeBytes(body)
+            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        }
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }
 }

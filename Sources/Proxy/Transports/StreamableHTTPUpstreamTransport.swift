@@ -16,7 +16,7 @@ import MCP
 actor StreamableHTTPUpstreamTransport: Transport {
     nonisolated let logger: Logger
     private let endpoint: URL
-    private let receiver = ResponseReceiver()
+    private let receiver: ResponseReceiver
     private let session: URLSession
     private let state = SessionState()
     private let stream: AsyncThrowingStream<Data, Swift.Error>
@@ -43,8 +43,9 @@ actor StreamableHTTPUpstreamTransport: Transport {
         }
     }
 
-    init(endpoint: URL, name: String) {
+    init(endpoint: URL, name: String, maxMessageBytes: Int) {
         self.endpoint = endpoint
+        receiver = ResponseReceiver(maxMessageBytes: maxMessageBytes)
         logger = Logger(label: "safemcp.transport.http.\(name)", factory: { _ in SwiftLogNoOpLogHandler() })
         (stream, continuation) = AsyncThrowingStream<Data, Swift.Error>.makeStream()
         let configuration = URLSessionConfiguration.ephemeral
@@ -125,7 +126,8 @@ final class OnceFlag: @unchecked Sendable {
 }
 
 /// Routes URLSession delegate callbacks to the POST they belong to, parsing JSON or
-/// server-sent events as the bytes arrive.
+/// server-sent events as the bytes arrive. An answer over `maxMessageBytes` (a JSON body, or
+/// one event's data) ends its POST with an error, before it is buffered whole.
 final class ResponseReceiver: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     private struct Pending {
         var onMessage: @Sendable (Data) -> Void
@@ -134,15 +136,23 @@ final class ResponseReceiver: NSObject, URLSessionDataDelegate, @unchecked Senda
         var isEventStream = false
         var status = 0
         var buffer = Data()
+        var lines: LineSplitter
         var eventLines: [Data] = []
+        var eventBytes = 0
     }
 
     private let lock = NSLock()
     private var pending: [Int: Pending] = [:]
+    let maxMessageBytes: Int
+
+    init(maxMessageBytes: Int) {
+        self.maxMessageBytes = maxMessageBytes
+    }
 
     func expect(_ task: URLSessionTask, onMessage: @escaping @Sendable (Data) -> Void, onHead: @escaping @Sendable (HTTPURLResponse) -> Void, onEnd: @escaping @Sendable (Error?) -> Void) {
         lock.lock()
-        pending[task.taskIdentifier] = Pending(onMessage: onMessage, onHead: onHead, onEnd: onEnd)
+        pending[task.taskIdentifier] = Pending(onMessage: onMessage, onHead: onHead, onEnd: onEnd,
+                                               lines: LineSplitter(limit: maxMessageBytes, keepsBlankLines: true))
         lock.unlock()
     }
 
@@ -162,22 +172,42 @@ final class ResponseReceiver: NSObject, URLSessionDataDelegate, @unchecked Senda
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
         lock.lock()
         guard var entry = pending[dataTask.taskIdentifier] else { lock.unlock(); return }
-        entry.buffer.append(data)
         var messages: [Data] = []
+        var oversized: OversizedMessage?
         if entry.isEventStream {
-            while let newline = entry.buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                var line = entry.buffer[entry.buffer.startIndex..<newline]
-                entry.buffer = entry.buffer[(newline + 1)...]
-                if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+            for piece in data.withUnsafeBytes({ entry.lines.feed($0) }) {
+                guard case .message(let line) = piece else {
+                    if case .oversized(let message) = piece { oversized = message }
+                    break
+                }
                 if line.isEmpty {
                     if !entry.eventLines.isEmpty { messages.append(Data(entry.eventLines.joined(separator: [UInt8(ascii: "\n")]))) }
                     entry.eventLines = []
+                    entry.eventBytes = 0
                 } else if line.starts(with: Array("data:".utf8)) {
                     var payload = line.dropFirst(5)
                     if payload.first == UInt8(ascii: " ") { payload = payload.dropFirst() }
                     entry.eventLines.append(Data(payload))
+                    entry.eventBytes += payload.count + 1
+                    if entry.eventBytes > maxMessageBytes {
+                        oversized = OversizedMessage(bytes: entry.eventBytes, limit: maxMessageBytes, head: entry.eventLines[0])
+                        break
+                    }
                 }
             }
+        } else if entry.buffer.count + data.count > maxMessageBytes {
+            oversized = OversizedMessage(bytes: entry.buffer.count + data.count, limit: maxMessageBytes,
+                                         head: (entry.buffer + data.prefix(OversizedMessage.headBytes)).prefix(OversizedMessage.headBytes))
+        } else {
+            entry.buffer.append(data)
+        }
+        if let oversized {
+            pending.removeValue(forKey: dataTask.taskIdentifier)
+            lock.unlock()
+            dataTask.cancel()
+            for message in messages where !message.isEmpty { entry.onMessage(message) }
+            entry.onEnd(MCPError.internalError("the answer \(oversized.explanation)"))
+            return
         }
         pending[dataTask.taskIdentifier] = entry
         lock.unlock()

@@ -8,7 +8,7 @@ final class UpstreamProcess: @unchecked Sendable {
     private let toUpstream = Pipe()
     private let fromUpstream = Pipe()
 
-    init(command: [String], name: String) throws {
+    init(command: [String], name: String, maxMessageBytes: Int) throws {
         guard let executable = command.first else {
             throw ProxyError.configuration("upstream \(name): empty command")
         }
@@ -20,7 +20,7 @@ final class UpstreamProcess: @unchecked Sendable {
         transport = LineTransport(
             input: fromUpstream.fileHandleForReading.fileDescriptor,
             output: toUpstream.fileHandleForWriting.fileDescriptor,
-            label: "upstream.\(name)")
+            label: "upstream \(name)", role: .client, maxMessageBytes: maxMessageBytes)
         do {
             try process.run()
         } catch {

@@ -1,10 +1,11 @@
 import Foundation
 import MCP
 
-/// Why an upstream request produced no result: the upstream answered with a JSON-RPC error,
-/// took longer than the timeout, or went away.
+/// Why an upstream request produced no result: the upstream answered with a JSON-RPC error or
+/// with an answer that is not of the method's shape, took longer than the timeout, or went away.
 enum UpstreamFailure: Error, CustomStringConvertible {
     case errorResponse(Value)
+    case invalidAnswer(upstream: String, problem: String)
     case timedOut(upstream: String, seconds: Double)
     case closed(upstream: String)
 
@@ -12,6 +13,8 @@ enum UpstreamFailure: Error, CustomStringConvertible {
         switch self {
         case .errorResponse(let error):
             return error.objectValue?["message"]?.stringValue ?? "upstream error"
+        case .invalidAnswer(let upstream, let problem):
+            return "upstream \(upstream) sent an invalid answer: \(problem)"
         case .timedOut(let upstream, let seconds):
             return "upstream \(upstream) did not answer within \(seconds) s"
         case .closed(let upstream):
@@ -155,8 +158,15 @@ actor UpstreamConnection {
     }
 
     private func handle(_ data: Data) async {
-        guard let message = try? JSONRPCMessage(data: data) else {
-            FileHandle.standardError.write(Data("safemcp proxy: upstream \(name) sent a malformed message, ignored\n".utf8))
+        let message: JSONRPCMessage
+        do {
+            message = try JSONRPCMessage(data: data)
+        } catch {
+            FileHandle.standardError.write(Data("safemcp proxy: upstream \(name) sent a malformed message (\(error.message))\n".utf8))
+            // An answer whose id is still readable fails its request now, not at the timeout.
+            if case .number(let id)? = error.id {
+                finish(id, with: .failure(UpstreamFailure.invalidAnswer(upstream: name, problem: error.message)))
+            }
             return
         }
         switch message {
