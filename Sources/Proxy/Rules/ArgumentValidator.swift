@@ -81,7 +81,7 @@ public struct ArgumentValidator {
         if case .number(let bound)? = keywords["minLength"], Double(length) < bound { return "\(path): shorter than \(Int(bound)) characters" }
         if case .number(let bound)? = keywords["maxLength"], Double(length) > bound { return "\(path): longer than \(Int(bound)) characters" }
         if case .string(let pattern)? = keywords["pattern"] {
-            guard let expression = try? NSRegularExpression(pattern: pattern) else { return "\(path): schema pattern \(pattern) is not a valid regular expression" }
+            guard let expression = Self.expressions.expression(for: pattern) else { return "\(path): schema pattern \(pattern) is not a valid regular expression" }
             if expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil {
                 return "\(path): does not match \(pattern)"
             }
@@ -140,6 +140,26 @@ public struct ArgumentValidator {
             return "\(path): matches a form that is not allowed (not)"
         }
         return nil
+    }
+
+    static let expressions = PatternCache()
+
+    /// Compiled schema patterns (ECMA-262 semantics, `ECMAPattern`): a tool's schema is checked
+    /// on every call, and compiling is most of the cost. Bounded, since schemas come from
+    /// upstreams.
+    final class PatternCache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var compiled: [String: NSRegularExpression?] = [:]
+
+        func expression(for pattern: String) -> NSRegularExpression? {
+            lock.lock()
+            defer { lock.unlock() }
+            if let known = compiled[pattern] { return known }
+            if compiled.count >= 512 { compiled = [:] }
+            let expression = try? NSRegularExpression(pattern: ECMAPattern.icu(pattern))
+            compiled[pattern] = expression
+            return expression
+        }
     }
 
     static func value(_ value: JSONValue, hasType type: String) -> Bool {
