@@ -7,7 +7,8 @@ import Glibc
 /// proxy's rules, policy and audit log all on) against calling the same upstream directly,
 /// calls per second with 8 concurrent Streamable HTTP clients, and the proxy's peak resident
 /// memory; first with `--policy rules`, then with a MiniLM policy bundle (the encoder on,
-/// `ProxyBenchmarks+Bundle.swift`). The upstream is a tiny echo server in standard-library
+/// `ProxyBenchmarks+Bundle.swift`); and whether memory stays flat over many large calls (the
+/// resident set after `largeCalls` calls of 1 MB each against the one after a warm-up). The upstream is a tiny echo server in standard-library
 /// Python, so the figures are the proxy's own cost; everything runs over pipes and loopback,
 /// bounded in count.
 public struct ProxyBenchmarks: BenchmarkSection {
@@ -16,12 +17,15 @@ public struct ProxyBenchmarks: BenchmarkSection {
     let sequentialCalls: Int
     let concurrentClients: Int
     let callsPerClient: Int
+    let largeCalls: Int
 
-    public init(proxyExecutable: String, sequentialCalls: Int = 2000, concurrentClients: Int = 8, callsPerClient: Int = 250) {
+    public init(proxyExecutable: String, sequentialCalls: Int = 2000, concurrentClients: Int = 8, callsPerClient: Int = 250,
+                largeCalls: Int = 10_000) {
         self.proxyExecutable = proxyExecutable
         self.sequentialCalls = sequentialCalls
         self.concurrentClients = concurrentClients
         self.callsPerClient = callsPerClient
+        self.largeCalls = largeCalls
     }
 
     /// Answers initialize, tools/list and tools/call (echoing the arguments) on stdio.
@@ -73,6 +77,16 @@ public struct ProxyBenchmarks: BenchmarkSection {
 
         let bundleResults = try measureBundle(in: directory, upstream: upstream, direct: direct, log: log)
 
+        // No audit log here: it would hold 10 GB of arguments, as it should.
+        log("\(largeCalls) sequential calls with 1 MB arguments")
+        let largePeer = try StdioPeer(command: [proxyExecutable, "proxy", "--policy", "rules", "--task", "Echo some text", "--"] + upstream)
+        let warmUp = 10
+        try largePeer.largeCalls(warmUp, bytes: 1_000_000)
+        let warmKB = Self.statusKB(pid: largePeer.process.processIdentifier, field: "VmRSS")
+        try largePeer.largeCalls(largeCalls, bytes: 1_000_000)
+        let afterKB = Self.statusKB(pid: largePeer.process.processIdentifier, field: "VmRSS")
+        largePeer.close()
+
         let p50Direct = Self.percentile(direct, 0.5), p99Direct = Self.percentile(direct, 0.99)
         let p50Proxied = Self.percentile(proxied, 0.5), p99Proxied = Self.percentile(proxied, 0.99)
         return [
@@ -84,6 +98,9 @@ public struct ProxyBenchmarks: BenchmarkSection {
             BenchmarkResult(section: name, name: "added latency p99", value: (p99Proxied - p99Direct) * 1000, unit: "ms", target: .atMost(15)),
             BenchmarkResult(section: name, name: "calls/s, \(concurrentClients) HTTP clients", value: callsPerSecond, unit: "calls/s"),
             BenchmarkResult(section: name, name: "proxy peak RSS", value: Double(peakKB) / 1024, unit: "MB", target: .atMost(300)),
+            BenchmarkResult(section: name, name: "RSS after \(largeCalls) × 1 MB calls", value: Double(afterKB) / 1024, unit: "MB",
+                            reference: Reference(label: "after \(warmUp)", value: Double(warmKB) / 1024, higherIsBetter: false),
+                            target: .ratioAtLeast(1 / 1.1)),
         ] + bundleResults
     }
 
@@ -93,8 +110,13 @@ public struct ProxyBenchmarks: BenchmarkSection {
     }
 
     static func peakResidentKB(pid: Int32) -> Int {
+        statusKB(pid: pid, field: "VmHWM")
+    }
+
+    /// A memory figure of /proc/PID/status (`VmRSS`, `VmHWM`), in kB.
+    static func statusKB(pid: Int32, field: String) -> Int {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }) else { return 0 }
         return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
     }
 }
@@ -130,6 +152,15 @@ final class StdioPeer {
             guard reply.contains("call \(index)") else { throw BenchmarkFailure("unexpected reply: \(reply)") }
         }
         return samples
+    }
+
+    /// Calls `echo` `count` times with a text of `bytes` bytes, checking each answer's length.
+    func largeCalls(_ count: Int, bytes: Int) throws {
+        let text = String(repeating: "a", count: bytes)
+        for _ in 0..<count {
+            let reply = try request("tools/call", #"{"name":"echo","arguments":{"text":"\#(text)"}}"#)
+            guard reply.utf8.count > bytes else { throw BenchmarkFailure("unexpected reply: \(reply.prefix(300))") }
+        }
     }
 
     func request(_ method: String, _ params: String) throws -> String {

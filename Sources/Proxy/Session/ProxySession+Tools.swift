@@ -130,6 +130,8 @@ extension ProxySession {
         var folded = step
         folded.action = Self.normalized(action)
         appendHistory(folded, tightens: judgement.verdict != .safe)
+        // Redacting a megabyte of arguments takes longer than the call; without a log, no one reads it.
+        guard core.audit != nil else { return }
         event.step = Step(action: Action(tool: action.tool, arguments: SecretRedactor.redact(action.arguments)),
                           observation: step.observation.map(SecretRedactor.redact), label: step.label, riskType: step.riskType,
                           pending: step.pending)
