@@ -6,6 +6,15 @@ public enum ProxyServer {
         // A write to an upstream that just died must fail with EPIPE, not kill the proxy.
         signal(SIGPIPE, SIG_IGN)
         let core = try ProxyCore(configuration: configuration)
+        // The port is taken before any upstream starts, so a port in use costs no server start-up.
+        var listener: HTTPListener?
+        if let http {
+            if !HTTPListener.isLoopback(http.host) {
+                log("safemcp proxy: WARNING: --http \(http.host):\(http.port) serves every network interface that address reaches, "
+                    + "without authentication: anyone who can connect can call the tools. Use 127.0.0.1 unless that is meant.")
+            }
+            listener = try await HTTPListener.bind(host: http.host, port: http.port, core: core, configuration: configuration)
+        }
         do {
             try await core.start()
         } catch {
@@ -14,10 +23,9 @@ public enum ProxyServer {
         }
         let tools = await core.entries.map(\.exposedName)
         log("safemcp proxy: \(configuration.upstreams.count) upstream(s), \(tools.count) tool(s); policy \(configuration.policy.name), mode \(configuration.mode.rawValue)")
-        if let http {
-            try await HTTPListener(core: core, configuration: configuration).serve(host: http.host, port: http.port) { url in
-                log("safemcp proxy: serving Streamable HTTP at \(url)")
-            }
+        if let listener {
+            log("safemcp proxy: serving Streamable HTTP at \(listener.url)")
+            try await listener.serve()
         } else {
             let transport = LineTransport(input: STDIN_FILENO, output: STDOUT_FILENO, label: "agent", role: .server,
                                           maxMessageBytes: configuration.maxMessageBytes)

@@ -63,7 +63,7 @@ struct ProxyCommand: ParsableCommand {
     @Option(name: .customLong("encoder-dir"), help: ArgumentHelp("Folder with the MiniLM model.safetensors and vocab.txt a bundle needs (default: SAFEMCP_MINILM_DIR, then the installed package).", valueName: "DIR"))
     var encoderDir: String?
 
-    @Option(name: .long, help: ArgumentHelp("Another upstream started by the proxy (repeatable).", valueName: "NAME=CMD ARGS"))
+    @Option(name: .long, help: ArgumentHelp("Another upstream started by the proxy (repeatable). The command and its arguments are one quoted word: --upstream 'sqlite=uvx mcp-server-sqlite --db-path my.db'.", valueName: "'NAME=CMD ARGS'"))
     var upstream: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("A Streamable HTTP upstream (repeatable).", valueName: "[NAME=]URL"))
@@ -92,6 +92,17 @@ struct ProxyCommand: ParsableCommand {
         if command.isEmpty && upstream.isEmpty && upstreamURL.isEmpty && upstreams == nil {
             throw ValidationError("no upstream: give the server command after --, or --upstream, --upstream-url or --upstreams")
         }
+    }
+
+    /// An option the parser does not know, after `--upstream`, is most likely the upstream's own
+    /// (`--upstream sqlite=uvx mcp-server-sqlite --db-path X`): say how to quote it.
+    static func explainingQuoting(_ error: Error, arguments: [String]) -> Error? {
+        guard arguments.first == "proxy", let at = arguments.firstIndex(of: "--upstream"), at + 1 < arguments.count else { return nil }
+        let message = SafeMCP.message(for: error)
+        guard let quoted = message.range(of: #"Unknown option '[^']+'"#, options: .regularExpression) else { return nil }
+        let option = message[quoted].dropFirst("Unknown option '".count).dropLast()
+        return ValidationError("\(message)\n--upstream takes the upstream's command and all its arguments as one quoted word, "
+                               + "e.g. --upstream '\(arguments[at + 1]) \(option) …'")
     }
 
     static func parseRate(_ text: String) throws -> Double {

@@ -31,6 +31,12 @@ struct SafeMCP: ParsableCommand {
         if case .failure(let error) = NetworkKernels.configured() {
             Self.exit(withError: ValidationError(error.description))
         }
-        main(nil)
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            Self.exit(withError: ProxyCommand.explainingQuoting(error, arguments: arguments) ?? error)
+        }
     }
 }

@@ -175,3 +175,42 @@ def test_http_bodies_over_the_limit_are_refused(tmp_path):
         assert error["id"] == 9 and error["error"]["code"] == -32600 and "--max-message-bytes" in error["error"]["message"]
     finally:
         proxy.close()
+
+
+def test_an_unquoted_upstream_command_is_explained(tmp_path):
+    done = subprocess.run([safemcp_binary(), "proxy", "--policy", "rules", "--upstream", f"raw={RAW[0]}", RAW[1], "--db-path", "x.db"],
+                          capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
+    assert done.returncode != 0
+    assert "--db-path" in done.stderr and "one quoted word" in done.stderr, done.stderr
+    shown = subprocess.run([safemcp_binary(), "proxy", "--help"], capture_output=True, text=True, timeout=30).stdout
+    assert "--upstream 'sqlite=uvx mcp-server-sqlite --db-path" in shown
+
+
+def test_a_port_in_use_is_named_before_any_upstream_starts(tmp_path):
+    import socket
+    marker = tmp_path / "started"
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([safemcp_binary(), "proxy", "--policy", "rules", "--http", f"127.0.0.1:{port}", "--",
+                               sys.executable, "-c", f"open({str(marker)!r}, 'w')"],
+                              capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert done.returncode != 0
+    assert f"port 127.0.0.1:{port} is in use" in done.stderr, done.stderr
+    assert "bind(descriptor" not in done.stderr and not marker.exists()
+
+
+def test_serving_every_interface_is_warned_about():
+    process = subprocess.Popen([safemcp_binary(), "proxy", "--policy", "rules", "--http", "0.0.0.0:0", "--", *RAW],
+                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True)
+    try:
+        lines = []
+        while not any("serving Streamable HTTP" in line for line in lines):
+            line = process.stderr.readline()
+            assert line, "".join(lines)
+            lines.append(line)
+        assert any("WARNING" in line and "0.0.0.0" in line and "every network interface" in line for line in lines), lines
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -14,6 +14,9 @@ final class HTTPListener: @unchecked Sendable {
     private let core: ProxyCore
     let configuration: ProxyConfiguration
     private let sessions = SessionTable()
+    private var channel: Channel?
+    /// Where the listener serves, once bound.
+    private(set) var url = ""
 
     actor SessionTable {
         var byID: [String: (transport: StatefulHTTPServerTransport, session: ProxySession)] = [:]
@@ -23,25 +26,45 @@ final class HTTPListener: @unchecked Sendable {
         func find(_ id: String) -> StatefulHTTPServerTransport? { byID[id]?.transport }
     }
 
-    init(core: ProxyCore, configuration: ProxyConfiguration) {
+    private init(core: ProxyCore, configuration: ProxyConfiguration) {
         self.core = core
         self.configuration = configuration
     }
 
-    /// Binds and serves until the process ends; `ready` gets the bound address.
-    func serve(host: String, port: Int, ready: (String) -> Void) async throws {
+    /// Takes the port; a port in use, or an address that is not this machine's, is named.
+    static func bind(host: String, port: Int, core: ProxyCore, configuration: ProxyConfiguration) async throws -> HTTPListener {
+        let listener = HTTPListener(core: core, configuration: configuration)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
-        let channel = try await ServerBootstrap(group: group)
-            .serverChannelOption(ChannelOptions.backlog, value: 256)
-            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline().flatMap {
-                    channel.pipeline.addHandler(HTTPConnectionHandler(listener: self))
+        let channel: Channel
+        do {
+            channel = try await ServerBootstrap(group: group)
+                .serverChannelOption(ChannelOptions.backlog, value: 256)
+                .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+                .childChannelInitializer { channel in
+                    channel.pipeline.configureHTTPServerPipeline().flatMap {
+                        channel.pipeline.addHandler(HTTPConnectionHandler(listener: listener))
+                    }
                 }
-            }
-            .bind(host: host, port: port).get()
-        ready("http://\(host):\(channel.localAddress?.port ?? port)\(Self.path)")
-        try await channel.closeFuture.get()
+                .bind(host: host, port: port).get()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            try? await group.shutdownGracefully()
+            throw ProxyError.configuration("--http \(host):\(port): port \(host):\(port) is in use; stop what serves there or choose another port (0 picks a free one)")
+        } catch {
+            try? await group.shutdownGracefully()
+            throw ProxyError.configuration("--http \(host):\(port): cannot listen there: \(error)")
+        }
+        listener.channel = channel
+        listener.url = "http://\(host):\(channel.localAddress?.port ?? port)\(Self.path)"
+        return listener
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+    }
+
+    /// Serves until the process ends.
+    func serve() async throws {
+        try await channel?.closeFuture.get()
     }
 
     func handle(_ request: HTTPRequest) async -> HTTPResponse {
