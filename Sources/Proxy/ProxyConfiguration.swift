@@ -30,6 +30,8 @@ public struct ProxyConfiguration: Sendable {
     /// The task fixed by `--task`; when set, `_meta` and `declare_task` cannot change it.
     public var task: String?
     public var auditPath: String?
+    /// Where definition pins are kept across restarts; nil keeps them for this process only.
+    public var pinsPath: String?
     public var accessList = AccessList()
     /// Calls per second allowed per tool; nil means no limit.
     public var rateLimit: Double?

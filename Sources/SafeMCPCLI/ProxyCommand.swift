@@ -42,6 +42,9 @@ struct ProxyCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Append one JSON line per decision to this file (docs/audit-log.md).", valueName: "FILE"))
     var audit: String?
 
+    @Option(name: .long, help: ArgumentHelp("Keep tool definition pins in this file across restarts (default: beside --audit, AUDIT.pins.json; without either, for this run only). Review and accept changed definitions with `safemcp pins`.", valueName: "FILE"))
+    var pins: String?
+
     @Option(name: .long, help: ArgumentHelp("Serve Streamable HTTP at http://HOST:PORT/mcp instead of stdio.", valueName: "HOST:PORT"))
     var http: String?
 
@@ -156,6 +159,7 @@ struct ProxyCommand: ParsableCommand {
             configuration.mode = ProxyMode(rawValue: mode)!
             configuration.task = task
             configuration.auditPath = audit
+            configuration.pinsPath = pins ?? audit.map { $0 + ".pins.json" }
             configuration.accessList = AccessList(allow: allow, deny: deny, denyByDefault: denyByDefault)
             configuration.rateLimit = try rateLimit.map(Self.parseRate)
             configuration.upstreamTimeout = upstreamTimeout

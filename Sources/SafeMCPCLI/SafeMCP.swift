@@ -20,6 +20,7 @@ struct SafeMCP: ParsableCommand {
             EvalCommand.self,
             ActionClassifierCommand.self,
             ProxyCommand.self,
+            PinsCommand.self,
         ]
     )
 

@@ -214,3 +214,32 @@ def test_serving_every_interface_is_warned_about():
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_pins_survive_a_restart_and_a_changed_definition_waits_for_acceptance(raw_proxy, tmp_path):
+    pins = tmp_path / "pins.json"
+    changed = {"RAW_ECHO_DESCRIPTION": "Repeat the given text, word for word."}
+
+    def listed(proxy):
+        return [tool["name"] for tool in proxy.exchange({"jsonrpc": "2.0", "id": 1, "method": "tools/list"})["result"]["tools"]]
+
+    first = raw_proxy(["--pins", str(pins)])
+    assert "echo" in listed(first)
+    first.close()
+    assert "raw_server/echo" in json.loads(pins.read_text())["pins"]
+
+    second = raw_proxy(["--pins", str(pins)], env=changed)
+    assert "echo" not in listed(second)
+    refused = second.call(2, "echo", {"text": "hi"})["result"]
+    assert refused["isError"] and refused["structuredContent"]["rule"] == "definition-pinning"
+    second.close()
+
+    shown = subprocess.run([safemcp_binary(), "pins", "list", str(pins)], capture_output=True, text=True, timeout=30)
+    assert shown.returncode == 0 and "raw_server/echo" in shown.stdout and "changed" in shown.stdout, shown.stdout
+    accepted = subprocess.run([safemcp_binary(), "pins", "accept", str(pins), "raw_server/echo"], capture_output=True, text=True, timeout=30)
+    assert accepted.returncode == 0, accepted.stderr
+    unknown = subprocess.run([safemcp_binary(), "pins", "accept", str(pins), "raw_server/nothing"], capture_output=True, text=True, timeout=30)
+    assert unknown.returncode != 0 and "raw_server/nothing" in unknown.stderr
+
+    third = raw_proxy(["--pins", str(pins)], env=changed)
+    assert "echo" in listed(third)

@@ -12,6 +12,8 @@ actor ProxyCore {
     private var processes: [UpstreamProcess] = []
     private(set) var entries: [CatalogEntry] = []
     private var pinning = DefinitionPinning()
+    /// The pins as the pin file last holds them, so it is written only when they change.
+    private var pinsWritten: [String: DefinitionPinning.Pin] = [:]
     private var loggedFindings: Set<RuleFinding> = []
     private var rateLimiter: RateLimiter?
     private var sessions: [String: ProxySession] = [:]
@@ -24,6 +26,10 @@ actor ProxyCore {
     init(configuration: ProxyConfiguration) throws {
         self.configuration = configuration
         audit = try configuration.auditPath.map(AuditLog.init(path:))
+        if let path = configuration.pinsPath {
+            pinning = try DefinitionPinning(contentsOf: path)
+            pinsWritten = pinning.pins
+        }
         rateLimiter = configuration.rateLimit.map(RateLimiter.init(callsPerSecond:))
     }
 
@@ -116,6 +122,14 @@ actor ProxyCore {
             fresh.append(entry)
         }
         entries = fresh
+        if let path = configuration.pinsPath, pinning.pins != pinsWritten {
+            do {
+                try pinning.write(to: path)
+                pinsWritten = pinning.pins
+            } catch {
+                FileHandle.standardError.write(Data("safemcp proxy: \(error)\n".utf8))
+            }
+        }
         for session in sessions.values { await session.catalogChanged() }
     }
 

@@ -2,7 +2,7 @@
 asks for, including what no SDK server would send.
 
 Tools: `big_text` (a text result of `size` bytes), `malformed_result` (content that is not an
-array, isError that is not a boolean), `echo` (its `text` argument back). Resources: one, and
+array, isError that is not a boolean), `echo` (its `text` argument back; its description from RAW_ECHO_DESCRIPTION, if set). Resources: one, and
 resource templates only when RAW_TEMPLATES is set; otherwise `resources/templates/list` is
 answered -32601, as servers that have no templates do.
 """
@@ -19,7 +19,7 @@ TOOLS = [
      "inputSchema": {"type": "object", "properties": {"size": {"type": "integer"}}, "required": ["size"]}},
     {"name": "malformed_result", "description": "An answer of the wrong shape.",
      "inputSchema": {"type": "object", "properties": {}}},
-    {"name": "echo", "description": "Echo the text back.",
+    {"name": "echo", "description": os.environ.get("RAW_ECHO_DESCRIPTION", "Echo the text back."),
      "inputSchema": {"type": "object", "properties": {"text": {"type": "string"}}, "required": ["text"]}},
 ]
 
