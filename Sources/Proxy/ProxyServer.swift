@@ -6,6 +6,17 @@ public enum ProxyServer {
         // A write to an upstream that just died must fail with EPIPE, not kill the proxy.
         signal(SIGPIPE, SIG_IGN)
         let core = try ProxyCore(configuration: configuration)
+        let reloads = (configuration.policy as? ReloadablePolicy).map { policy in
+            signal(SIGHUP, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: SIGHUP)
+            source.setEventHandler {
+                log("safemcp proxy: \(policy.reload())")
+                Task { await core.policyChanged() }
+            }
+            source.resume()
+            return source
+        }
+        defer { reloads?.cancel() }
         // The port is taken before any upstream starts, so a port in use costs no server start-up.
         var listener: HTTPListener?
         if let http {

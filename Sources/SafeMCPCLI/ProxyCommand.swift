@@ -23,7 +23,9 @@ struct ProxyCommand: ParsableCommand {
         tools the policy withholds for the task and the calls that ran, tier 2 judges each call \
         with the world model's look-ahead. A bundle that is missing, torn, of another format or \
         whose encoder weights are not found (or differ) is refused: exit 1, nothing served, \
-        unless --fail-open is given, which serves on the static rules with a warning.
+        unless --fail-open is given, which serves on the static rules with a warning. SIGHUP \
+        loads --policy again without dropping a session; if it cannot be loaded, the serving policy \
+        stays and stderr says why.
 
         Example: safemcp proxy --policy rules --audit audit.jsonl -- uvx mcp-server-time
         Example: safemcp proxy --policy runs/default/policy.h5 --audit audit.jsonl -- uvx mcp-server-time
@@ -153,9 +155,13 @@ struct ProxyCommand: ParsableCommand {
             if let duplicate = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
                 throw ProxyError.configuration("two upstreams are named \(duplicate); name them with --upstream NAME=CMD")
             }
-            var configuration = ProxyConfiguration(
-                upstreams: specs,
-                policy: try PolicyLoader.load(policy, failOpen: failOpen, encoderDirectory: encoderDir, warn: log))
+            let (source, encoderDirectory) = (policy, encoderDir)
+            let loaded = try PolicyLoader.load(source, failOpen: failOpen, encoderDirectory: encoderDirectory, warn: log)
+            // A reload never falls open: a bundle that cannot be loaded keeps the serving policy.
+            let reloadable = ReloadablePolicy(loaded) {
+                try PolicyLoader.load(source, failOpen: false, encoderDirectory: encoderDirectory) { _ in }
+            }
+            var configuration = ProxyConfiguration(upstreams: specs, policy: reloadable)
             configuration.mode = ProxyMode(rawValue: mode)!
             configuration.task = task
             configuration.auditPath = audit

@@ -243,3 +243,30 @@ def test_pins_survive_a_restart_and_a_changed_definition_waits_for_acceptance(ra
 
     third = raw_proxy(["--pins", str(pins)], env=changed)
     assert "echo" in listed(third)
+
+
+def wait_for_stderr(process, text, timeout=20):
+    import select
+    import time
+    seen, deadline = "", time.monotonic() + timeout
+    while text not in seen and time.monotonic() < deadline:
+        ready, _, _ = select.select([process.stderr], [], [], 0.2)
+        if ready:
+            seen += os.read(process.stderr.fileno(), 65536).decode()
+    return seen
+
+
+def test_sighup_reloads_the_policy_and_keeps_the_session(raw_proxy, tmp_path):
+    import signal
+    proxy = raw_proxy([])
+    proxy.process.send_signal(signal.SIGHUP)
+    assert "SIGHUP: reloaded the policy (rules)" in wait_for_stderr(proxy.process, "SIGHUP")
+    assert proxy.exchange({"jsonrpc": "2.0", "id": 3, "method": "ping"})["result"] == {}
+
+    torn = tmp_path / "policy.h5"
+    torn.write_bytes(b"\x89HDF\r\n\x1a\n")
+    failing = raw_proxy(["--policy", str(torn), "--fail-open"])
+    failing.process.send_signal(signal.SIGHUP)
+    said = wait_for_stderr(failing.process, "keeping")
+    assert "SIGHUP: keeping the policy rules" in said and "policy.h5" in said, said
+    assert failing.exchange({"jsonrpc": "2.0", "id": 4, "method": "ping"})["result"] == {}

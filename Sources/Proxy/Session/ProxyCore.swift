@@ -244,6 +244,11 @@ actor ProxyCore {
         if let key = token.stringValue { progressRoutes.removeValue(forKey: key) }
     }
 
+    /// Another policy now decides (SIGHUP): each session announces a changed tool set.
+    func policyChanged() async {
+        for session in sessions.values { await session.catalogChanged() }
+    }
+
     func admit(_ tool: String) -> RuleFinding? {
         rateLimiter?.admit(tool, now: ProcessInfo.processInfo.systemUptime)
     }
