@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "Metrics", dependencies: ["Episodes"]),
         .target(name: "PolicyRuntime", dependencies: ["Episodes", "NeuralNet", "HDF5Store", "TextEncoder", "Datasets", "Environments", "Metrics"]),
         .target(name: "Training", dependencies: [
-            "NeuralNet", "PolicyRuntime", "Environments", "HDF5Store", "Datasets", "TextEncoder", "Importers", "RunLog", "Configuration", "Metrics", "Episodes",
+            "NeuralNet", "PolicyRuntime", "Environments", "HDF5Store", "Datasets", "TextEncoder", "Importers", "RunLog", "Configuration", "Metrics", "Episodes", "KernelThreads",
         ]),
         .target(name: "Evaluation", dependencies: [
             "Datasets", "Environments", "Episodes", "Importers", "Metrics", "PolicyRuntime", "TextEncoder", "Training",
@@ -65,6 +65,7 @@ let package = Package(
             "Evaluation",
             "HDF5Store",
             "Importers",
+            "KernelThreads",
             "PolicyRuntime",
             "Proxy",
             "Report",
@@ -85,7 +86,7 @@ let package = Package(
         .testTarget(name: "ProxyTests", dependencies: ["Proxy", "Episodes", "PolicyRuntime", "NeuralNet", "TextEncoder", "TestSupport"]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog", "Checksums", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: [
-            "Training", "NeuralNet", "HDF5Store", "Episodes", "RunLog", "TestSupport", "Datasets", "TextEncoder", "Configuration", "PolicyRuntime", "Environments",
+            "Training", "NeuralNet", "HDF5Store", "Episodes", "RunLog", "TestSupport", "Datasets", "TextEncoder", "Configuration", "PolicyRuntime", "Environments", "KernelThreads",
             .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(name: "EvaluationTests", dependencies: [

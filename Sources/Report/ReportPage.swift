@@ -84,6 +84,8 @@ public struct ReportPage {
             ("duration", { $0.facts?.durationSeconds.map(RunRecordFacts.formatDuration) }),
             ("git commit", { $0.facts?.gitCommit }),
             ("BLAS threads", { $0.facts?.openblasThreads }),
+            ("kernels", { $0.facts?.kernels }),
+            ("CPU", { $0.facts?.cpu }),
             ("stages", { $0.facts?.stages?.joined(separator: ", ") }),
             ("command", { $0.facts?.command }),
             ("points logged", { run in run.series.isEmpty ? nil : String(run.series.values.reduce(0) { $0 + $1.count }) }),

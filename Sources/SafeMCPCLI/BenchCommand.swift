@@ -1,6 +1,8 @@
 import ArgumentParser
 import Benchmarks
 import Foundation
+import KernelThreads
+import Training
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -38,13 +40,15 @@ struct BenchCommand: ParsableCommand {
             }
         }
         let threads = ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "unset"
+        let cpu = CPUFeatures.modelName
+        let kernels = RunFacts.kernelsInUse()
         if json {
-            struct Output: Encodable { let openblasThreads: String; let measurements: [BenchmarkResult] }
+            struct Output: Encodable { let openblasThreads: String; let cpu: String; let kernels: String; let measurements: [BenchmarkResult] }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(Output(openblasThreads: threads, measurements: measurements)), as: UTF8.self))
+            print(String(decoding: try encoder.encode(Output(openblasThreads: threads, cpu: cpu, kernels: kernels, measurements: measurements)), as: UTF8.self))
         } else {
-            print("OPENBLAS_NUM_THREADS=\(threads)")
+            print("CPU: \(cpu); kernels: \(kernels); OPENBLAS_NUM_THREADS=\(threads)")
             print(BenchmarkTable(measurements).render())
         }
     }

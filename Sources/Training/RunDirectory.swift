@@ -1,4 +1,6 @@
 import Foundation
+import NeuralNet
+import TextEncoder
 
 /// Facts about a run that the report shows (docs/runs.md, `run.json`).
 public struct RunFacts: Codable, Equatable, Sendable {
@@ -11,6 +13,10 @@ public struct RunFacts: Codable, Equatable, Sendable {
     public var seed: Int
     public var gitCommit: String?
     public var openblasThreads: String
+    /// Which code ran the matrix products (`RunFacts.kernelsInUse`); absent in older runs.
+    public var kernels: String?
+    /// The CPU's model name; absent in older runs.
+    public var cpu: String?
     public var startedAt: Date
     public var finishedAt: Date?
     public var durationSeconds: Double?
@@ -18,12 +24,21 @@ public struct RunFacts: Codable, Equatable, Sendable {
     public var stages: [String]
 
     enum CodingKeys: String, CodingKey {
-        case name, command, seed, status, stages
+        case name, command, seed, status, stages, kernels, cpu
         case gitCommit = "git_commit"
         case openblasThreads = "openblas_threads"
         case startedAt = "started_at"
         case finishedAt = "finished_at"
         case durationSeconds = "duration_seconds"
+    }
+}
+
+extension RunFacts {
+    /// What ran the matrix products, e.g. `network avx512, encoder avx512, OpenBLAS SkylakeX`:
+    /// results differ in the last bits between kernel sets, so a run records its own.
+    public static func kernelsInUse() -> String {
+        let encoder = (try? EncoderKernels.configured()).map(\.rawValue) ?? "invalid setting"
+        return "network \(NetworkKernels.current.rawValue), encoder \(encoder), OpenBLAS \(OpenBLASKernels.coreName)"
     }
 }
 

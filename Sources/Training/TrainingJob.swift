@@ -3,6 +3,7 @@ import Environments
 import Episodes
 import Foundation
 import HDF5Store
+import KernelThreads
 import Metrics
 import NeuralNet
 import PolicyRuntime
@@ -88,6 +89,7 @@ public enum TrainingJob {
         var facts = RunFacts(name: run.name, command: request.command, seed: config.seed,
                              gitCommit: RunDirectory.gitCommit(in: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)),
                              openblasThreads: ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "unset (\(BLASThreads.count) in use)",
+                             kernels: RunFacts.kernelsInUse(), cpu: CPUFeatures.modelName,
                              startedAt: startedAt, finishedAt: nil, durationSeconds: nil, status: .running,
                              stages: request.stages.stageNames)
         try run.writeFacts(facts)
