@@ -1,10 +1,11 @@
+import DurableFiles
 import Episodes
 import Foundation
 import Yams
 
 /// Writes a suite as a folder in the format `SuiteLoader` reads: `suite.yaml` and one task file
-/// per domain. The folder is built beside the destination and renamed into place, so a reader
-/// never sees half a suite.
+/// per domain. The folder is built beside the destination, synced and renamed into place
+/// (`DurableFile`), so a reader never sees half a suite.
 public enum SuiteWriter {
     public enum WriteError: Error, CustomStringConvertible {
         case exists(String)
@@ -19,10 +20,8 @@ public enum SuiteWriter {
     public static func write(_ suite: Suite, to directory: String) throws {
         let manager = FileManager.default
         guard !manager.fileExists(atPath: directory) else { throw WriteError.exists(directory) }
-        let staging = directory + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
-        try? manager.removeItem(atPath: staging)
-        try manager.createDirectory(atPath: staging + "/tasks", withIntermediateDirectories: true)
-        do {
+        try DurableFile.replace(directory) { staging in
+            try manager.createDirectory(atPath: staging + "/tasks", withIntermediateDirectories: true)
             try yaml(suiteFile(suite)).write(toFile: staging + "/suite.yaml", atomically: true, encoding: .utf8)
             var domains: [String] = []
             var byDomain: [String: [SuiteTask]] = [:]
@@ -35,10 +34,6 @@ public enum SuiteWriter {
                 let tasks = Node.sequence(.init(byDomain[file]!.map(taskNode)))
                 try yaml(.mapping(.init([(key("tasks"), tasks)]))).write(toFile: "\(staging)/tasks/\(file).yaml", atomically: true, encoding: .utf8)
             }
-            try manager.moveItem(atPath: staging, toPath: directory)
-        } catch {
-            try? manager.removeItem(atPath: staging)
-            throw error
         }
     }
 

@@ -1,3 +1,4 @@
+import DurableFiles
 import Foundation
 import RunLog
 
@@ -248,6 +249,10 @@ public struct ReportPage {
 extension ReportPage {
     /// Writes the page atomically, so a browser reloading it never sees half a file.
     public func write(to url: URL) throws {
-        try AtomicFile.write(Data(render().utf8), to: url)
+        do {
+            try DurableFile.write(Data(render().utf8), to: url)
+        } catch {
+            throw ReportError.cannotWrite(file: url.path, reason: "\(error)")
+        }
     }
 }

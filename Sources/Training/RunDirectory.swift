@@ -1,3 +1,4 @@
+import DurableFiles
 import Foundation
 import NeuralNet
 import TextEncoder
@@ -78,7 +79,7 @@ public struct RunDirectory: Sendable {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(encoder.encode(facts), to: factsURL)
+        try DurableFile.write(encoder.encode(facts), to: factsURL)
     }
 
     /// The short commit of the working tree the run was started from, if it is a git checkout.
@@ -95,29 +96,5 @@ public struct RunDirectory: Sendable {
         guard process.terminationStatus == 0 else { return nil }
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return text.isEmpty ? nil : text
-    }
-}
-
-/// Whole-file writes that a crash cannot tear: temporary file in the same folder, flush, rename.
-public enum AtomicFile {
-    public static func write(_ data: Data, to url: URL) throws {
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-            throw TrainingError.unwritable(temporary.path)
-        }
-        let handle = try FileHandle(forWritingTo: temporary)
-        do {
-            try handle.write(contentsOf: data)
-            try handle.synchronize()
-            try handle.close()
-        } catch {
-            try? handle.close()
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
-        }
-        guard rename(temporary.path, url.path) == 0 else {
-            try? FileManager.default.removeItem(at: temporary)
-            throw TrainingError.unwritable(url.path)
-        }
     }
 }
