@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "safemcp", targets: ["SafeMCPCLI"]),
+        .executable(name: "safemcp-bench", targets: ["SafeMCPBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -49,7 +50,7 @@ let package = Package(
         .target(name: "Evaluation", dependencies: [
             "Datasets", "Environments", "Episodes", "Importers", "Metrics", "PolicyRuntime", "TextEncoder", "Training",
         ]),
-        .target(name: "Benchmarks", dependencies: ["Environments", "KernelThreads", "NeuralNet", "PolicyRuntime", "TextEncoder", "Training"]),
+        .target(name: "Benchmarks", dependencies: ["Environments", "HDF5Store", "KernelThreads", "NeuralNet", "PolicyRuntime", "TextEncoder", "Training"]),
         .target(name: "TestSupport", path: "Sources/TestSupport"),
         .target(name: "Proxy", dependencies: [
             "Episodes",
@@ -60,7 +61,6 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .executableTarget(name: "SafeMCPCLI", dependencies: [
-            "Benchmarks",
             "Datasets",
             "Environments",
             "Evaluation",
@@ -72,6 +72,10 @@ let package = Package(
             "Report",
             "TextEncoder",
             "Training",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "SafeMCPBench", dependencies: [
+            "Benchmarks", "KernelThreads", "NeuralNet", "TextEncoder", "Training",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "AVX512Kernels", "KernelThreads"]),

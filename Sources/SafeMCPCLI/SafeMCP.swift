@@ -9,7 +9,6 @@ struct SafeMCP: ParsableCommand {
         abstract: "Train, evaluate and serve a defense policy for LLM agents that use tools through MCP.",
         version: "0.1.0",
         subcommands: [
-            BenchCommand.self,
             EmbedCommand.self,
             DataCommand.self,
             EnvsCommand.self,

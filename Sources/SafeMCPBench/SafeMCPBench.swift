@@ -2,11 +2,17 @@ import ArgumentParser
 import Benchmarks
 import Foundation
 import KernelThreads
+import NeuralNet
+import TextEncoder
 import Training
 
-struct BenchCommand: ParsableCommand {
+/// `safemcp-bench`: the benchmarks, built as their own executable beside `safemcp` so the
+/// shipped command line carries no benchmark code (as swift-nio keeps its performance tester
+/// apart). The proxy section starts the `safemcp` built beside it.
+@main
+struct SafeMCPBench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench",
+        commandName: "safemcp-bench",
         abstract: "Measure speed against the reference figures and print the ratios.",
         discussion: """
         Run from a release build (`make bench`). Figures depend on OPENBLAS_NUM_THREADS and on \
@@ -14,6 +20,16 @@ struct BenchCommand: ParsableCommand {
         the same work on this kind of machine.
         """
     )
+
+    /// The same start as `safemcp`'s: the OpenBLAS core this CPU runs best, and a bad
+    /// `SAFEMCP_NETWORK_KERNELS` refused before any section runs.
+    static func main() {
+        OpenBLASKernels.preferModernCore()
+        if case .failure(let error) = NetworkKernels.configured() {
+            Self.exit(withError: ValidationError(error.description))
+        }
+        main(nil)
+    }
 
     @Option(name: .long, help: "Run only the sections whose name contains this text.")
     var only: String?
@@ -26,7 +42,8 @@ struct BenchCommand: ParsableCommand {
         HDF5StoreBenchmark(),
         EncoderBenchmarks(),
         EmulatorBenchmarks(),
-        ProxyBenchmarks(proxyExecutable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path),
+        ProxyBenchmarks(proxyExecutable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("safemcp").path),
         TrainingBenchmarks(),
     ]
 
