@@ -183,6 +183,9 @@ struct EnvsCommand: ParsableCommand {
                 suites = try names.map { try SuiteLoader.load(directory: "\(directory.envsDir)/\($0)") }
             }
             suites = suites.map { $0.restricted(to: split, heldOutFraction: heldOutFraction) }
+            if split == .heldOut, let generated = suites.first(where: \.trainOnly) {
+                throw EnvsError("\(generated.name) is train-only: it holds out no tasks (roll it out with --split train or all)")
+            }
             if record != nil, let guarded = suites.first(where: \.evaluationOnly) {
                 throw EnvsError("\(guarded.name) is evaluation-only (AgentHarm terms): its episodes are not recorded, so they cannot reach training data")
             }
@@ -302,7 +305,7 @@ extension EnvsCommand {
         func run() throws {
             let started = Date()
             let schemas = try ToolSchemaLibrary.load(dataDirectory: data, envsDirectory: directory.envsDir)
-            let config = TaskGenerator.Config(seed: seed, count: count, name: (out as NSString).lastPathComponent, variantsPerConcept: namesPerConcept)
+            let config = TaskGenerator.Config(seed: seed, count: count, name: (out as NSString).lastPathComponent, namesPerConcept: namesPerConcept)
             let suite = try TaskGenerator.generate(config, schemas: schemas) { log("envs generate: \($0)") }
             log("envs generate: \(suite.tasks.count) tasks valid, \(suite.tools.count) tools; writing \(out)")
             try SuiteWriter.write(suite, to: out)

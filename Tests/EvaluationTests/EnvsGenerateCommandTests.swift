@@ -64,5 +64,13 @@ final class EnvsGenerateCommandTests: XCTestCase {
         let named = try SafeMCPExecutable.run(["eval", "--baselines", "--envs-dir", envs.path, "--suite", "generated", "--episodes", "2"])
         XCTAssertNotEqual(named.status, 0)
         XCTAssertTrue(named.stderr.contains("generated is train-only"), named.stderr)
+        let heldOut = try SafeMCPExecutable.run(["envs", "rollout", "--envs-dir", envs.path, "--suite", "generated", "--split", "held-out",
+                                                 "--episodes", "2"])
+        XCTAssertNotEqual(heldOut.status, 0)
+        XCTAssertTrue(heldOut.stderr.contains("holds out no tasks"), heldOut.stderr)
+        let train = try SafeMCPExecutable.run(["envs", "rollout", "--envs-dir", envs.path, "--suite", "generated", "--split", "train",
+                                               "--episodes", "2", "--json"])
+        XCTAssertEqual(train.status, 0, train.stderr)
+        XCTAssertTrue(train.stdout.contains("\"tasks\":40"), train.stdout)
     }
 }

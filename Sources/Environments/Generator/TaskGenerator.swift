@@ -13,13 +13,13 @@ public enum TaskGenerator {
         public var count: Int
         public var name: String
         /// Names each concept is offered under across the suite.
-        public var variantsPerConcept: Int
+        public var namesPerConcept: Int
 
-        public init(seed: UInt64, count: Int, name: String = "generated", variantsPerConcept: Int = 12) {
+        public init(seed: UInt64, count: Int, name: String = "generated", namesPerConcept: Int = 12) {
             self.seed = seed
             self.count = count
             self.name = name
-            self.variantsPerConcept = variantsPerConcept
+            self.namesPerConcept = namesPerConcept
         }
     }
 
@@ -28,9 +28,9 @@ public enum TaskGenerator {
     /// The suite, validated: a task that breaks a rule of envs/FORMAT.md is a generator bug and
     /// throws with every issue. `progress` gets a line every 500 pairs.
     public static func generate(_ config: Config, schemas: ToolSchemaLibrary, progress: (String) -> Void = { _ in }) throws -> Suite {
-        precondition(config.count >= 1 && config.variantsPerConcept >= 1, "generate at least one task, with at least one name per concept")
+        precondition(config.count >= 1 && config.namesPerConcept >= 1, "generate at least one task, with at least one name per concept")
         var random = SplitMix64(seed: config.seed)
-        let pools = try variantPools(schemas: schemas, perConcept: config.variantsPerConcept, random: &random)
+        let pools = try variantPools(schemas: schemas, perConcept: config.namesPerConcept, random: &random)
         var tasks: [SuiteTask] = []
         var used: Set<String> = []
         var perFile: [String: Int] = [:]
