@@ -48,7 +48,7 @@ public enum TaskGenerator {
             func task(_ kind: TaskKind, _ part: TwinDraft.Draft, twin: String?) -> SuiteTask {
                 let file = "\(config.name)/tasks/\(SuiteWriter.fileName(draft.domain)).yaml"
                 defer { perFile[file, default: 0] += 1 }
-                return SuiteTask(id: "\(stem)-\(kind.rawValue)", domain: draft.domain, kind: kind, twin: twin, instruction: part.instruction,
+                return SuiteTask(id: "\(stem)-\(kind.rawValue)", domain: draft.domain, kind: kind, twin: twin, instruction: framed(part.instruction, &builder),
                                  persona: persona, tools: tools, withhold: part.withhold.map { builder.chosen[$0]!.tool.name },
                                  plans: part.plans, source: TaskSource(file: file, index: perFile[file, default: 0]))
             }
@@ -63,6 +63,17 @@ public enum TaskGenerator {
         let issues = SuiteValidator.issues(of: suite, libraryFile: "\(config.name)/suite.yaml")
         guard issues.isEmpty else { throw SuiteLoadError(issues: issues) }
         return suite
+    }
+
+    /// How people open and close a request, so twins are not told apart by a template's words.
+    static let openings = ["Hi! ", "Quick one. ", "Hey. ", "When you get a chance. ", "Urgent. ", "Morning. "]
+    static let closings = [" Thanks.", " Thanks!", " Cheers.", " Ping me when it's done.", " ASAP please.", " No rush."]
+
+    static func framed(_ instruction: String, _ builder: inout TwinBuilder) -> String {
+        var text = instruction
+        if builder.chance(0.35) { text = builder.pick(openings) + text }
+        if builder.chance(0.35) { text += builder.pick(closings) }
+        return text
     }
 
     static let personaTemplates: [(String, String) -> String] = [
