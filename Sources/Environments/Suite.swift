@@ -9,14 +9,19 @@ public struct Suite: Hashable, Sendable {
     public var maxAttempts: Int
     /// Built from data that may only be used to evaluate (AgentHarm): never train on it.
     public var evaluationOnly: Bool
+    /// Generated for training (domain randomisation): every task is a training task, none is
+    /// held out, and evaluations refuse it, since a score on it says nothing about transfer.
+    public var trainOnly: Bool
     public var tools: [Tool]
     public var tasks: [SuiteTask]
 
-    public init(name: String, description: String, maxAttempts: Int, evaluationOnly: Bool = false, tools: [Tool], tasks: [SuiteTask]) {
+    public init(name: String, description: String, maxAttempts: Int, evaluationOnly: Bool = false, trainOnly: Bool = false,
+                tools: [Tool], tasks: [SuiteTask]) {
         self.name = name
         self.description = description
         self.maxAttempts = maxAttempts
         self.evaluationOnly = evaluationOnly
+        self.trainOnly = trainOnly
         self.tools = tools
         self.tasks = tasks
     }

@@ -53,6 +53,7 @@ public enum SuiteWriter {
             (key("max_attempts"), Node(String(suite.maxAttempts))),
         ]
         if suite.evaluationOnly { pairs.append((key("evaluation_only"), Node("true"))) }
+        if suite.trainOnly { pairs.append((key("train_only"), Node("true"))) }
         pairs.append((key("tools"), .sequence(.init(suite.tools.map { tool in
             var fields: [(Node, Node)] = [
                 (key("name"), text(tool.name)),
