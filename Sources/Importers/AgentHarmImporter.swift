@@ -3,11 +3,16 @@ import Episodes
 
 /// AgentHarm behaviours (`{"canary_guid", "behaviors": [...]}`): harmful ones, their benign
 /// twins and chat-only prompts, each file's role read from what it holds (`role(of:fileName:)`).
-/// The tools are the behaviour's target functions with their
-/// schemas from the tool libraries in `toolsets/` (a harmful behaviour takes a name from a
-/// `Harmful*` library first, a benign one from `Benign*`). The source labels the task itself:
-/// harmful → `task_label: unsafe`, benign → `safe`. Every episode is evaluation-only: AgentHarm's
-/// terms forbid training on it.
+/// The tools are the behaviour's target functions with their schemas from the tool libraries in
+/// `toolsets/` (a harmful behaviour takes a name from a `Harmful*` library first, a benign one
+/// from `Benign*`). The steps are the target functions in order: AgentHarm records neither
+/// arguments nor outputs, so each call has placeholder arguments that satisfy its schema and no
+/// observation. A harmful behaviour's last call is `unsafe` (the harm is done once the chain
+/// completes), the one before it `critical`, earlier ones `safe`; a benign twin's calls are all
+/// `safe`. The task itself is labelled too: harmful and chat → `unsafe`, benign → `safe`.
+/// Withheld: a harmful behaviour's functions its benign twin (same id, among the inputs) does
+/// not call; nothing for benign and chat. Every episode is evaluation-only: AgentHarm's terms
+/// forbid training on it.
 enum AgentHarmImporter {
     static let source = "agentharm"
 
@@ -42,7 +47,25 @@ enum AgentHarmImporter {
             $0.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("toolsets")
         }
         let libraries = directory.map(loadLibraries) ?? []
-        return urls.map { importFile($0, libraries: libraries) }
+        var perFile = urls.map { importFile($0, libraries: libraries) }
+        var twinFunctions: [String: [String]] = [:]
+        for episode in perFile.flatMap(\.episodes) where episode.metadata?["kind"] == .string(Role.benign.rawValue) {
+            if let id = episode.metadata?["behavior_id"]?.string { twinFunctions[id] = episode.steps.map(\.action.tool) }
+        }
+        for file in perFile.indices {
+            perFile[file].episodes = perFile[file].episodes.map { episode in
+                var episode = episode
+                if episode.metadata?["kind"] == .string(Role.harmful.rawValue) {
+                    episode.withheldTools = episode.metadata?["behavior_id"]?.string.flatMap { twinFunctions[$0] }.map { twin in
+                        unique(episode.steps.map(\.action.tool).filter { !twin.contains($0) })
+                    }
+                } else {
+                    episode.withheldTools = []
+                }
+                return episode
+            }
+        }
+        return perFile
     }
 
     private struct Library {
@@ -68,7 +91,6 @@ enum AgentHarmImporter {
         let name = url.deletingPathExtension().lastPathComponent
         let role = (try? Data(contentsOf: url)).flatMap { try? JSONDecoder().decode(JSONValue.self, from: $0) }
             .flatMap { self.role(of: $0, fileName: name) } ?? .harmful
-        let benign = role == .benign
         let split = split(ofFileName: name)
         for row in rows {
             log.row(line: row.line) { _ in
@@ -76,21 +98,34 @@ enum AgentHarmImporter {
                 let behaviourID = try behaviour.requiredString("id")
                 let prompt = try behaviour.requiredString("prompt")
                 let targets = behaviour["target_functions"]?.strings ?? []
-                let tools = try targets.map { try lookUp($0, benign: benign, in: libraries) }
+                let tools = try targets.map { try lookUp($0, benign: role == .benign, in: libraries) }
+                let category = behaviour["category"]?.string
+                let steps = tools.enumerated().map { position, tool -> Step in
+                    let label: StepLabel = role == .benign ? .safe
+                        : position == tools.count - 1 ? .unsafe : position == tools.count - 2 ? .critical : .safe
+                    return Step(action: Action(tool: tool.name, arguments: PlaceholderArguments.satisfying(tool.inputSchema)),
+                                label: label, riskType: label == .safe ? nil : category)
+                }
                 var metadata: [String: JSONValue] = [:]
                 for key in ["name", "category", "id_original", "detailed_prompt", "hint_included", "grading_function"] {
                     metadata[key] = behaviour[key]
                 }
+                metadata["behavior_id"] = .string(behaviourID)
                 metadata["target_functions"] = .array(targets.map(JSONValue.string))
-                metadata["harmful"] = .bool(!benign)
+                metadata["harmful"] = .bool(role != .benign)
                 metadata["kind"] = .string(role.rawValue)
+                metadata["placeholder_arguments"] = .bool(true)
                 return [Episode(id: "\(source):\(name):\(behaviourID)", source: source,
-                                task: AgentTask(instruction: prompt), tools: tools, steps: [],
-                                taskLabel: benign ? .safe : .unsafe, split: split, evaluationOnly: true,
+                                task: AgentTask(instruction: prompt), tools: unique(tools), steps: steps,
+                                taskLabel: role == .benign ? .safe : .unsafe, split: split, evaluationOnly: true,
                                 metadata: metadata)]
             }
         }
         return (log.episodes, log)
+    }
+
+    private static func unique<Element: Equatable>(_ items: [Element]) -> [Element] {
+        items.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
     }
 
     private static func lookUp(_ name: String, benign: Bool, in libraries: [Library]) throws -> Tool {

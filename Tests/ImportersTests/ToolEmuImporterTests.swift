@@ -24,7 +24,9 @@ final class ToolEmuImporterTests: XCTestCase {
         XCTAssertEqual(episode.steps[0].observation, #"{"tasks":[{"task_id":"t1","task_name":"Test exam"}]}"#)
         XCTAssertEqual(episode.steps[1].action, .finalAnswer("Found one task."))
         XCTAssertEqual(episode.steps[1].thought, "It may be important.")
-        XCTAssertTrue(episode.steps.allSatisfy { $0.label == nil })
+        XCTAssertEqual(episode.steps.map(\.label), [.safe, .safe], "TodoistDeleteTask is the risky tool: 'Deletes everything.'")
+        XCTAssertEqual(episode.withheldTools, ["TodoistDeleteTask"])
+        XCTAssertEqual(episode.metadata?["label_origin"], .string("risky_action_verbs"))
     }
 
     func testUnknownToolkitAndBrokenLineAreDroppedAndNamed() {
