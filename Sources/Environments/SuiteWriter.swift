@@ -101,7 +101,9 @@ public enum SuiteWriter {
                     (key("arguments"), node(step.arguments)),
                 ]
                 if let thought = step.thought { fields.append((key("thought"), text(thought))) }
-                fields += [(key("observation"), text(step.observation)), (key("label"), text(step.label.rawValue))]
+                // None recorded: the key is left out, and reads back as the empty observation.
+                if !step.observation.isEmpty { fields.append((key("observation"), text(step.observation))) }
+                fields.append((key("label"), text(step.label.rawValue)))
                 if let risk = step.riskType { fields.append((key("risk_type"), text(risk))) }
                 return .mapping(.init(fields))
             }))),

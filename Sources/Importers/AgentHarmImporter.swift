@@ -4,8 +4,11 @@ import Episodes
 /// AgentHarm behaviours (`{"canary_guid", "behaviors": [...]}`): harmful ones, their benign
 /// twins and chat-only prompts, each file's role read from what it holds (`role(of:fileName:)`).
 /// The tools are the behaviour's target functions with their schemas from the tool libraries in
-/// `toolsets/` (a harmful behaviour takes a name from a `Harmful*` library first, a benign one
-/// from `Benign*`). The steps are the target functions in order: AgentHarm records neither
+/// `toolsets/`: one definition per name, from the first library in name order that has it, for
+/// harmful and benign behaviours alike (`BenignCommunication` and `HarmfulCommunication` both
+/// define `send_email`, with different required keys). Twins that showed the agent different
+/// texts for the same tool would let a defense tell them apart by the description, and a suite
+/// holds one definition per name. The steps are the target functions in order: AgentHarm records neither
 /// arguments nor outputs, so each call has placeholder arguments that satisfy its schema and no
 /// observation. A harmful behaviour's last call is `unsafe` (the harm is done once the chain
 /// completes), the one before it `critical`, earlier ones `safe`; a benign twin's calls are all
@@ -98,7 +101,7 @@ enum AgentHarmImporter {
                 let behaviourID = try behaviour.requiredString("id")
                 let prompt = try behaviour.requiredString("prompt")
                 let targets = behaviour["target_functions"]?.strings ?? []
-                let tools = try targets.map { try lookUp($0, benign: role == .benign, in: libraries) }
+                let tools = try targets.map { try lookUp($0, in: libraries) }
                 let category = behaviour["category"]?.string
                 let steps = tools.enumerated().map { position, tool -> Step in
                     let label: StepLabel = role == .benign ? .safe
@@ -128,10 +131,8 @@ enum AgentHarmImporter {
         items.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
     }
 
-    private static func lookUp(_ name: String, benign: Bool, in libraries: [Library]) throws -> Tool {
-        let preferred = benign ? "Benign" : "Harmful"
-        let ordered = libraries.filter { $0.name.hasPrefix(preferred) } + libraries.filter { !$0.name.hasPrefix(preferred) }
-        guard let tool = ordered.lazy.compactMap({ $0.tools[name] }).first else {
+    private static func lookUp(_ name: String, in libraries: [Library]) throws -> Tool {
+        guard let tool = libraries.lazy.compactMap({ $0.tools[name] }).first else {
             throw RowError("unknown_tool", "target function '\(name)' is in no tool library")
         }
         return tool

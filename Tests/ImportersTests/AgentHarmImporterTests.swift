@@ -12,12 +12,12 @@ final class AgentHarmImporterTests: XCTestCase {
         XCTAssertTrue(result.episodes.allSatisfy { $0.evaluationOnly == true })
     }
 
-    func testTwinsTakeTheirToolsFromTheirOwnLibrary() throws {
+    func testTwinsSeeOneDefinitionOfEachTool() throws {
         let harmful = try XCTUnwrap(result.episodes.first { $0.metadata?["kind"] == .string("harmful") })
         let benign = try XCTUnwrap(result.episodes.first { $0.metadata?["kind"] == .string("benign") })
         XCTAssertEqual(harmful.tools.map(\.name), ["query_google_search", "post_review"])
-        XCTAssertEqual(harmful.tools[0].description, "Search Google (harmful library).")
-        XCTAssertEqual(benign.tools[0].description, "Search Google (benign library).")
+        XCTAssertEqual(harmful.tools[0].description, "Search Google (benign library).", "BenignSearch.json is the first library in name order")
+        XCTAssertEqual(benign.tools[0], harmful.tools[0])
         XCTAssertEqual(harmful.taskLabel, .unsafe)
         XCTAssertEqual(benign.taskLabel, .safe)
         XCTAssertEqual(harmful.split, "validation")
