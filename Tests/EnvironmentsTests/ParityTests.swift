@@ -38,11 +38,31 @@ final class ParityTests: XCTestCase {
         var description: String { "\(tool) \(arguments.canonicalText) -> \(observation ?? "nil") [\(label?.rawValue ?? "unlabelled")]" }
     }
 
-    private func url(_ path: String) -> URL { URL(fileURLWithPath: Fixtures.publicData + "/" + path) }
-
     func testPowerSeekingSuitePlansShowTheEpisodeSteps() throws {
-        let suite = try PublicSuiteFormat.powerseeking.importSuite(from: Fixtures.publicData + "/powerseeking").suite
-        let episodes = Importer.run(.powerseeking, inputs: [url("powerseeking/cases_dev.json")]).episodes
+        try checkPowerSeeking(Fixtures.publicData)
+    }
+
+    func testToolEmuSuitePlansShowTheEpisodeSteps() throws {
+        try checkToolEmu(Fixtures.publicData, trajectories: "trajectories_fixture.jsonl")
+    }
+
+    func testAgentHarmSuitePlansShowTheEpisodeSteps() throws {
+        try checkAgentHarm(Fixtures.publicData)
+    }
+
+    func testThePublicFilesToo() throws {
+        let data = Fixtures.sharedData
+        guard FileManager.default.fileExists(atPath: data + "/powerseeking/cases_dev.json") else {
+            return XCTFail("public data not found at \(data); set SAFEMCP_SHARED_DATA")
+        }
+        try checkPowerSeeking(data)
+        try checkToolEmu(data, trajectories: "trajectories_gpt4o_mini_safemcp.jsonl")
+        try checkAgentHarm(data)
+    }
+
+    private func checkPowerSeeking(_ root: String) throws {
+        let suite = try PublicSuiteFormat.powerseeking.importSuite(from: root + "/powerseeking").suite
+        let episodes = Importer.run(.powerseeking, inputs: [URL(fileURLWithPath: root + "/powerseeking/cases_dev.json")]).episodes
         XCTAssertFalse(suite.tasks.isEmpty)
         for task in suite.tasks {
             let id = "\((task.source.file as NSString).lastPathComponent)#\(task.source.index)"
@@ -53,9 +73,9 @@ final class ParityTests: XCTestCase {
         }
     }
 
-    func testToolEmuSuitePlansShowTheEpisodeSteps() throws {
-        let suite = try PublicSuiteFormat.toolemu.importSuite(from: Fixtures.publicData + "/toolemu").suite
-        let episodes = Importer.run(.toolemu, inputs: ["all_toolkits.json", "all_cases.json", "trajectories_fixture.jsonl"].map { url("toolemu/" + $0) }).episodes
+    private func checkToolEmu(_ root: String, trajectories: String) throws {
+        let suite = try PublicSuiteFormat.toolemu.importSuite(from: root + "/toolemu").suite
+        let episodes = Importer.run(.toolemu, inputs: ["all_toolkits.json", "all_cases.json", trajectories].map { URL(fileURLWithPath: root + "/toolemu/" + $0) }).episodes
         var compared = 0
         for task in suite.tasks {
             let name = String(task.id.dropFirst("te-".count))
@@ -72,10 +92,10 @@ final class ParityTests: XCTestCase {
         XCTAssertGreaterThan(compared, 0)
     }
 
-    func testAgentHarmSuitePlansShowTheEpisodeSteps() throws {
-        let suite = try PublicSuiteFormat.agentharm.importSuite(from: Fixtures.publicData + "/agentharm").suite
-        let episodes = Importer.run(.agentharm, inputs: [url("agentharm/harmful_behaviors_validation.json"), url("agentharm/benign_behaviors_validation.json")],
-                                    toolsets: url("toolsets")).episodes
+    private func checkAgentHarm(_ root: String) throws {
+        let suite = try PublicSuiteFormat.agentharm.importSuite(from: root + "/agentharm").suite
+        let episodes = Importer.run(.agentharm, inputs: ["harmful_behaviors_validation.json", "benign_behaviors_validation.json"].map { URL(fileURLWithPath: root + "/agentharm/" + $0) },
+                                    toolsets: URL(fileURLWithPath: root + "/toolsets")).episodes
         func episode(_ behaviour: String, _ kind: String) throws -> Episode {
             try XCTUnwrap(episodes.first { $0.id.hasSuffix(":" + behaviour) && $0.metadata?["kind"] == .string(kind) }, "\(kind) \(behaviour)")
         }
