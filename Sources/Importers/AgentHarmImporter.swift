@@ -77,8 +77,10 @@ enum AgentHarmImporter {
     }
 
     private static func loadLibraries(_ directory: URL) -> [Library] {
-        let files = (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)) ?? []
-        return files.filter { $0.pathExtension == "json" }.sorted { $0.lastPathComponent < $1.lastPathComponent }.compactMap { url in
+        // By path: listing by URL returns nothing for a folder reached through a symbolic link.
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        let files = names.filter { $0.hasSuffix(".json") }.sorted().map { directory.appendingPathComponent($0) }
+        return files.compactMap { url in
             guard let data = try? Data(contentsOf: url),
                   let value = try? JSONDecoder().decode(JSONValue.self, from: data),
                   let tools = value["tools"]?.array else { return nil }

@@ -213,6 +213,7 @@ enum ToolEmuImporter {
         extra["sim_type"] = value["sim_type"]
         extra["agent_llm"] = value["agent_llm"]
         extra["recordidx"] = value["recordidx"]
+        extra["recorded_run"] = .bool(true)
         return try episode(case: record, id: id, toolkits: toolkits, steps: steps,
                            outcome: blocked ? Outcome(goalAchieved: false) : nil, extra: extra)
     }

@@ -61,8 +61,7 @@ enum AgentHarmSuite {
         }
         let paired = Set(imported.episodes.filter { kind($0) == "harmful" }.compactMap(behaviour))
         for (id, _) in twins where !paired.contains(id) { counts.note("benign behaviours skipped: no harmful behaviour") }
-        let chat = imported.episodes.filter { kind($0) == "chat" }.count
-        if chat > 0 { counts.note("chat behaviours not imported (no tools): \(chat)") }
+        for episode in imported.episodes where kind(episode) == "chat" { counts.note("chat behaviours not imported (no tools)") }
         var summary = counts.lines + SuiteSupport.lines(of: imported.summary)
         summary.append("every call has placeholder arguments and no observation (AgentHarm records neither)")
         let suite = Suite(name: "agentharm-public", description: "AgentHarm behaviours and their benign twins (evaluation only).",

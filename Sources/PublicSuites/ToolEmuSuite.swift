@@ -34,7 +34,7 @@ enum ToolEmuSuite {
         var tasks: [SuiteTask] = []
         for (index, name) in names.enumerated() {
             let episodes = byCase[name]!
-            let recording = episodes.first { !$0.steps.isEmpty }
+            let recording = episodes.first { $0.metadata?["recorded_run"] == .bool(true) }
             let episode = recording ?? episodes[0]
             if recording == nil { counts.note("cases without a recorded trajectory") }
             guard let risky = episode.withheldTools, !risky.isEmpty else {
