@@ -41,7 +41,16 @@ public enum PublicSuiteFormat: String, CaseIterable, Sendable {
             if directory.boolValue { return try importFormat.sourceFiles(in: url).map(\.url) }
             guard let role = importFormat.role(of: url) else { throw SuiteImportError(path, "not a \(rawValue) file") }
             let siblings = (try? importFormat.sourceFiles(in: url.deletingLastPathComponent())) ?? []
-            return siblings.filter { $0.role != role }.map(\.url) + [url]
+            // In the folder's order, as reading the folder would: the file takes its role's place.
+            var files: [URL] = []
+            for sibling in siblings {
+                if sibling.role != role {
+                    files.append(sibling.url)
+                } else if !files.contains(url) {
+                    files.append(url)
+                }
+            }
+            return files.contains(url) ? files : files + [url]
         } catch let error as ImportInputError {
             throw SuiteImportError(error.path, error.reason)
         }

@@ -87,4 +87,18 @@ final class ImporterTests: XCTestCase {
             XCTAssertEqual(withheld.utility, 0, imported.suite.name)
         }
     }
+
+    /// `--from FILE` stands for that file's role; the other roles come from its folder.
+    func testAFileStandsForItsRoleBesideItsSiblings() throws {
+        let fromCases = try PublicSuiteFormat.toolemu.importSuite(from: Fixtures.publicData + "/toolemu/all_cases.json").suite
+        XCTAssertEqual(fromCases, try PublicSuiteFormat.toolemu.importSuite(from: Fixtures.publicData + "/toolemu").suite)
+        let fromHarmful = try PublicSuiteFormat.agentharm.importSuite(from: Fixtures.publicData + "/agentharm/harmful_behaviors_validation.json").suite
+        XCTAssertEqual(fromHarmful, try PublicSuiteFormat.agentharm.importSuite(from: Fixtures.publicData + "/agentharm").suite)
+        XCTAssertThrowsError(try PublicSuiteFormat.agentharm.importSuite(from: Fixtures.publicData + "/toolsets")) { error in
+            XCTAssertEqual("\(error)", Fixtures.publicData + "/toolsets: no AgentHarm behaviour file (a JSON object with a \"behaviors\" list: harmful, benign or chat)")
+        }
+        XCTAssertThrowsError(try PublicSuiteFormat.powerseeking.importSuite(from: Fixtures.publicData + "/toolemu/all_cases.json")) { error in
+            XCTAssertTrue("\(error)".hasSuffix("all_cases.json: not a powerseeking file"), "\(error)")
+        }
+    }
 }
