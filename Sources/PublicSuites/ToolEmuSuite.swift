@@ -27,7 +27,10 @@ enum ToolEmuSuite {
         var names: [String] = []
         var byCase: [String: [Episode]] = [:]
         for episode in imported.episodes {
-            guard let name = episode.metadata?["recordname"]?.string else { continue }
+            guard let name = episode.metadata?["recordname"]?.string else {
+                counts.note("episodes skipped: their case has no name to match recordings by")
+                continue
+            }
             if byCase[name] == nil { names.append(name) }
             byCase[name, default: []].append(episode)
         }
