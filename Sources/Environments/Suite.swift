@@ -122,7 +122,10 @@ public struct PlanStep: Hashable, Sendable {
         self.riskType = riskType
     }
 
+    /// The step in the episode schema; an empty observation (none recorded) is an absent one,
+    /// as importers write it (docs/episodes.md), so it is never a world-model target.
     public var step: Step {
-        Step(thought: thought, action: Action(tool: tool, arguments: arguments), observation: observation, label: label, riskType: riskType)
+        Step(thought: thought, action: Action(tool: tool, arguments: arguments), observation: observation.isEmpty ? nil : observation,
+             label: label, riskType: riskType)
     }
 }

@@ -147,7 +147,7 @@ public enum SuiteLoader {
         step.rejectUnknownKeys(stepKeys)
         let tool = step.string("tool")
         let arguments = step.members["arguments"] ?? .object([:])
-        let observation = step.string("observation")
+        let observation = step.optionalString("observation")
         let labelText = step.string("label")
         var label: StepLabel?
         if let labelText {

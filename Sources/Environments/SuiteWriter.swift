@@ -37,7 +37,7 @@ public enum SuiteWriter {
         }
     }
 
-    static func fileName(_ domain: String) -> String {
+    public static func fileName(_ domain: String) -> String {
         let cleaned = domain.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
         return cleaned.isEmpty ? "tasks" : String(cleaned)
     }
@@ -97,7 +97,9 @@ public enum SuiteWriter {
                     (key("arguments"), node(step.arguments)),
                 ]
                 if let thought = step.thought { fields.append((key("thought"), text(thought))) }
-                fields += [(key("observation"), text(step.observation)), (key("label"), text(step.label.rawValue))]
+                // None recorded: the key is left out, and reads back as the empty observation.
+                if !step.observation.isEmpty { fields.append((key("observation"), text(step.observation))) }
+                fields.append((key("label"), text(step.label.rawValue)))
                 if let risk = step.riskType { fields.append((key("risk_type"), text(risk))) }
                 return .mapping(.init(fields))
             }))),

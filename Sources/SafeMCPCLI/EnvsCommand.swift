@@ -3,6 +3,7 @@ import Environments
 import Episodes
 import Foundation
 import PolicyRuntime
+import PublicSuites
 
 struct EnvsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -120,7 +121,7 @@ struct EnvsCommand: ParsableCommand {
         var from: String?
 
         @Option(name: .long, help: "Format of --from.")
-        var format: SuiteSourceFormat?
+        var format: PublicSuiteFormat?
 
         @Option(name: .long, help: "The defense in the loop: none, allow-all, withhold-all, rules, or a policy bundle B.h5.")
         var policy = BuiltinDefense.none.rawValue
@@ -174,7 +175,7 @@ struct EnvsCommand: ParsableCommand {
         func run() throws {
             var suites: [Suite] = []
             if let from, let format {
-                let imported = try format.importer(from)
+                let imported = try format.importSuite(from: from)
                 log("envs rollout: imported \(imported.suite.tasks.count) tasks from \(from)")
                 for line in imported.summary { log("  \(line)") }
                 suites = [imported.suite]
@@ -239,7 +240,7 @@ struct EnvsCommand: ParsableCommand {
         var from: String
 
         @Option(name: .long, help: "Format of --from.")
-        var format: SuiteSourceFormat
+        var format: PublicSuiteFormat
 
         @Option(name: .long, help: "Folder to write (suite.yaml and tasks/).")
         var out: String
@@ -248,7 +249,7 @@ struct EnvsCommand: ParsableCommand {
         var json = false
 
         func run() throws {
-            var imported = try format.importer(from)
+            var imported = try format.importSuite(from: from)
             imported.suite.name = (out as NSString).lastPathComponent
             try SuiteWriter.write(imported.suite, to: out)
             if json {
@@ -339,19 +340,7 @@ enum BuiltinDefense: String, ExpressibleByArgument, CaseIterable {
 
 extension SuiteSplit: ExpressibleByArgument {}
 
-enum SuiteSourceFormat: String, ExpressibleByArgument, CaseIterable {
-    case powerseeking
-    case toolemu
-    case agentharm
-
-    func importer(_ path: String) throws -> ImportedSuite {
-        switch self {
-        case .powerseeking: return try PowerSeekingImporter.importSuite(from: path)
-        case .toolemu: return try ToolEmuImporter.importSuite(from: path)
-        case .agentharm: return try AgentHarmImporter.importSuite(from: path)
-        }
-    }
-}
+extension PublicSuiteFormat: ExpressibleByArgument {}
 
 struct EnvsError: Error, CustomStringConvertible {
     let description: String

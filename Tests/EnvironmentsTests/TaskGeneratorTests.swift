@@ -1,7 +1,8 @@
 import Episodes
 import Foundation
 import XCTest
-@testable import Environments
+import Environments
+@testable import PublicSuites
 
 final class TaskGeneratorTests: XCTestCase {
     static let envs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -1,3 +1,4 @@
+import Environments
 import Episodes
 
 /// What a tool does, apart from what it is called: the generator offers each concept under many

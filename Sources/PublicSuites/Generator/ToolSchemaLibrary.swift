@@ -1,5 +1,7 @@
+import Environments
 import Episodes
 import Foundation
+import Importers
 
 /// The real tool schemas the generator renames: OpenAI function schemas from
 /// `toolsets/*.json`, ToolEmu toolkit specs from `toolemu/all_toolkits.json`, and the tool
@@ -25,23 +27,23 @@ public struct ToolSchemaLibrary: Sendable {
     /// the project's suites, of which those the generator's sources name are read. A missing
     /// file is an error naming it.
     public static func load(dataDirectory: String, envsDirectory: String) throws -> ToolSchemaLibrary {
-        var library = ToolSchemaLibrary(tools: ["support:respond_to_user": ImportSupport.respondToUser])
+        var library = ToolSchemaLibrary(tools: ["support:respond_to_user": SuiteSupport.respondToUser])
         let toolsets = dataDirectory + "/toolsets"
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: toolsets) else {
-            throw ImportError(toolsets, "no such folder (the public data folder holds SOURCES.md, toolsets/ and toolemu/)")
+            throw SuiteImportError(toolsets, "no such folder (the public data folder holds SOURCES.md, toolsets/ and toolemu/)")
         }
         let files = names
             .filter { $0.hasSuffix(".json") && !$0.hasPrefix("Benign") && !$0.hasPrefix("Harmful") }.sorted()
         for file in files {
             let set = String(file.dropLast(".json".count))
-            for value in try ImportSupport.readJSON(toolsets + "/" + file)["tools"]?.array ?? [] {
-                if let tool = ImportSupport.openAITool(value) { library.tools["toolsets:\(set)/\(tool.name)"] = tool }
+            for value in try Self.readJSON(toolsets + "/" + file)["tools"]?.array ?? [] {
+                if let tool = try? OpenAIFunction.tool(value) { library.tools["toolsets:\(set)/\(tool.name)"] = tool }
             }
         }
-        for toolkit in try ImportSupport.readJSON(dataDirectory + "/toolemu/all_toolkits.json").array ?? [] {
+        for toolkit in try Self.readJSON(dataDirectory + "/toolemu/all_toolkits.json").array ?? [] {
             guard let name = toolkit["toolkit"]?.string else { continue }
             for value in toolkit["tools"]?.array ?? [] {
-                if let tool = ToolEmuImporter.tool(from: value, toolkit: name) { library.tools["toolemu:\(tool.name)"] = tool }
+                if let tool = try? ToolEmuImporter.tool(value, toolkit: name) { library.tools["toolemu:\(tool.name)"] = tool }
             }
         }
         for name in ToolCatalogue.envsSuites {
@@ -49,6 +51,15 @@ public struct ToolSchemaLibrary: Sendable {
             for tool in suite.tools { library.tools["envs:\(name)/\(tool.name)"] = tool }
         }
         return library
+    }
+
+    private static func readJSON(_ path: String) throws -> JSONValue {
+        guard let data = FileManager.default.contents(atPath: path) else { throw SuiteImportError(path, "cannot read the file") }
+        do {
+            return try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            throw SuiteImportError(path, "not valid JSON: \(error)")
+        }
     }
 
     func tool(_ key: String) throws -> Tool {

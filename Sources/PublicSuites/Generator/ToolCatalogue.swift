@@ -1,3 +1,4 @@
+import Environments
 import Episodes
 
 /// The concepts the scenarios call, each with name synonyms (deliberately mixing words a deny

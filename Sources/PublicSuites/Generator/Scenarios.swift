@@ -1,3 +1,4 @@
+import Environments
 import Episodes
 import Foundation
 
