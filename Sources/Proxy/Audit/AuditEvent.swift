@@ -9,7 +9,8 @@ public struct AuditEvent: Codable, Sendable {
         case call
         /// Tier 1 chose the tools offered in a `tools/list` answer.
         case toolList = "tool_list"
-        /// A rule flagged a tool definition (pinning, description scan) when it was listed.
+        /// A rule flagged a definition when it was listed: a tool (pinning, description scan), a
+        /// prompt, a resource or resource template, or an upstream's `initialize` instructions.
         case definition
         /// The session's task was set.
         case task
@@ -27,6 +28,9 @@ public struct AuditEvent: Codable, Sendable {
     public var task: String?
     public var taskSource: String?
     public var tool: String?
+    /// What a `definition` event is about when it is not a tool: `prompt NAME`,
+    /// `resource URI`, `resource template URI` or `instructions`.
+    public var item: String?
     public var upstream: String?
     public var step: Step?
     public var verdict: StepLabel?
@@ -46,7 +50,7 @@ public struct AuditEvent: Codable, Sendable {
 
     /// Snake case, as in the step schema (`risk_type`, `input_schema`).
     enum CodingKeys: String, CodingKey {
-        case version, instance, time, kind, session, mode, policy, task, tool, upstream, step, verdict, confidence
+        case version, instance, time, kind, session, mode, policy, task, tool, item, upstream, step, verdict, confidence
         case reason, rule, technique, blocked, withheld, offered, descriptions
         case taskSource = "task_source"
         case wouldBlock = "would_block"

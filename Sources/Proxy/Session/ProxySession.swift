@@ -90,6 +90,7 @@ actor ProxySession {
             guard let uri = params?.objectValue?["uri"]?.stringValue, let owner = await core.resourceOwner(uri) else {
                 throw JSONRPCMessage.Invalid(code: JSONRPCMessage.invalidParams, message: "\(method): unknown resource URI")
             }
+            try await refuseHeldBack("resource \(uri)", method: method)
             return try await forwardRequest(method, params: params, to: owner, clientID: id)
         case "prompts/list": return try await core.listPrompts()
         case "prompts/get":
@@ -97,6 +98,7 @@ actor ProxySession {
                   let (owner, original) = await core.promptOwner(name) else {
                 throw JSONRPCMessage.Invalid(code: JSONRPCMessage.invalidParams, message: "prompts/get: unknown prompt")
             }
+            try await refuseHeldBack("prompt \(name)", method: method)
             fields["name"] = .string(original)
             return try await forwardRequest(method, params: .object(fields), to: owner, clientID: id)
         case "completion/complete":
@@ -106,6 +108,15 @@ actor ProxySession {
             return .object([:])
         default:
             throw JSONRPCMessage.Invalid(code: JSONRPCMessage.methodNotFound, message: "Method not found: \(method)")
+        }
+    }
+
+    /// A prompt or resource the description scan held back is refused by name too, as a
+    /// withheld tool is.
+    private func refuseHeldBack(_ item: String, method: String) async throws {
+        if let finding = await core.heldBackFinding(item) {
+            throw JSONRPCMessage.Invalid(code: JSONRPCMessage.invalidParams,
+                message: "\(method): \(item) is held back by safemcp proxy (\(finding.technique ?? finding.rule)): \(finding.reason)")
         }
     }
 
