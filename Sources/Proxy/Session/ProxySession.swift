@@ -91,7 +91,8 @@ actor ProxySession {
                 throw JSONRPCMessage.Invalid(code: JSONRPCMessage.invalidParams, message: "\(method): unknown resource URI")
             }
             try await refuseHeldBack("resource \(uri)", method: method)
-            return try await forwardRequest(method, params: params, to: owner, clientID: id)
+            let result = try await forwardRequest(method, params: params, to: owner, clientID: id)
+            return method == "resources/read" ? screenResource(result, uri: uri, upstream: owner.name) : result
         case "prompts/list": return try await core.listPrompts()
         case "prompts/get":
             guard var fields = params?.objectValue, let name = fields["name"]?.stringValue,
