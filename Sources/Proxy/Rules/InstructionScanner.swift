@@ -92,8 +92,18 @@ public enum InstructionScanner {
         ("donotmentionthistotheuser", secrecy), ("theusermustnotknow", secrecy),
     ]
 
-    static let compiled: [(NSRegularExpression, String, Bool)] = phrases.map {
-        (try! NSRegularExpression(pattern: $0.pattern, options: [.caseInsensitive]), $0.meaning, $0.shadowing)
+    /// A rarer part of the phrases of a meaning whose first words are common (read, send,
+    /// include): those phrases run only on a text where it occurs, so a long result costs one
+    /// cheap pass for them instead of a backtracking one.
+    static let cues: [String: String] = [
+        secrets: "(" + secretPath + "|" + credentialWords + ")",
+        exfiltration: #"https?://|@"#,
+        conversation: #"messages?|conversation|chat|prompts?|instructions"#,
+    ]
+
+    static let compiled: [(expression: NSRegularExpression, cue: NSRegularExpression?, meaning: String, shadowing: Bool)] = phrases.map {
+        (try! NSRegularExpression(pattern: $0.pattern),
+         cues[$0.meaning].map { try! NSRegularExpression(pattern: $0) }, $0.meaning, $0.shadowing)
     }
 
     /// Everything `text` signals, in pattern order, each meaning once; decoded runs are read
@@ -109,9 +119,12 @@ public enum InstructionScanner {
         func add(_ match: Match) {
             if !found.contains(where: { $0.meaning == match.meaning && $0.shadowing == match.shadowing }) { found.append(match) }
         }
-        for (expression, meaning, shadowing) in compiled
-        where forms.spaced.contains(where: { expression.firstMatch(in: $0, range: NSRange($0.startIndex..., in: $0)) != nil }) {
-            add(Match(meaning: meaning, shadowing: shadowing, encoding: encoding))
+        func matches(_ expression: NSRegularExpression, _ form: String) -> Bool {
+            expression.firstMatch(in: form, range: NSRange(form.startIndex..., in: form)) != nil
+        }
+        for phrase in compiled where !found.contains(where: { $0.meaning == phrase.meaning && $0.shadowing == phrase.shadowing })
+        && forms.spaced.contains(where: { form in phrase.cue.map { matches($0, form) } != false && matches(phrase.expression, form) }) {
+            add(Match(meaning: phrase.meaning, shadowing: phrase.shadowing, encoding: encoding))
         }
         for (phrase, meaning) in compactPhrases where forms.compact.contains(phrase) {
             add(Match(meaning: meaning, shadowing: false, encoding: encoding))
@@ -123,14 +136,19 @@ public enum InstructionScanner {
     }
 
     /// The names in `names` that `text` mentions as whole words (matched on the normalised form,
-    /// so `s3_upload` is found as the leetspeak fold writes it too).
+    /// so `s3_upload` is found as the leetspeak fold writes it too), in one pass for all names.
     public static func mentions(of names: [String], in text: String) -> [String] {
-        let forms = TextNormalizer.scanForms(text).spaced
-        return names.filter { name in
-            let folded = TextNormalizer.scanFold(name)
-            let pattern = #"(?<![a-z0-9_])"# + NSRegularExpression.escapedPattern(for: folded) + #"(?![a-z0-9_])"#
-            guard let expression = try? NSRegularExpression(pattern: pattern) else { return false }
-            return forms.contains { expression.firstMatch(in: $0, range: NSRange($0.startIndex..., in: $0)) != nil }
+        var byFolded: [String: [String]] = [:]
+        for name in names { byFolded[TextNormalizer.scanFold(name), default: []].append(name) }
+        guard !byFolded.isEmpty else { return [] }
+        let alternatives = byFolded.keys.sorted { $0.count > $1.count }.map(NSRegularExpression.escapedPattern).joined(separator: "|")
+        guard let expression = try? NSRegularExpression(pattern: #"(?<![a-z0-9_])("# + alternatives + #")(?![a-z0-9_])"#) else { return [] }
+        var found: Set<String> = []
+        for form in TextNormalizer.scanForms(text).spaced {
+            for match in expression.matches(in: form, range: NSRange(form.startIndex..., in: form)) {
+                if let range = Range(match.range(at: 1), in: form) { found.formUnion(byFolded[String(form[range])] ?? []) }
+            }
         }
+        return names.filter(found.contains)
     }
 }

@@ -17,7 +17,8 @@ public enum TextNormalizer {
     /// not hide them. `spaced`: the normalised text with accents folded, typographic quotes made
     /// plain, whitespace runs collapsed to one space and spaces between CJK characters dropped,
     /// once without and once with leetspeak folded (an e-mail address or `id_ed25519` keeps its
-    /// `@` and digits in the first); an identifier (`ignore_previous_instructions`,
+    /// `@` and digits in the first; the second holds only the sentences the folding changed, so
+    /// a long result is not read twice); an identifier (`ignore_previous_instructions`,
     /// `ignorePreviousInstructions`) is also split into words. `compact`: letters only, which a
     /// phrase spelled with spaced or dotted letters still matches.
     public struct ScanForms {
@@ -31,14 +32,20 @@ public enum TextNormalizer {
             sources.append(splitIdentifier(text))
         }
         var spaced: [String] = []
+        var compact = ""
         for source in sources {
             let plain = scanFold(source)
             spaced.append(plain)
-            let leet = plain.split(separator: " ", omittingEmptySubsequences: false).map(foldLeetspeak).joined(separator: " ")
-            if leet != plain { spaced.append(leet) }
+            let changed = plain.components(separatedBy: ". ").compactMap { sentence -> String? in
+                let leet = sentence.split(separator: " ", omittingEmptySubsequences: false).map(foldLeetspeak).joined(separator: " ")
+                return leet == sentence ? nil : leet
+            }
+            if !changed.isEmpty { spaced.append(changed.joined(separator: ". ")) }
+            if compact.isEmpty {
+                compact = String(String.UnicodeScalarView(plain.unicodeScalars.map { leetspeak[$0] ?? $0 }.filter { ("a"..."z").contains($0) || isCJK($0) }))
+            }
         }
-        let letters = spaced.last!.unicodeScalars.filter { ("a"..."z").contains($0) || isCJK($0) }
-        return ScanForms(spaced: spaced, compact: String(String.UnicodeScalarView(letters)))
+        return ScanForms(spaced: spaced, compact: compact)
     }
 
     /// Lower case, compatibility forms, homoglyphs, no invisibles, no accents, collapsed spaces.

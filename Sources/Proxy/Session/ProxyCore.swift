@@ -13,6 +13,9 @@ actor ProxyCore {
     private(set) var entries: [CatalogEntry] = []
     private var pinning = DefinitionPinning()
     private var loggedFindings: Set<RuleFinding> = []
+    /// Scan findings by what was scanned (name, definition, foreign names): the catalog is
+    /// listed again on every `tools/list`, and a definition that did not change is not re-read.
+    private var scanned: [String: [RuleFinding]] = [:]
     private var rateLimiter: RateLimiter?
     private var sessions: [String: ProxySession] = [:]
     private var progressRoutes: [String: (session: String, token: Value)] = [:]
@@ -109,6 +112,10 @@ actor ProxyCore {
             let original = item.definition["name"]!.stringValue!
             return counts[original]! > 1 || original == DeclareTask.name ? "\(item.upstream)__\(original)" : original
         }
+        var namesByUpstream: [String: Set<String>] = [:]
+        for (item, exposed) in zip(listed, exposedNames) {
+            namesByUpstream[item.upstream, default: []].formUnion([item.definition["name"]!.stringValue!, exposed])
+        }
         var fresh: [CatalogEntry] = []
         for (item, exposed) in zip(listed, exposedNames) {
             let original = item.definition["name"]!.stringValue!
@@ -116,10 +123,14 @@ actor ProxyCore {
             if let changed = pinning.check(entry.originalTool, key: "\(item.upstream)/\(original)") {
                 entry.findings.append(changed)
             }
-            let own = Set(listed.filter { $0.upstream == item.upstream }.map { $0.definition["name"]!.stringValue! })
-            let foreign = Set(zip(listed, exposedNames).filter { $0.0.upstream != item.upstream }
-                .flatMap { [$0.0.definition["name"]!.stringValue!, $0.1] }).subtracting(own).union([DeclareTask.name])
-            entry.findings += DescriptionScanner.scan(JSONValue(.object(item.definition)), subject: .tool(exposed), foreignTools: foreign.sorted())
+            let own = namesByUpstream[item.upstream]!
+            let foreign = namesByUpstream.filter { $0.key != item.upstream }.values.reduce(Set([DeclareTask.name]), { $0.union($1) })
+                .subtracting(own).sorted()
+            let definition = JSONValue(.object(item.definition))
+            let key = [exposed, definition.canonicalText, foreign.joined(separator: ",")].joined(separator: "\u{0}")
+            let findings = scanned[key] ?? DescriptionScanner.scan(definition, subject: .tool(exposed), foreignTools: foreign)
+            scanned[key] = findings
+            entry.findings += findings
             for finding in entry.findings {
                 logDefinition(finding, upstream: entry.upstream, tool: entry.exposedName)
             }
