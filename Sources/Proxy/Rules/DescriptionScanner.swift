@@ -30,11 +30,12 @@ public enum DescriptionScanner {
         public static func instructions(of upstream: String) -> Subject { Subject(label: "upstream \(upstream)") { _ in "SAF-T1401" } }
     }
 
-    /// How a reason names the part of a definition under a top-level key.
+    /// How a reason names the part of a definition under a top-level key (any other key `K`:
+    /// `its K field`).
     static let places: [String: String] = [
-        "name": "name", "title": "title", "description": "description", "annotations": "annotations",
-        "_meta": "_meta", "inputSchema": "input schema", "outputSchema": "output schema",
-        "arguments": "arguments", "uriTemplate": "URI template", "instructions": "instructions",
+        "name": "its name", "title": "its title", "description": "its description", "annotations": "an annotation",
+        "_meta": "its _meta", "inputSchema": "its input schema", "outputSchema": "its output schema",
+        "arguments": "an argument", "uriTemplate": "its URI template", "instructions": "its instruction text",
     ]
 
     /// Every finding for a tool definition as the upstream sent it; `foreignTools` are the
@@ -65,22 +66,22 @@ public enum DescriptionScanner {
             if !findings.contains(finding) { findings.append(finding) }
         }
         for key in members.keys.sorted() {
-            let place = places[key] ?? key
+            let place = places[key] ?? "its \(key) field"
             let strings = members[key]!.allStrings
             for text in strings {
                 let invisible = InvisibleCharacters.find(in: text)
                 if !invisible.isEmpty {
                     add(RuleFinding(rule: "description-scan", technique: "SAF-T1402",
-                        reason: "\(subject.label): its \(place) contains invisible or bidi characters (\(invisible.joined(separator: ", ")))"))
+                        reason: "\(subject.label): \(place) contains invisible or bidi characters (\(invisible.joined(separator: ", ")))"))
                 }
                 for match in InstructionScanner.matches(in: text) {
                     add(RuleFinding(rule: "description-scan", technique: match.shadowing ? "SAF-T1301" : subject.technique(key),
-                        reason: "\(subject.label): its \(place) \(match.description)"))
+                        reason: "\(subject.label): \(place) \(match.description)"))
                 }
             }
             for name in InstructionScanner.mentions(of: foreignTools, in: strings.joined(separator: "\n")) {
                 add(RuleFinding(rule: "description-scan", technique: "SAF-T1301",
-                    reason: "\(subject.label): its \(place) names \(name), a tool this server does not offer"))
+                    reason: "\(subject.label): \(place) names \(name), a tool this server does not offer"))
             }
         }
         return findings

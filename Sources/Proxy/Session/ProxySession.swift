@@ -144,6 +144,7 @@ actor ProxySession {
         }
         let owner: UpstreamConnection?
         if let name = reference["name"]?.stringValue, let (connection, original) = await core.promptOwner(name) {
+            try await refuseHeldBack("prompt \(name)", method: "completion/complete")
             reference["name"] = .string(original)
             owner = connection
         } else if let uri = reference["uri"]?.stringValue {
