@@ -19,6 +19,7 @@ from mcp.client.streamable_http import streamable_http_client
 ROOT = Path(__file__).resolve().parents[2]
 SERVERS = Path(__file__).resolve().parent / "servers"
 RISKY = [sys.executable, str(SERVERS / "risky_server.py")]
+POISONED = [sys.executable, str(SERVERS / "poisoned_server.py")]
 BIN_DIR = Path(sys.executable).parent
 
 

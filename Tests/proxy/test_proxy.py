@@ -436,6 +436,7 @@ def test_policy_bundle_fails_closed_unless_fail_open(tmp_path, risky_root):
 def test_help_names_every_option():
     shown = subprocess.run([safemcp_binary(), "proxy", "--help"], capture_output=True, text=True, timeout=30).stdout
     for option in ["--policy", "--mode", "--task", "--audit", "--http", "--rate-limit", "--deny", "--allow",
-                   "--deny-by-default", "--fail-open", "--encoder-dir", "--upstream", "--upstream-url", "--upstreams", "--upstream-timeout"]:
+                   "--deny-by-default", "--fail-open", "--encoder-dir", "--upstream", "--upstream-url", "--upstreams", "--upstream-timeout",
+                   "--on-injection"]:
         assert re.search(re.escape(option) + r"[ <\n]", shown), option
     assert "safemcp export" in shown

@@ -9,7 +9,9 @@ import Foundation
 /// categorised tool, and every tool annotated `destructiveHint: true`, when no task is known.
 /// A tool that has been judged `critical` `criticalBudget` times is withheld for the rest of
 /// the task: the next unsafe move is one step away, so tier 1 tightens (declaring a new task
-/// starts afresh). Tier 2 labels a call `unsafe` when its arguments match a dangerous pattern,
+/// starts afresh). Once a result in the task carried injected instructions (a step of risk type
+/// SAF-T1102), every categorised or destructive tool is withheld for the rest of the task: what
+/// the agent does next may be the injection's doing. Tier 2 labels a call `unsafe` when its arguments match a dangerous pattern,
 /// `critical` when the tool is in a risk category, and `safe` otherwise.
 public struct StaticRulesPolicy: ProxyPolicy {
     public let name = "rules"
@@ -107,8 +109,12 @@ public struct StaticRulesPolicy: ProxyPolicy {
         for step in history where step.label == .critical {
             criticalCounts[step.action.tool, default: 0] += 1
         }
+        let injected = history.contains { $0.riskType == ResultScanner.technique }
         return available.compactMap { tool in
             let risky = cache.categories(of: tool)
+            if injected, let kind = risky.first?.name ?? (Self.isDestructiveByAnnotation(tool) ? "destructive" : nil) {
+                return ToolWithholding(tool: tool.name, reason: "a result in this task carried injected instructions (\(ResultScanner.technique)), and \(tool.name) is a \(kind) tool")
+            }
             guard let taskText else {
                 if let category = risky.first {
                     return ToolWithholding(tool: tool.name, reason: "no task declared, and \(tool.name) is a \(category.name) tool")

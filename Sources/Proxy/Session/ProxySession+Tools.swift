@@ -90,13 +90,20 @@ extension ProxySession {
         event.decisionMs = decisionMs
 
         let result: Value
+        var injected = false
         if blocked {
             result = Self.blockResult(judgement)
         } else if let entry {
             var forwarded = fields
             forwarded["name"] = .string(entry.originalName)
             do {
-                result = try await forwardCall(.object(forwarded), entry: entry, clientID: id)
+                let screened = screenToolResult(try await forwardCall(.object(forwarded), entry: entry, clientID: id), tool: name)
+                result = screened.result
+                injected = !screened.findings.isEmpty
+                if injected {
+                    event.injection = screened.findings
+                    event.injectionAction = screened.action?.rawValue
+                }
             } catch let failure as UpstreamFailure {
                 if case .errorResponse = failure {
                     finishCall(action, observation: failure.description, judgement: judgement, event: event, started: started)
@@ -108,7 +115,7 @@ extension ProxySession {
             result = Self.failureResult("unknown tool \(name) (shadow mode forwards nothing it cannot route)")
         }
         finishCall(action, observation: blocked ? nil : Self.observation(of: result),
-                   judgement: judgement, event: event, started: started)
+                   judgement: judgement, event: event, started: started, injected: injected)
         return result
     }
 
@@ -122,14 +129,17 @@ extension ProxySession {
     /// Records the step in the history and the audit log. A blocked call never ran: its step is
     /// `pending` with no observation, and its label is the verdict. The history keeps the call's
     /// arguments normalised, as the policy read them while the call was pending (so the embedding
-    /// made then is reused); the log keeps them as written.
-    private func finishCall(_ action: Action, observation: String?, judgement: Judgement, event: AuditEvent, started: Double) {
+    /// made then is reused); the log keeps them as written. A result that carried injected
+    /// instructions (`injected`) gives the step the risk type SAF-T1102, and its observation is
+    /// what the agent got (marked, or the block), so the policy judges the next call knowing.
+    private func finishCall(_ action: Action, observation: String?, judgement: Judgement, event: AuditEvent, started: Double,
+                            injected: Bool = false) {
         var event = event
         let step = Step(action: action, observation: observation.map { String($0.prefix(4000)) }, label: judgement.verdict,
-                        riskType: judgement.technique, pending: observation == nil ? true : nil)
+                        riskType: judgement.technique ?? (injected ? ResultScanner.technique : nil), pending: observation == nil ? true : nil)
         var folded = step
         folded.action = Self.normalized(action)
-        appendHistory(folded, tightens: judgement.verdict != .safe)
+        appendHistory(folded, tightens: judgement.verdict != .safe || injected)
         event.step = Step(action: Action(tool: action.tool, arguments: SecretRedactor.redact(action.arguments)),
                           observation: step.observation.map(SecretRedactor.redact), label: step.label, riskType: step.riskType,
                           pending: step.pending)
