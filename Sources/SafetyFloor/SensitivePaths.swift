@@ -100,9 +100,12 @@ enum SensitivePaths {
     static func dangerousRoot(literal path: String, glob: String?) -> String? {
         if let glob {
             let pattern = normalize(glob)
-            let parent = (pattern as NSString).deletingLastPathComponent
-            let last = (pattern as NSString).lastPathComponent
-            if ["*", ".*", "{*,.*}", "{.*,*}"].contains(last), isDangerousRoot(parent.isEmpty ? "." : parent) { return pattern }
+            // Relative to a directory nobody knows: the rules judge those.
+            guard pattern.hasPrefix("/") || pattern.hasPrefix("~") else { return nil }
+            let slash = pattern.lastIndex(of: "/")
+            let parent = slash.map { $0 == pattern.startIndex ? "/" : String(pattern[..<$0]) } ?? "."
+            let last = slash.map { String(pattern[pattern.index(after: $0)...]) } ?? pattern
+            if ["*", ".*", "{*,.*}", "{.*,*}"].contains(last), isDangerousRoot(parent) { return pattern }
             guard let expression = regex(forGlob: pattern) else { return nil }
             let examples = ["/", "~"] + systemDirectories.sorted() + ["/home/user", "/usr/bin", "/usr/lib"]
             return examples.contains { matches(expression, $0) } ? pattern : nil

@@ -66,7 +66,7 @@ final class SafetyFloorTests: XCTestCase {
     }
 
     func testBenignLookAlikesPass() {
-        for command in ["rm -rf ./build", "rm -rf /tmp/build-cache", "rm -rf ~/projects/old", "rm -f /", "ls -la /", "find . -name '*.pyc' -delete",
+        for command in ["rm -rf ./build", "rm -rf ./*", "rm -rf *", "rm -rf /tmp/build-cache", "rm -rf ~/projects/old", "rm -f /", "ls -la /", "find . -name '*.pyc' -delete",
                         "find ~ -name '*.tmp' -delete", "chmod 600 ~/.ssh/id_rsa", "ls -la ~/.ssh", "cat ~/.ssh/id_rsa.pub", "cat ~/.ssh/*.pub",
                         "cat ~/.ssh/config", "cat ~/.aws/config", "cat /etc/hostname", "cat '/etc/sh*'", "echo 'rm -rf /' >> notes.txt",
                         "curl -s https://api.example.com | jq .", "curl -s https://api.example.com | python3 -m json.tool",
