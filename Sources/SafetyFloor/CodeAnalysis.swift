@@ -16,8 +16,12 @@ enum CodeAnalysis {
         #"%0\s*\|\s*%0"#,
     ].map { try! NSRegularExpression(pattern: $0, options: [.caseInsensitive]) }
 
+    /// Every bomb spelling has one of these; checking them first keeps the backreferences of
+    /// `bombs` off long arguments that cannot be one.
+    static let bombMarkers = try! NSRegularExpression(pattern: #"\(\s*\)\s*\{|\bfunction\s|fork|%0"#, options: [.caseInsensitive])
+
     static func forkBombs(in text: String) -> [FloorFinding] {
-        guard bombs.contains(where: { SensitivePaths.matches($0, text) }) else { return [] }
+        guard SensitivePaths.matches(bombMarkers, text), bombs.contains(where: { SensitivePaths.matches($0, text) }) else { return [] }
         return [FloorFinding(.forkBomb, "a fork bomb: processes that copy themselves until the machine stops")]
     }
 

@@ -19,7 +19,7 @@ final class StaticRulesPolicyTests: XCTestCase {
 
     func testWithoutATaskOnlyUncategorisedNonDestructiveToolsAreOfferedWhateverThePolicy() {
         XCTAssertEqual(Set(tools.compactMap(NoTaskWithholding.withholding).map(\.tool)), ["delete_file", "transfer_money", "run_shell", "archive_all"])
-        XCTAssertEqual(NoTaskWithholding.withholding(tools[3])?.reason, "no task declared, and run_shell is a execution tool")
+        XCTAssertEqual(NoTaskWithholding.withholding(tools[3])?.reason, "no task declared, and run_shell is an execution tool")
     }
 
     func testTheTaskUnlocksOnlyTheKindOfActionItAsksFor() {

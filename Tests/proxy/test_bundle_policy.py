@@ -43,6 +43,19 @@ def test_bundle_withholds_blocks_and_answers_with_structured_content(bundle, ris
         ("get_weather", "safe", False), ("run_shell", "unsafe", True), ("delete_file", "unsafe", True)]
 
 
+def test_without_a_task_a_bundle_offers_no_risky_tool(bundle, risky_root):
+    async def body():
+        async with proxy_stdio(["--policy", str(bundle)], RISKY, {"RISKY_ROOT": str(risky_root)}) as session:
+            names = tool_names(await session.list_tools())
+            assert "declare_task" in names and "get_weather" in names and "read_file" in names
+            assert not {"run_shell", "delete_file", "transfer_money"} & set(names)
+            refused = await session.call_tool("run_shell", {"command": "ls"})
+            assert refused.is_error and refused.structured_content["rule"] == "withheld-tool"
+            assert "no task declared, and run_shell is an execution tool" in refused.structured_content["reason"]
+
+    run(body)
+
+
 def test_a_torn_bundle_fails_closed_and_fail_open_serves_on_rules(bundle, risky_root, tmp_path):
     torn = tmp_path / "torn.h5"
     data = bundle.read_bytes()

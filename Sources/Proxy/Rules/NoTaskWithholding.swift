@@ -8,7 +8,8 @@ import Episodes
 enum NoTaskWithholding {
     static func withholding(_ tool: Tool) -> ToolWithholding? {
         if let category = StaticRulesPolicy.categories(of: tool).first {
-            return ToolWithholding(tool: tool.name, reason: "no task declared, and \(tool.name) is a \(category.name) tool")
+            let article = "aeiou".contains(category.name.first!) ? "an" : "a"
+            return ToolWithholding(tool: tool.name, reason: "no task declared, and \(tool.name) is \(article) \(category.name) tool")
         }
         if isDestructiveByAnnotation(tool) {
             return ToolWithholding(tool: tool.name, reason: "no task declared, and \(tool.name) is annotated destructive")
