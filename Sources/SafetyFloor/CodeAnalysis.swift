@@ -20,6 +20,9 @@ enum CodeAnalysis {
     /// `bombs` off long arguments that cannot be one.
     static let bombMarkers = try! NSRegularExpression(pattern: #"\(\s*\)\s*\{|\bfunction\s|fork|%0"#, options: [.caseInsensitive])
 
+    static let evaluates = try! NSRegularExpression(pattern: #"\b(exec|eval)\s*\("#)
+    static let decodesOrFetches = try! NSRegularExpression(pattern: #"b64decode|a85decode|decodebytes|decode_base64|decode64|base64_decode|codecs\.decode|zlib\.decompress|gzinflate|str_rot13|marshal\.loads|buffer\.from|atob\(|urlopen|requests\.get|urllib|http\.client|fetch\(|net::http|open-uri|file_get_contents\(['"]https?:"#, options: [.caseInsensitive])
+
     static func forkBombs(in text: String) -> [FloorFinding] {
         guard SensitivePaths.matches(bombMarkers, text), bombs.contains(where: { SensitivePaths.matches($0, text) }) else { return [] }
         return [FloorFinding(.forkBomb, "a fork bomb: processes that copy themselves until the machine stops")]
@@ -31,6 +34,9 @@ enum CodeAnalysis {
         let executes = SensitivePaths.matches(runsPrograms, code)
         if SensitivePaths.matches(socket, code) && SensitivePaths.matches(connects, code) && executes {
             found.append(FloorFinding(.remoteShell, "code that connects a socket and hands it a shell or a program"))
+        }
+        if SensitivePaths.matches(evaluates, code) && SensitivePaths.matches(decodesOrFetches, code) {
+            found.append(FloorFinding(.runDownloadedCode, "code that evaluates what it decodes or downloads at run time"))
         }
         let literals = stringLiterals(code)
         for literal in literals {

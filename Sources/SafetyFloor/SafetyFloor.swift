@@ -35,6 +35,15 @@ public enum SafetyFloor {
             if let argv = commandVector(arguments) { found += ShellAnalysis.findings(text: argv, depth: 0) }
             return mostSevere(found)
         }
+        if SensitivePaths.matches(writingTools, tool.name),
+           let startup = leaves.lazy.compactMap(pathValue).map(SensitivePaths.normalize).first(where: { SensitivePaths.matches(startupFiles, $0) }) {
+            // What goes into a startup file runs later, as a command.
+            let cron = startup.contains("cron")
+            for leaf in leaves where pathValue(leaf) == nil {
+                let commands = cron ? cronCommands(leaf.value, withUser: startup.hasPrefix("/etc/")) : leaf.value
+                found += ShellAnalysis.findings(text: commands, depth: 0).map { FloorFinding($0.category, "\(tool.name) writes into \(startup), to run later: \($0.reason)") }
+            }
+        }
         let sends = kinds.contains(.outbound)
         let deletes = kinds.contains(.destructive)
         let onlyTouches = SensitivePaths.matches(metadataTools, tool.name)
@@ -73,6 +82,22 @@ public enum SafetyFloor {
     /// Tools that list, inspect, write or change the mode of a file without showing its contents.
     static let metadataTools = try! NSRegularExpression(pattern: #"(^|_|\b)(list|ls|stat|info|exists?|chmod|chown|permissions?|metadata|size|write|create|save|append|touch|mkdir)(_|\b|$)"#, options: [.caseInsensitive])
 
+    static let writingTools = try! NSRegularExpression(pattern: #"(^|_|\b)(write|save|create|append|edit|put|update)(_|\b|$)"#, options: [.caseInsensitive])
+    /// Files whose contents the system or a login shell runs.
+    static let startupFiles = try! NSRegularExpression(pattern: #"(^|/)\.(bashrc|bash_profile|bash_login|bash_logout|profile|zshrc|zprofile|zshenv|xinitrc|xprofile)$|^/etc/(cron[^/]*(/.*)?|crontab|rc\.local|profile(\.d/.*)?|bash\.bashrc|systemd/.*|init\.d/.*)$|^/var/spool/cron/.*|(^|/)\.config/(autostart|systemd)/.*|(^|/)Library/LaunchAgents/.*"#)
+
+    /// The commands of a crontab: each line without its schedule (five fields or `@daily`) and,
+    /// in the system's tables, the user it runs as.
+    static func cronCommands(_ table: String, withUser: Bool) -> String {
+        table.split(separator: "\n").map { line in
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            let schedule = fields.first?.hasPrefix("@") == true ? 1 : 5
+            // Comments and `NAME=value` lines are no jobs.
+            guard fields.count > schedule, !line.hasPrefix("#"), fields.first?.contains("=") != true else { return String(line) }
+            return fields.dropFirst(schedule + (withUser ? 1 : 0)).joined(separator: " ")
+        }.joined(separator: "\n")
+    }
+
     struct Leaf {
         var path: String
         var key: String
@@ -110,7 +135,10 @@ public enum SafetyFloor {
     /// a `file://` URL, or any single word under a path-like key.
     static func pathValue(_ leaf: Leaf) -> String? {
         let text = leaf.value.trimmingCharacters(in: .whitespacesAndNewlines)
-        if text.hasPrefix("file://") { return String(text.dropFirst(7)) }
+        if text.hasPrefix("file:") {
+            let path = text.dropFirst(5)
+            return String(path.hasPrefix("//") ? path.dropFirst(2) : path)
+        }
         if ["/", "~", "./", "../", "$HOME", "${HOME}"].contains(where: { text.hasPrefix($0) }) { return text }
         if pathKeys.contains(leaf.key), !text.isEmpty, !text.contains(" "), !text.contains("://") { return text }
         return nil

@@ -28,8 +28,14 @@ enum ShellAnalysis {
         var downloaded: [String] = []
         var runsShell = false
         var networkRedirection: String?
+        var printsEnvironment = false
+        var directory: String?
         for pipeline in script.pipelines {
-            var invocations = pipeline.commands.map(invocation)
+            var invocations = pipeline.commands.map(invocation).map { resolved($0, in: directory) }
+            for call in invocations where call.program == "cd" {
+                let target = operandWords(call).first?.text ?? "~"
+                directory = target == "-" ? nil : SensitivePaths.normalize(target)
+            }
             for index in invocations.indices.dropFirst()
             where pipeline.commands[index].words.contains(where: { basename($0.text) == "xargs" })
                 && ["echo", "printf"].contains(invocations[index - 1].program) {
@@ -54,7 +60,13 @@ enum ShellAnalysis {
                 for word in call.arguments where word.text.contains("/dev/tcp/") || word.text.contains("/dev/udp/") {
                     networkRedirection = word.text
                 }
+                if ["env", "printenv"].contains(call.program) && call.arguments.isEmpty { printsEnvironment = true }
                 guard position > 0, readsProgramFromStandardInput(call) else { continue }
+                let feeder = invocations[position - 1]
+                if ["echo", "printf"].contains(feeder.program) && !isDecoder(feeder) {
+                    let program = feeder.argumentTexts.filter { !$0.hasPrefix("-") }.joined(separator: " ")
+                    found += isShell(call.program) ? findings(text: program, depth: depth + 1) : CodeAnalysis.findings(code: program, depth: depth + 1)
+                }
                 if let source = invocations[..<position].first(where: isFetcher) {
                     found.append(FloorFinding(.runDownloadedCode,
                         "pipes the output of \(source.program) (\(isDecoder(source) ? "decoded" : "downloaded") at run time) into \(call.program)"))
@@ -67,6 +79,9 @@ enum ShellAnalysis {
         }
         if let networkRedirection, runsShell {
             found.append(FloorFinding(.remoteShell, "connects a shell to \(networkRedirection)"))
+        }
+        if printsEnvironment, let sender = network.first {
+            found.append(FloorFinding(.exfiltrateSecret, "sends the environment (its tokens and keys) off the machine with \(sender)"))
         }
         if !network.isEmpty {
             found = found.map { finding in
@@ -153,8 +168,36 @@ enum ShellAnalysis {
                 break loop
             }
         }
-        let path = words.first?.text ?? ""
+        guard let first = words.first else {
+            // `env` or `printenv` alone prints the environment.
+            let printer = command.words.first.map { basename($0.text) }
+            return Invocation(path: printer ?? "", program: printer == "env" ? "env" : "", arguments: [], redirections: command.redirections)
+        }
+        var path = first.text
+        // `$(which rm)` and `` `command -v rm` `` name the program they look up.
+        if let lookup = first.substitutions.first?.commands.first?.words.map(\.text), first.text.hasPrefix("$(") || first.text.hasPrefix("`"),
+           let finder = lookup.first, ["which", "command", "type", "whereis"].contains(finder), let name = lookup.last {
+            path = name
+        }
         return Invocation(path: path, program: basename(path), arguments: Array(words.dropFirst()), redirections: command.redirections)
+    }
+
+    /// The invocation with its relative path operands made absolute after a `cd` (`cd / && rm
+    /// -rf *`); options, `key=value` words and URLs stay as they are. For `find`, only the
+    /// starting points are paths.
+    static func resolved(_ call: Invocation, in directory: String?) -> Invocation {
+        guard let directory, call.program != "cd" else { return call }
+        var resolved = call
+        let escapedDirectory = String(directory.flatMap { "*?[]{},\\".contains($0) ? ["\\", $0] : [$0] })
+        for index in resolved.arguments.indices {
+            let word = resolved.arguments[index]
+            if call.program == "find" && resolved.arguments[..<index].contains(where: { $0.text.hasPrefix("-") || $0.text == "(" || $0.text == "!" }) { break }
+            let text = word.text
+            guard !text.isEmpty, !["-", "/", "~", "$", "@"].contains(where: { text.hasPrefix($0) }), !text.contains("="), !text.contains("://") else { continue }
+            resolved.arguments[index].text = directory + "/" + text
+            resolved.arguments[index].glob = word.glob.map { escapedDirectory + "/" + $0 }
+        }
+        return resolved
     }
 
     static func basename(_ path: String) -> String {
@@ -185,7 +228,9 @@ enum ShellAnalysis {
             let deletes = texts.contains("-delete") || zip(texts, texts.dropFirst()).contains {
                 ["-exec", "-execdir", "-ok", "-okdir"].contains($0.0) && ["rm", "shred", "unlink"].contains(basename($0.1))
             }
-            let filtered = texts.contains { ["-name", "-iname", "-path", "-ipath", "-regex", "-iregex", "-wholename", "-iwholename"].contains($0) }
+            let filtered = zip(texts, texts.dropFirst()).contains {
+                ["-name", "-iname", "-path", "-ipath", "-regex", "-iregex", "-wholename", "-iwholename"].contains($0.0) && !["*", ".*", "*.*"].contains($0.1)
+            }
             guard deletes, !filtered, let root = roots(Array(starts)).first else { return [] }
             return [FloorFinding(.destroyFilesystem, "find \(root) deletes everything below \(describe(root))")]
         case "chmod", "chown", "chgrp":
@@ -237,7 +282,10 @@ enum ShellAnalysis {
         "tar", "zip", "7z", "7za", "gzip", "bzip2", "xz", "zstd", "sed", "awk", "gawk", "mawk", "grep", "egrep", "fgrep", "rg", "cut",
         "sort", "uniq", "dd", "openssl", "curl", "wget", "jq", "yq", "bat", "paste", "diff", "rev", "fold", "iconv", "split", "view",
         "mail", "mailx", "mutt", "sendmail", "install", "python", "python3", "perl", "ruby", "node", "php", "xargs", "http", "socat",
+        "vi", "vim", "nvim", "nano", "emacs", "ed", "ex", "ln",
     ]
+    /// The file names of secrets, for `find -name …` searches.
+    static let secretNames = ["id_rsa", "id_ed25519", "id_ecdsa", "id_dsa", "credentials", ".netrc", "shadow", ".git-credentials", ".pgpass"]
     static let archivers: Set<String> = ["tar", "zip", "7z", "7za", "cp", "scp", "rsync"]
 
     static func readsSecret(_ call: Invocation) -> [FloorFinding] {
@@ -253,6 +301,13 @@ enum ShellAnalysis {
         }
         if call.program == "kubectl", texts.starts(with: ["config", "view"]), texts.contains("--raw") {
             found.append(FloorFinding(.readSecret, "prints the Kubernetes credentials (kubectl config view --raw)"))
+        }
+        if call.program == "find" {
+            let executes = zip(texts, texts.dropFirst()).contains { ["-exec", "-execdir"].contains($0.0) && contentReaders.contains(basename($0.1)) }
+            let searched = zip(texts, texts.dropFirst()).filter { ["-name", "-iname"].contains($0.0) }.compactMap { SensitivePaths.regex(forGlob: $0.1) }
+            if executes, let name = secretNames.first(where: { name in searched.contains { SensitivePaths.matches($0, name) } }) {
+                found.append(FloorFinding(.readSecret, "find searches for \(name) files and prints them"))
+            }
         }
         guard contentReaders.contains(call.program) || isInterpreter(call.program) else { return found }
         for word in call.arguments {
