@@ -358,7 +358,8 @@ enum ShellAnalysis {
         return []
     }
 
-    static let shells: Set<String> = ["sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "csh", "tcsh", "mksh", "rbash"]
+    /// `su` runs its `-c` command, or a shell, as another user.
+    static let shells: Set<String> = ["sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "csh", "tcsh", "mksh", "rbash", "su"]
 
     static func isShell(_ program: String) -> Bool { shells.contains(program) }
 
@@ -388,6 +389,7 @@ enum ShellAnalysis {
         var arguments = call.arguments[...]
         while let word = arguments.popFirst() {
             let text = word.text
+            if call.program == "su" && (text == "-" || !text.hasPrefix("-")) { continue }
             if text == "-" || text == "/dev/stdin" { return .standardInput }
             if text == "--eval" || text == "--print" || text == "--command" { return arguments.first.map { .inline($0.text, shell: shell) } ?? .standardInput }
             if text == "-m" { return .module }
