@@ -449,7 +449,7 @@ enum ShellAnalysis {
         switch call.program {
         case "base64", "base32", "basenc": return texts.contains { $0 == "-d" || $0 == "--decode" || $0 == "-D" || ($0.hasPrefix("-") && !$0.hasPrefix("--") && $0.contains("d")) }
         case "xxd": return texts.contains { $0.hasPrefix("-r") || $0 == "-revert" }
-        case "openssl": return texts.contains("-d") || texts.contains("-base64") && texts.contains("-d")
+        case "openssl": return texts.contains("-d")
         case "uudecode", "rev", "tr": return true
         case "printf": return texts.contains { $0.contains("\\x") || $0.range(of: #"\\[0-7]{3}"#, options: .regularExpression) != nil }
         default: return false
