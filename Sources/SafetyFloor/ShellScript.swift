@@ -114,13 +114,12 @@ struct ShellParser {
             case "&" where peek(1) != ">":
                 index += 1
                 endPipeline()
+            case "|" where peek(1) == "|":
+                index += 2
+                endPipeline()
             case "|":
-                index += starts(with: "||") ? 2 : starts(with: "|&") ? 2 : 1
-                if scalars[index - 1] == "|" && index >= 2 && scalars[index - 2] == "|" {
-                    endPipeline()
-                } else {
-                    endCommand(&command, into: &pipeline, variables: &variables)
-                }
+                index += peek(1) == "&" ? 2 : 1
+                endCommand(&command, into: &pipeline, variables: &variables)
             default:
                 if let redirection = redirection() {
                     if redirection.kind == "<<" {

@@ -180,7 +180,8 @@ extension ProxySession {
         if let finding = configuration.accessList.finding(name: entry.exposedName, originalName: entry.originalName) {
             return Judgement(finding)
         }
-        if let finding = SafetyFloor.finding(tool: entry.tool, arguments: action.arguments) {
+        // The upstream's own name: a prefix (`web__delete_file`) hides the words the floor reads.
+        if let finding = SafetyFloor.finding(tool: entry.originalTool, arguments: action.arguments) {
             return Judgement(RuleFinding(finding))
         }
         let tiers = await tierOne(pending: (Self.normalized(action), entry.tool))
