@@ -100,3 +100,17 @@ def test_in_shadow_mode_a_floor_finding_is_logged_as_the_floors_and_the_call_for
     assert call["rule"] == "safety-floor:read-secret" and call["technique"] == "SAF-T1502"
     assert call["would_block"] is True and call["blocked"] is False and call["verdict"] == "unsafe"
     assert "/etc/shadow" in call["reason"]
+
+
+def test_a_prefixed_tool_is_read_by_its_upstreams_own_name(tmp_path):
+    record = tmp_path / "record.jsonl"
+    upstreams = ["--upstream", "a=" + " ".join(REDTEAM), "--upstream", "b=" + " ".join(REDTEAM)]
+
+    async def body():
+        async with proxy_stdio(["--policy", "rules", "--task", "Delete the old log files", *upstreams], None,
+                               {"REDTEAM_RECORD": str(record)}) as session:
+            refused = await session.call_tool("a__delete_file", {"path": "/"})
+            assert refused.is_error and refused.structured_content["rule"] == "safety-floor:destroy-filesystem"
+
+    run(body)
+    assert not record.exists() or record.read_text() == ""
