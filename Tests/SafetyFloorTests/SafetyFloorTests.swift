@@ -146,6 +146,13 @@ final class SafetyFloorTests: XCTestCase {
         XCTAssertEqual(ToolKind.kinds(name: "write_query", description: "Execute an INSERT, UPDATE, or DELETE query on the SQLite database"), [.destructive])
         XCTAssertEqual(ToolKind.kinds(name: "send_email", description: "Send an email."), [.outbound])
         XCTAssertEqual(ToolKind.kinds(name: "transfer_money", description: ""), [.financial])
+        for (name, kind) in [("deleteFile", ToolKind.destructive), ("safe_delete_file", .destructive), ("web__delete_file", .destructive),
+                             ("file-remove", .destructive), ("sendEmail", .outbound), ("runShellCommand", .execution)] {
+            XCTAssertEqual(ToolKind.kinds(name: name, description: ""), [kind], name)
+        }
+        XCTAssertEqual(ToolKind.kinds(name: "sendMoney", description: ""), [.financial, .outbound])
+        XCTAssertEqual(ToolKind.kinds(name: "get_weather", description: "Current weather; no API key needed."), [], "prose is read as written")
+        XCTAssertEqual(finding("deleteFile", ["path": "/"])?.category, .destroyFilesystem)
     }
 }
 
