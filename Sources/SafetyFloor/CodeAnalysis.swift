@@ -49,11 +49,26 @@ enum CodeAnalysis {
             }
             if executes { found += ShellAnalysis.findings(text: literal, depth: depth + 1) }
         }
+        if executes {
+            for vector in argumentVectors(code) { found += ShellAnalysis.findings(text: vector, depth: depth + 1) }
+        }
         if found.contains(where: { $0.category == .readSecret }),
            code.range(of: #"socket|requests\.|urllib|http\.client|fetch\(|smtplib|net::http|curl"#, options: [.regularExpression, .caseInsensitive]) != nil {
             found = found.map { $0.category == .readSecret ? FloorFinding(.exfiltrateSecret, $0.reason + ", and sends it over the network") : $0 }
         }
         return found
+    }
+
+    static let listOfStrings = try! NSRegularExpression(pattern: #"\[\s*(?:(?:"[^"\\]*"|'[^'\\]*')\s*,\s*)+(?:"[^"\\]*"|'[^'\\]*')\s*,?\s*\]"#)
+
+    /// Lists of string literals (`['rm', '-rf', '/']`, as `subprocess.run` takes a command),
+    /// each quoted back into one command line.
+    static func argumentVectors(_ code: String) -> [String] {
+        listOfStrings.matches(in: code, range: NSRange(code.startIndex..., in: code)).compactMap { match in
+            Range(match.range, in: code).map { range in
+                ShellScript.quoted(stringLiterals(String(code[range])))
+            }
+        }
     }
 
     /// The contents of the quoted strings and backtick commands in a piece of code.

@@ -117,8 +117,8 @@ public enum SafetyFloor {
         }
     }
 
-    /// A program and its argument vector as separate arguments (`{"cmd": "rm", "args": […]}`),
-    /// quoted back into one command line.
+    /// A program and its argument vector as separate arguments (`{"cmd": "rm", "args": […]}`,
+    /// or `"args": "-rf /"`), quoted back into one command line.
     static func commandVector(_ arguments: JSONValue) -> String? {
         guard case .object(let members) = arguments else { return nil }
         let program = members.first { commandKeys.contains($0.key.lowercased()) || $0.key.lowercased() == "executable" }?.value
@@ -127,8 +127,10 @@ public enum SafetyFloor {
         if case .string(let name)? = program { words.append(name) }
         if case .array(let items)? = program { words += items.compactMap(\.string) }
         if case .array(let items)? = vector { words += items.compactMap(\.string) }
-        guard words.count > 1 else { return nil }
-        return words.map { "'" + $0.replacingOccurrences(of: "'", with: #"'\''"#) + "'" }.joined(separator: " ")
+        let quoted = ShellScript.quoted(words)
+        // Arguments given as one string are split as a shell would.
+        if case .string(let line)? = vector, !words.isEmpty { return quoted + " " + line }
+        return words.count > 1 ? quoted : nil
     }
 
     /// The path a string names, when it is one: absolute, home-relative or explicitly relative,

@@ -14,6 +14,11 @@ public struct ShellScript: Hashable, Sendable {
     /// the work an adversarial string can cause.
     static let maximumDepth = 8
 
+    /// Words quoted into one command line that parses back to exactly them.
+    static func quoted(_ words: [String]) -> String {
+        words.map { "'" + $0.replacingOccurrences(of: "'", with: #"'\''"#) + "'" }.joined(separator: " ")
+    }
+
     public static func parse(_ text: String) -> ShellScript {
         var parser = ShellParser(Array(text.unicodeScalars), variables: ["HOME": "~"], depth: 0)
         return parser.script()

@@ -50,6 +50,11 @@ final class ShellParserTests: XCTestCase {
         XCTAssertEqual(script.pipelines[0].commands[0].redirections.first?.target.text, "rm -rf /\n")
     }
 
+    func testQuotedWordsParseBackToThemselves() {
+        let words = ["rm", "-rf", "it's here", "$HOME", "a b"]
+        XCTAssertEqual(commands(ShellScript.quoted(words)), [words])
+    }
+
     func testCommentsAndGroupingAreIgnored() {
         XCTAssertEqual(commands("(cd /tmp && ls) # rm -rf /\n{ echo a; }"), [["cd", "/tmp"], ["ls"], ["echo", "a"]])
     }
