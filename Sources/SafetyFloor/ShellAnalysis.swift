@@ -5,7 +5,7 @@ import Foundation
 /// (`sudo`, `env`, `nohup`, `xargs`, `timeout` …), and follows the scripts nested in
 /// `sh -c '…'`, `eval`, `$(…)`, backticks, `<(…)`, here-documents and interpreter one-liners.
 enum ShellAnalysis {
-    /// Findings for a command line, most severe first.
+    /// Every finding for a command line (`SafetyFloor.mostSevere` picks the one reported).
     static func findings(text: String, depth: Int) -> [FloorFinding] {
         guard depth <= ShellScript.maximumDepth else { return [] }
         var found = CodeAnalysis.forkBombs(in: text)
@@ -34,7 +34,8 @@ enum ShellAnalysis {
             var invocations = pipeline.commands.map(invocation).map { resolved($0, in: directory) }
             for call in invocations where call.program == "cd" {
                 let target = operandWords(call).first?.text ?? "~"
-                directory = target == "-" ? nil : SensitivePaths.normalize(target)
+                let absolute = target.hasPrefix("/") || target.hasPrefix("~")
+                directory = target == "-" ? nil : SensitivePaths.normalize(absolute ? target : (directory ?? ".") + "/" + target)
             }
             for index in invocations.indices.dropFirst()
             where pipeline.commands[index].words.contains(where: { basename($0.text) == "xargs" })
@@ -110,7 +111,8 @@ enum ShellAnalysis {
         return found
     }
 
-    /// The program after its wrappers; `command -v x` and other look-ups give nil.
+    /// The program after its wrappers; `command -v x` only looks a program up, and gives an
+    /// invocation of nothing.
     static func invocation(_ command: ShellCommand) -> Invocation {
         var words = command.words[...]
         func dropOptions(takingValues: Set<String> = [], stopAtNumbers: Bool = false) {

@@ -36,7 +36,7 @@ final class SafetyFloorTests: XCTestCase {
                    "sudo -u root cat /etc/gshadow", "cat < /etc/shadow", "F=/etc/shadow; cat $F", "grep -r . ~/.kube/config",
                    "cat $'/etc/\\x73hadow'", "tar czf keys.tgz ~/.ssh", "cat /proc/self/environ", "dd if=/etc/shadow of=/tmp/s",
                    "cat /home/alice/.docker/config.json", "awk 1 ../../.git-credentials", "cat /etc/{shadow,hostname}",
-                   "cd /etc && cat shadow", "vim ~/.aws/credentials", "ln -s /etc/shadow /tmp/s", "find / -name id_rsa -exec cat {} \\;"], .readSecret)
+                   "cd /etc && cat shadow", "cd /; cd etc; cat shadow", "vim ~/.aws/credentials", "ln -s /etc/shadow /tmp/s", "find / -name id_rsa -exec cat {} \\;"], .readSecret)
     }
 
     func testSendingSecretsAway() {
