@@ -114,6 +114,14 @@ enum SensitivePaths {
         return isDangerousRoot(normalized) ? normalized : nil
     }
 
+    /// `/` and the directories of the system itself, whose owners and modes the system relies on.
+    static let systemRoots: Set<String> = ["/", "/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/proc", "/root", "/sbin", "/sys", "/usr", "/var"]
+
+    /// A system root, or a glob over everything under `/`.
+    static func isSystemRoot(_ root: String) -> Bool {
+        systemRoots.contains(root) || root.hasPrefix("/*")
+    }
+
     private static func isDangerousRoot(_ normalized: String) -> Bool {
         if normalized == "/" || normalized == "~" || systemDirectories.contains(normalized) { return true }
         let parts = normalized.split(separator: "/")

@@ -230,13 +230,16 @@ enum ShellAnalysis {
             let deletes = texts.contains("-delete") || zip(texts, texts.dropFirst()).contains {
                 ["-exec", "-execdir", "-ok", "-okdir"].contains($0.0) && ["rm", "shred", "unlink"].contains(basename($0.1))
             }
-            let filtered = zip(texts, texts.dropFirst()).contains {
-                ["-name", "-iname", "-path", "-ipath", "-regex", "-iregex", "-wholename", "-iwholename"].contains($0.0) && !["*", ".*", "*.*"].contains($0.1)
-            }
+            // A name, age, size or owner test picks some files; `-type f` alone still takes them all.
+            let tests: Set<String> = ["-name", "-iname", "-path", "-ipath", "-regex", "-iregex", "-wholename", "-iwholename", "-mtime", "-mmin",
+                                      "-atime", "-amin", "-ctime", "-cmin", "-newer", "-size", "-user", "-group"]
+            let filtered = texts.contains("-empty") || zip(texts, texts.dropFirst()).contains { tests.contains($0.0) && !["*", ".*", "*.*"].contains($0.1) }
             guard deletes, !filtered, let root = roots(Array(starts)).first else { return [] }
             return [FloorFinding(.destroyFilesystem, "find \(root) deletes everything below \(describe(root))")]
         case "chmod", "chown", "chgrp":
-            guard recursive(["R"], long: "--recursive"), let root = roots(Array(operands.dropFirst())).first else { return [] }
+            // A home or a web root changes hands legitimately; the system's own directories do not.
+            guard recursive(["R"], long: "--recursive"),
+                  let root = roots(Array(operands.dropFirst())).first(where: SensitivePaths.isSystemRoot) else { return [] }
             return [FloorFinding(.destroyFilesystem, "\(call.program) -R on \(root) changes every file of \(describe(root)), which breaks the system")]
         case "mv":
             guard let root = roots(Array(operands.dropLast())).first else { return [] }

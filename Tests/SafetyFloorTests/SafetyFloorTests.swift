@@ -18,7 +18,7 @@ final class SafetyFloorTests: XCTestCase {
     func testDestroyingTheFilesystem() {
         assertAll(["rm -rf /", "rm -fr /*", "rm -r -f ~", "rm -Rf ~/", "rm --recursive --force $HOME", "sudo rm -rf --no-preserve-root /",
                    "rm -rf /usr", "rm -rf /etc", "rm -rf /home/alice", "cd /tmp; rm -rf \"/\"", "env -i nohup rm -rf /var/lib",
-                   "find / -delete", "find ~ -exec rm -rf {} +", "find /etc -type f -exec shred {} \\;", "chmod -R 777 /", "chown -R nobody:nogroup /usr",
+                   "find / -delete", "find ~ -exec rm -rf {} +", "find /etc -type f -exec shred {} \\;", "chmod -R 777 /", "chown -R nobody:nogroup /usr", "chmod -R 000 /etc",
                    "echo / | xargs rm -rf", "sh -c 'rm -rf /'", "bash -c \"sudo rm -rf ~\"", "mv /home /dev/null", "rm -rf //etc/../", "rm -rf /b*",
                    "cd / && rm -rf *", "cd ~; find . -delete", "$(which rm) -rf /", "find / -name '*' -delete", "echo 'rm -rf /' | sh",
                    "printf 'rm -rf ~' | bash", "su - root -c 'rm -rf /'"],
@@ -83,7 +83,8 @@ final class SafetyFloorTests: XCTestCase {
                         "du -sh ~", "dd if=disk.img of=/dev/null", "echo hi > /dev/null", "stat /etc/shadow", "grep -c BEGIN notes.txt",
                         "bash build.sh", "curl -o out.json https://api.example.com && python3 report.py out.json", "kill -9 1234",
                         "cd /tmp && rm -rf build", "cd ~/project && find . -name '*.o' -delete", "echo 'ls -la' | sh", "env | grep PATH",
-                        "find ~ -name '*.pub' -exec cat {} \\;", "vim notes.txt", "su - alice", "ln -s ~/bin/tool /usr/local/bin/tool",
+                        "find ~ -name '*.pub' -exec cat {} \\;", "vim notes.txt", "su - alice", "find /var/log -mtime +30 -delete", "chmod -R 755 /var/www",
+                        "chown -R alice:alice /home/alice", "sudo chown -R www-data /srv/app", "ln -s ~/bin/tool /usr/local/bin/tool",
                         "python3 -c \"import base64; print(base64.b64decode('aGk='))\""] {
             XCTAssertNil(SafetyFloor.finding(command: command), command)
         }
