@@ -1,3 +1,4 @@
+import Episodes
 @testable import SafetyFloor
 import XCTest
 
@@ -57,5 +58,30 @@ final class ShellParserTests: XCTestCase {
 
     func testCommentsAndGroupingAreIgnored() {
         XCTAssertEqual(commands("(cd /tmp && ls) # rm -rf /\n{ echo a; }"), [["cd", "/tmp"], ["ls"], ["echo", "a"]])
+    }
+}
+
+final class ShellParserRobustnessTests: XCTestCase {
+    /// Command lines made of shell metacharacters in every order: truncated quotes,
+    /// substitutions, here-documents and redirections must never trap the proxy, as a command
+    /// or as a path, a body or code of other tools.
+    func testRandomCommandLinesParseAndJudgeTheSameTwice() {
+        let pieces = ["'", "\"", "`", "$(", "$((", "${", ")", "}", "{", "(", "<(", ">(", "<<", "<<<", "EOF", "\n", "\\", "$'\\x", "~", "*", "?",
+                      "[", "]", ",", "|", "||", "&&", "&", ";", "#", ">", ">>", "2>&1", "&>", "<", "=", "$HOME", "$X", "X=/etc", "rm", "-rf", "/",
+                      "cat", "/etc/shadow", "sh", "-c", "curl", "nc", "-e", "cd", "..", "find", "-delete", "python3", "exec", " ", " ", " "]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        for _ in 0..<1000 {
+            let line = (0..<(1 + next(24))).map { _ in pieces[next(pieces.count)] }.joined()
+            let first = SafetyFloor.finding(command: line)
+            XCTAssertEqual(first, SafetyFloor.finding(command: line), line)
+            for tool in ["delete_file", "send_email", "write_file", "run_python"] {
+                let call = { SafetyFloor.finding(tool: Tool(name: tool, description: ""), arguments: .object(["path": .string(line), "code": .string(line)])) }
+                XCTAssertEqual(call(), call(), "\(tool): \(line)")
+            }
+        }
     }
 }
