@@ -37,6 +37,9 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-target-cpu", "skylake-avx512"], .when(platforms: [.linux])),
                                 .unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "Importers", dependencies: ["Episodes"]),
+        // What a tool call does, read from its arguments (shell commands parsed): the proxy's
+        // safety floor now, a feature for training and evaluation later.
+        .target(name: "SafetyFloor", dependencies: ["Episodes"]),
         .target(name: "Datasets", dependencies: ["Episodes", "HDF5Store", "TextEncoder"]),
         .target(name: "Environments", dependencies: ["Checksums", "DurableFiles", "Episodes", .product(name: "Yams", package: "Yams")]),
         // Suites for stage 3 built from the episodes Importers reads, so every stage sees the same data.
@@ -56,6 +59,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Sources/TestSupport"),
         .target(name: "Proxy", dependencies: [
             "Episodes",
+            "SafetyFloor",
             "PolicyRuntime",
             .product(name: "MCP", package: "swift-sdk"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -92,7 +96,8 @@ let package = Package(
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "Importers", "PublicSuites"], exclude: ["Fixtures"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Episodes"]),
-        .testTarget(name: "ProxyTests", dependencies: ["Proxy", "Episodes", "PolicyRuntime", "NeuralNet", "TextEncoder", "TestSupport"]),
+        .testTarget(name: "SafetyFloorTests", dependencies: ["SafetyFloor", "Episodes"]),
+        .testTarget(name: "ProxyTests", dependencies: ["Proxy", "SafetyFloor", "Episodes", "PolicyRuntime", "NeuralNet", "TextEncoder", "TestSupport"]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog", "Checksums", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: [
             "Training", "NeuralNet", "HDF5Store", "Episodes", "RunLog", "TestSupport", "Datasets", "TextEncoder", "Configuration", "PolicyRuntime", "Environments", "KernelThreads",

@@ -1,6 +1,7 @@
 import Episodes
 import Foundation
 import MCP
+import SafetyFloor
 
 /// Tier 1 (what `tools/list` offers) and tier 2 (the judgement on each `tools/call`).
 extension ProxySession {
@@ -11,7 +12,8 @@ extension ProxySession {
         var verdict: CallVerdict?
     }
 
-    /// The tools to offer now: rules hold back flagged and denied tools first, then the policy
+    /// The tools to offer now: rules hold back flagged and denied tools first, then, with no task
+    /// declared, every risky tool (`NoTaskWithholding`, for every policy), then the policy
     /// withholds for the task and history. In shadow mode everything is offered, and what would
     /// have been withheld is only logged. With a `pending` call, the policy judges it in the same
     /// pass (tier 2 comes after the rules, but deciding both at once embeds the new texts
@@ -24,6 +26,8 @@ extension ProxySession {
                 withheld.append(ToolWithholding(tool: entry.exposedName, reason: "\(finding.technique ?? finding.rule): \(finding.reason)"))
             } else if let finding = configuration.accessList.finding(name: entry.exposedName, originalName: entry.originalName) {
                 withheld.append(ToolWithholding(tool: entry.exposedName, reason: finding.reason))
+            } else if currentTask == nil, let withholding = NoTaskWithholding.withholding(entry.tool) {
+                withheld.append(withholding)
             } else {
                 candidates.append(entry)
             }
@@ -171,7 +175,11 @@ extension ProxySession {
     }
 
     /// Rules in a fixed order, each able to refuse whatever the policy would say; the policy's
-    /// verdict (decided with tier 1) counts only for what every rule let through.
+    /// verdict (decided with tier 1) counts only for what every rule let through. The safety
+    /// floor reads the arguments as written (a shell runs `/etc/5hadow` as no file at all) and
+    /// comes before the policy is asked, so no policy, however trained, lets its calls through;
+    /// in shadow mode its refusal is logged under its own rule, and the call is forwarded like
+    /// every other.
     private func judge(_ action: Action, entry: CatalogEntry?) async -> Judgement {
         guard let entry else {
             return Judgement(ToolAvailability.finding(tool: action.tool, known: false, withholding: nil)!)
@@ -181,6 +189,10 @@ extension ProxySession {
         }
         if let finding = configuration.accessList.finding(name: entry.exposedName, originalName: entry.originalName) {
             return Judgement(finding)
+        }
+        // The upstream's own name: a prefix (`web__delete_file`) hides the words the floor reads.
+        if let finding = SafetyFloor.finding(tool: entry.originalTool, arguments: action.arguments) {
+            return Judgement(RuleFinding(finding))
         }
         let tiers = await tierOne(pending: (Self.normalized(action), entry.tool))
         let withholding = tiers.withheld.first { $0.tool == entry.exposedName }
@@ -196,19 +208,22 @@ extension ProxySession {
         return Judgement(tiers.verdict!, policy: configuration.policy.name)
     }
 
+    /// The structured content carries the rule's SAF-T technique when it has one.
     static func blockResult(_ judgement: Judgement) -> Value {
         let rule = judgement.rule ?? "policy"
         let line = "Blocked by safemcp proxy (\(judgement.technique ?? rule)): \(judgement.reason). Do not retry this call; choose another approach or ask the user."
+        var content: [String: Value] = [
+            "blocked": .bool(true),
+            "verdict": .string(judgement.verdict.rawValue),
+            "confidence": .double(judgement.confidence),
+            "reason": .string(judgement.reason),
+            "rule": .string(rule),
+        ]
+        if let technique = judgement.technique { content["technique"] = .string(technique) }
         return .object([
             "content": .array([.object(["type": "text", "text": .string(line)])]),
             "isError": .bool(true),
-            "structuredContent": .object([
-                "blocked": .bool(true),
-                "verdict": .string(judgement.verdict.rawValue),
-                "confidence": .double(judgement.confidence),
-                "reason": .string(judgement.reason),
-                "rule": .string(rule),
-            ]),
+            "structuredContent": .object(content),
         ])
     }
 
