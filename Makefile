@@ -29,4 +29,4 @@ run: setup
 bench: setup
 	$(SWIFT) build -c release
 	tools/bench-torch.sh --setup-only
-	.build/release/safemcp bench
+	.build/release/safemcp-bench

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes .venv-torch, the PyTorch that `safemcp bench` measures its stage-2 training step
+# Makes .venv-torch, the PyTorch that `safemcp-bench` measures its stage-2 training step
 # against, then prints PyTorch's figures (tools/bench_torch_stage2.py; arguments pass through),
 # or with --setup-only stops after making it. Idempotent: pip runs again only when
 # tools/requirements-torch.txt changes. `make bench` runs it; `make test` never needs it.

@@ -1,4 +1,4 @@
-"""Reference figures for `safemcp bench --only hdf5`: h5py doing the same work as
+"""Reference figures for `safemcp-bench --only hdf5`: h5py doing the same work as
 Sources/SafeMCPCLI/HDF5StoreBenchmark.swift (uniform floats in [-1, 1), same chunking and filters).
 Run with .venv/bin/python tools/bench_h5py.py; prints the median seconds of each measurement."""
 import os

@@ -1,4 +1,4 @@
-"""The PyTorch reference for `safemcp bench --only training`: the stage-2 training step of
+"""The PyTorch reference for `safemcp-bench --only training`: the stage-2 training step of
 Sources/Training/SupervisedInit+Throughput.swift in PyTorch — the same policy network
 (Sources/Training/SupervisedInit.swift, default config), the same batch (random normal inputs
 of MiniLM-sized features, 8 tool embeddings per example), the same losses, clipping and AdamW —

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The plain-text table `safemcp bench` prints: one row per measurement, with the reference,
+/// The plain-text table `safemcp-bench` prints: one row per measurement, with the reference,
 /// the ratio and whether the target holds.
 public struct BenchmarkTable {
     let measurements: [BenchmarkResult]

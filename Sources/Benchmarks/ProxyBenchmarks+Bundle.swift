@@ -26,7 +26,7 @@ extension ProxyBenchmarks {
         var bundle = PolicyExport.bundle(worldModel: worldModel, policy: policy, config: config, encoderID: MiniLMEncoder.modelID)
         bundle.encoderWeightsHash = try folder.weightsDigest()
         bundle.thresholds = PolicyThresholds(withhold: 1)
-        bundle.source = "safemcp bench: untrained weights at the default shapes"
+        bundle.source = "safemcp-bench: untrained weights at the default shapes"
         try bundle.write(to: url)
     }
 

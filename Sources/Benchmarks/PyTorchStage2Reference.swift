@@ -63,7 +63,7 @@ struct PyTorchStage2Reference {
                 throw BenchmarkFailure("\(environmentVariable)=\(configured) is not an executable; run tools/bench-torch.sh to make .venv-torch")
             }
             guard let root else {
-                throw BenchmarkFailure("\(scriptSubpath) is in none of \(folders.joined(separator: ", ")); run safemcp bench from the project folder")
+                throw BenchmarkFailure("\(scriptSubpath) is in none of \(folders.joined(separator: ", ")); run safemcp-bench from the project folder")
             }
             return PyTorchStage2Reference(python: configured, script: (root as NSString).appendingPathComponent(scriptSubpath))
         }

@@ -5,7 +5,8 @@ import TextEncoder
 
 /// Writes episodes to a dataset file: texts, labels and tool lists as columns, the embedding
 /// of every text part beside its text, and each episode's canonical JSON line. The file is
-/// written under a temporary name and renamed into place, so a torn file is never left.
+/// written under a temporary name, synced and renamed into place (`HDF5File.createAtomically`),
+/// so a torn file is never left.
 public enum DatasetWriter {
     /// Texts are embedded in batches of this many distinct texts (progress is logged per batch).
     public static let embeddingBatch = 512
@@ -13,10 +14,7 @@ public enum DatasetWriter {
     public static func write(_ episodes: [Episode], to url: URL, embedding: TextEmbedder?,
                              progress: (String) -> Void = { _ in }) throws {
         let columns = try Columns(episodes)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        do {
-            let file = try HDF5File.create(temporary.path)
+        try HDF5File.createAtomically(url.path) { file in
             try columns.write(to: file)
             if let embedding {
                 try writeEmbeddings(columns, embedding: embedding, file: file, progress: progress)
@@ -26,14 +24,6 @@ public enum DatasetWriter {
             try file.setAttribute("label_names", json: DatasetLayout.labelNames)
             try file.setAttribute("encoder", string: embedding?.id ?? "none")
             try file.setAttribute("embedding_dimension", integer: Int64(embedding?.dimension ?? 0))
-            try file.flush()
-            try file.close()
-            guard rename(temporary.path, url.path) == 0 else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
-            }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
         }
     }
 

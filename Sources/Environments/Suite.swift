@@ -9,14 +9,19 @@ public struct Suite: Hashable, Sendable {
     public var maxAttempts: Int
     /// Built from data that may only be used to evaluate (AgentHarm): never train on it.
     public var evaluationOnly: Bool
+    /// Generated for training (domain randomisation): every task is a training task, none is
+    /// held out, and evaluations refuse it, since a score on it says nothing about transfer.
+    public var trainOnly: Bool
     public var tools: [Tool]
     public var tasks: [SuiteTask]
 
-    public init(name: String, description: String, maxAttempts: Int, evaluationOnly: Bool = false, tools: [Tool], tasks: [SuiteTask]) {
+    public init(name: String, description: String, maxAttempts: Int, evaluationOnly: Bool = false, trainOnly: Bool = false,
+                tools: [Tool], tasks: [SuiteTask]) {
         self.name = name
         self.description = description
         self.maxAttempts = maxAttempts
         self.evaluationOnly = evaluationOnly
+        self.trainOnly = trainOnly
         self.tools = tools
         self.tasks = tasks
     }
@@ -117,7 +122,10 @@ public struct PlanStep: Hashable, Sendable {
         self.riskType = riskType
     }
 
+    /// The step in the episode schema; an empty observation (none recorded) is an absent one,
+    /// as importers write it (docs/episodes.md), so it is never a world-model target.
     public var step: Step {
-        Step(thought: thought, action: Action(tool: tool, arguments: arguments), observation: observation, label: label, riskType: riskType)
+        Step(thought: thought, action: Action(tool: tool, arguments: arguments), observation: observation.isEmpty ? nil : observation,
+             label: label, riskType: riskType)
     }
 }

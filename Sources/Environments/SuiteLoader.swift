@@ -5,7 +5,7 @@ import Foundation
 /// of it; errors name the file and the path inside it, and every problem of the suite is
 /// reported together.
 public enum SuiteLoader {
-    static let suiteKeys: Set<String> = ["name", "description", "max_attempts", "evaluation_only", "tools"]
+    static let suiteKeys: Set<String> = ["name", "description", "max_attempts", "evaluation_only", "train_only", "tools"]
     static let toolKeys: Set<String> = ["name", "description", "input_schema", "annotations"]
     static let taskKeys: Set<String> = ["id", "domain", "kind", "twin", "instruction", "persona", "tools", "withhold", "plans"]
     static let personaKeys: Set<String> = ["description", "harm_preference"]
@@ -77,6 +77,7 @@ public enum SuiteLoader {
                      description: reader.string("description") ?? "",
                      maxAttempts: reader.int("max_attempts") ?? 1,
                      evaluationOnly: reader.optionalBool("evaluation_only") ?? false,
+                     trainOnly: reader.optionalBool("train_only") ?? false,
                      tools: tools ?? [],
                      tasks: [])
     }
@@ -146,7 +147,7 @@ public enum SuiteLoader {
         step.rejectUnknownKeys(stepKeys)
         let tool = step.string("tool")
         let arguments = step.members["arguments"] ?? .object([:])
-        let observation = step.string("observation")
+        let observation = step.optionalString("observation")
         let labelText = step.string("label")
         var label: StepLabel?
         if let labelText {

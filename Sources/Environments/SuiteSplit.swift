@@ -15,8 +15,10 @@ extension Suite {
     /// (ties by id), and the first `fraction` of them, rounded to the nearest count. A task's
     /// side depends only on its id, its kind and how many tasks share its kind, so the split is
     /// the same in every process, whatever the file order, and each kind keeps its share.
+    /// A train-only suite holds out nothing.
     public func heldOutTaskIDs(fraction: Double = SuiteSplit.defaultHeldOutFraction) -> Set<String> {
         precondition((0...1).contains(fraction), "the held-out fraction is a share of the tasks, in 0...1")
+        guard !trainOnly else { return [] }
         var heldOut: Set<String> = []
         for kind in TaskKind.allCases {
             let ranked = tasks.filter { $0.kind == kind }

@@ -16,6 +16,9 @@ public enum SuiteValidator {
         if suite.maxAttempts < 1 {
             log.add(libraryFile, "max_attempts", "must be at least 1, found \(suite.maxAttempts)")
         }
+        if suite.evaluationOnly && suite.trainOnly {
+            log.add(libraryFile, "train_only", "a suite cannot be both evaluation_only and train_only")
+        }
         var library: [String: Tool] = [:]
         for (index, tool) in suite.tools.enumerated() {
             let path = "tools[\(index)]"

@@ -1,10 +1,11 @@
+import DurableFiles
 import Episodes
 import Foundation
 import Yams
 
 /// Writes a suite as a folder in the format `SuiteLoader` reads: `suite.yaml` and one task file
-/// per domain. The folder is built beside the destination and renamed into place, so a reader
-/// never sees half a suite.
+/// per domain. The folder is built beside the destination, synced and renamed into place
+/// (`DurableFile`), so a reader never sees half a suite.
 public enum SuiteWriter {
     public enum WriteError: Error, CustomStringConvertible {
         case exists(String)
@@ -19,10 +20,8 @@ public enum SuiteWriter {
     public static func write(_ suite: Suite, to directory: String) throws {
         let manager = FileManager.default
         guard !manager.fileExists(atPath: directory) else { throw WriteError.exists(directory) }
-        let staging = directory + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
-        try? manager.removeItem(atPath: staging)
-        try manager.createDirectory(atPath: staging + "/tasks", withIntermediateDirectories: true)
-        do {
+        try DurableFile.replace(directory) { staging in
+            try manager.createDirectory(atPath: staging + "/tasks", withIntermediateDirectories: true)
             try yaml(suiteFile(suite)).write(toFile: staging + "/suite.yaml", atomically: true, encoding: .utf8)
             var domains: [String] = []
             var byDomain: [String: [SuiteTask]] = [:]
@@ -35,14 +34,10 @@ public enum SuiteWriter {
                 let tasks = Node.sequence(.init(byDomain[file]!.map(taskNode)))
                 try yaml(.mapping(.init([(key("tasks"), tasks)]))).write(toFile: "\(staging)/tasks/\(file).yaml", atomically: true, encoding: .utf8)
             }
-            try manager.moveItem(atPath: staging, toPath: directory)
-        } catch {
-            try? manager.removeItem(atPath: staging)
-            throw error
         }
     }
 
-    static func fileName(_ domain: String) -> String {
+    public static func fileName(_ domain: String) -> String {
         let cleaned = domain.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
         return cleaned.isEmpty ? "tasks" : String(cleaned)
     }
@@ -58,6 +53,7 @@ public enum SuiteWriter {
             (key("max_attempts"), Node(String(suite.maxAttempts))),
         ]
         if suite.evaluationOnly { pairs.append((key("evaluation_only"), Node("true"))) }
+        if suite.trainOnly { pairs.append((key("train_only"), Node("true"))) }
         pairs.append((key("tools"), .sequence(.init(suite.tools.map { tool in
             var fields: [(Node, Node)] = [
                 (key("name"), text(tool.name)),
@@ -101,7 +97,9 @@ public enum SuiteWriter {
                     (key("arguments"), node(step.arguments)),
                 ]
                 if let thought = step.thought { fields.append((key("thought"), text(thought))) }
-                fields += [(key("observation"), text(step.observation)), (key("label"), text(step.label.rawValue))]
+                // None recorded: the key is left out, and reads back as the empty observation.
+                if !step.observation.isEmpty { fields.append((key("observation"), text(step.observation))) }
+                fields.append((key("label"), text(step.label.rawValue)))
                 if let risk = step.riskType { fields.append((key("risk_type"), text(risk))) }
                 return .mapping(.init(fields))
             }))),

@@ -1,3 +1,4 @@
+import DurableFiles
 import Foundation
 
 /// The canonical episode file: JSON lines, one `Episode` per line, snake_case keys, keys sorted
@@ -21,7 +22,7 @@ public enum EpisodeLines {
             text += try line(for: episode)
             text += "\n"
         }
-        try Data(text.utf8).write(to: url, options: .atomic)
+        try DurableFile.write(Data(text.utf8), to: url)
     }
 
     /// A line that is not an episode, with its 1-based number.

@@ -42,6 +42,9 @@ public struct LabelledData {
 public enum Evaluator {
     public static func run(_ plan: EvaluationPlan, defenses: [EvaluatedDefense], log: (String) -> Void) throws -> EvaluationResult {
         precondition(!defenses.isEmpty, "an evaluation needs at least one defense")
+        if let generated = plan.suites.first(where: \.trainOnly) {
+            throw EvaluationError("\(generated.name) is train-only (generated for training): a score on it says nothing about unseen tasks")
+        }
         // Checked before any episode runs, so a file with nothing to judge fails at once.
         let labelled = try plan.data.map { data -> (data: LabelledData, states: [LabelledState]) in
             let states = LabelledState.states(of: data.episodes)

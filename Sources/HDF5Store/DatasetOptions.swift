@@ -2,7 +2,7 @@
 /// axis, so rows can be appended later.
 public struct DatasetOptions: Sendable, Equatable {
     /// gzip level 1...9, or nil to store chunks uncompressed. On float data level 4 took a
-    /// third longer than level 1 for a file 1% smaller (`safemcp bench --only hdf5`).
+    /// third longer than level 1 for a file 1% smaller (`safemcp-bench --only hdf5`).
     public var gzipLevel: Int?
     /// Reorders the bytes of each chunk by significance before gzip, which lets it find the
     /// repetition in numbers; it has no effect on variable-length strings.

@@ -1,7 +1,8 @@
+import DurableFiles
 import Foundation
 
 extension HDF5File {
-    /// Creates the file at `path` all or nothing: `body` fills a temporary file
+    /// Creates the file at `path` all or nothing (`DurableFile`): `body` fills a temporary file
     /// (`<path>.tmp-<pid>`) in the same folder, which is flushed, closed, synced to disk and
     /// renamed over `path`; then the folder is synced so the rename survives a crash too.
     /// If anything fails, `path` keeps its previous contents and the temporary file is removed.
@@ -12,28 +13,21 @@ extension HDF5File {
     /// `beforeRename` runs on the closed temporary file, before it is synced.
     static func createAtomically(_ path: String, userBlockBytes: Int, _ body: (HDF5File) throws -> Void,
                                  beforeRename: (String) throws -> Void) throws {
-        let temporary = "\(path).tmp-\(getpid())"
         do {
-            let file = try create(temporary, userBlockBytes: userBlockBytes)
-            do {
-                try body(file)
-                try file.flush()
-                try file.close()
-            } catch {
-                try? file.close()
-                throw error
+            try DurableFile.replace(path) { temporary in
+                let file = try create(temporary, userBlockBytes: userBlockBytes)
+                do {
+                    try body(file)
+                    try file.flush()
+                    try file.close()
+                } catch {
+                    try? file.close()
+                    throw error
+                }
+                try beforeRename(temporary)
             }
-            try beforeRename(temporary)
-            do {
-                try FileSync.syncFile(at: temporary)
-                try FileSync.move(temporary, over: path)
-                try FileSync.syncDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent().path)
-            } catch let failure as FileSync.Failure {
-                throw HDF5Error(file: path, object: "/", problem: failure.description)
-            }
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw error
+        } catch let failure as DurableFile.Failure {
+            throw HDF5Error(file: path, object: "/", problem: failure.description)
         }
     }
 }

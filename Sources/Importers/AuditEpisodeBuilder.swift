@@ -29,7 +29,7 @@ struct AuditEpisodeBuilder {
     }
 
     mutating func add(_ event: AuditLine, line: Int) {
-        guard event.kind != .definition else { return }
+        guard event.kind != .definition && event.kind != .resourceRead else { return }
         let key = event.instance.map { "\($0)/\(event.session)" } ?? event.session
         if let current = open[key], event.kind == .task || current.first.task != event.task {
             closed.append(current)
@@ -48,7 +48,7 @@ struct AuditEpisodeBuilder {
             }
         case .call:
             record(event, line: line, in: &open[key]!)
-        case .task, .definition:
+        case .task, .definition, .resourceRead:
             break
         }
     }

@@ -8,6 +8,7 @@ struct AuditLine {
         case toolList = "tool_list"
         case definition
         case task
+        case resourceRead = "resource_read"
     }
 
     var kind: Kind
@@ -41,7 +42,7 @@ struct AuditLine {
         }
         let kindText = try value.requiredString("kind")
         guard let kind = Kind(rawValue: kindText) else {
-            throw RowError("unknown_kind", "kind '\(kindText)' is not call, tool_list, definition or task")
+            throw RowError("unknown_kind", "kind '\(kindText)' is not call, tool_list, definition, task or resource_read")
         }
         self.kind = kind
         session = try value.requiredString("session")
@@ -90,7 +91,7 @@ struct AuditLine {
             }
         case .task:
             guard task != nil else { throw RowError("missing_field", "missing or non-string field 'task'") }
-        case .definition:
+        case .definition, .resourceRead:
             break
         }
     }

@@ -13,18 +13,32 @@ public enum ImportFormat: String, CaseIterable, Sendable {
 }
 
 public enum Importer {
-    /// Imports every file; a bad row is dropped and named in the summary, never fatal.
+    /// Imports every file, and every file of the format in a folder (`ImportFormat.sourceFiles`);
+    /// a bad row is dropped and named in the summary, never fatal, and so is a folder with no
+    /// file of the format (`no_input_file`).
     /// `toolsets` is AgentHarm's tool library folder (default: `toolsets/` beside the input's folder).
     public static func run(_ format: ImportFormat, inputs: [URL], toolsets: URL? = nil) -> ImportResult {
-        let perFile: [(episodes: [Episode], log: ImportLog)]
-        switch format {
-        case .safemcp: perFile = inputs.map(SafeMCPImporter.importFile)
-        case .powerseeking: perFile = inputs.map(PowerSeekingImporter.importFile)
-        case .toolemu: perFile = ToolEmuImporter.importFiles(inputs)
-        case .agentharm: perFile = AgentHarmImporter.importFiles(inputs, toolsets: toolsets)
-        case .harmactions: perFile = inputs.map(HarmActionsImporter.importFile)
-        case .audit: perFile = inputs.map(AuditImporter.importFile)
+        var files: [URL] = []
+        var missing: [ImportLog] = []
+        for input in inputs {
+            do {
+                files += try format.inputFiles(input)
+            } catch {
+                var log = ImportLog(path: input.path)
+                log.missingInput(error)
+                missing.append(log)
+            }
         }
+        var perFile: [(episodes: [Episode], log: ImportLog)]
+        switch format {
+        case .safemcp: perFile = files.map(SafeMCPImporter.importFile)
+        case .powerseeking: perFile = files.map(PowerSeekingImporter.importFile)
+        case .toolemu: perFile = ToolEmuImporter.importFiles(files)
+        case .agentharm: perFile = AgentHarmImporter.importFiles(files, toolsets: toolsets)
+        case .harmactions: perFile = files.map(HarmActionsImporter.importFile)
+        case .audit: perFile = files.map(AuditImporter.importFile)
+        }
+        perFile += missing.map { ([], $0) }
         return ImportResult(
             episodes: perFile.flatMap(\.episodes),
             summary: ImportSummary(format: format.rawValue, files: perFile.map(\.log.summary), issues: perFile.flatMap(\.log.issues)))

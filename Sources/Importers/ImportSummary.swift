@@ -151,6 +151,12 @@ struct ImportLog {
              message: "not \(expected): \(rowError?.message ?? "\(error)")")
     }
 
+    /// A folder given as input that holds no file of the format: one dropped row, at line 1.
+    mutating func missingInput(_ error: Error) {
+        summary.rowsRead += 1
+        drop(line: 1, reason: "no_input_file", message: (error as? ImportInputError)?.reason ?? "\(error)")
+    }
+
     /// The text of `url`, or `nil` after logging the whole file as unreadable.
     mutating func text(of url: URL) -> String? {
         do {

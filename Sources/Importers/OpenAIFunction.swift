@@ -2,8 +2,8 @@ import Episodes
 
 /// A tool in OpenAI's function-calling form: `{"type": "function", "function": {"name",
 /// "description", "parameters"}}` (or the inner object alone).
-enum OpenAIFunction {
-    static func tool(_ value: JSONValue) throws -> Tool {
+public enum OpenAIFunction {
+    public static func tool(_ value: JSONValue) throws -> Tool {
         let function = value["function"] ?? value
         guard let name = function["name"]?.string, !name.isEmpty else {
             throw RowError("bad_tool", "a tool has no name")

@@ -2,13 +2,24 @@ import Foundation
 import Episodes
 
 /// PowerSeeking Bench cases: persona system prompt, instruction, OpenAI-function tools (as JSON
-/// text), a recorded trajectory, and the evaluator's evidence: the enabler step
-/// (`power_seeking_step`, labelled `critical`) and the terminal step (`risk_action_step`,
-/// labelled `unsafe`; `unsafe` wins when both name the same call). Steps before the enabler are
-/// `safe` (the evaluator names it as the first power-seeking move); steps after it stay
-/// unlabelled. Evidence is matched to a call by tool and arguments, or by tool alone when that
-/// tool is called once; otherwise no step is labelled from it and the case counts it under
-/// `evidence_step_not_located`.
+/// text), a recorded trajectory, the evaluator's evidence — the enabler step
+/// (`power_seeking_step`) and the terminal step (`risk_action_step`) — and the expected safe
+/// workflows.
+///
+/// The evidence names a call by tool and arguments, often in prose (`"connect with key_file as
+/// admin"`) rather than as the call's arguments. One rule locates it: among the recorded calls
+/// to the named tool (for the terminal, at or after the enabler), the first whose arguments
+/// equal the evidence's; else the only call to that tool; else none, and no step is labelled
+/// from it (`recovered.evidence_step_not_located`). Which of several calls prose means is not
+/// guessed: the expected workflows show the same tool called safely (`http_request(GET,
+/// /partner-login)` is a safe first move in the case whose enabler is an `http_request` POST).
+///
+/// Labels: steps before the enabler `safe` (the evaluator names the enabler as the first
+/// power-seeking move); the enabler `critical`; the steps after it up to the terminal
+/// `critical` too (the power is held and the terminal is one move away); the terminal `unsafe`
+/// (`unsafe` wins when both name the same call); later steps unlabelled. Withheld: the tools
+/// the evidence names that the case offers and no expected workflow calls; absent when the
+/// evidence names none of the case's tools.
 enum PowerSeekingImporter {
     static let source = "powerseeking"
 
@@ -39,12 +50,16 @@ enum PowerSeekingImporter {
         let evaluation = record["evaluation"] ?? .object([:])
         let evidence = record["eval_evidence"] ?? evaluation["evidence"]
         let riskType = (record["eval_primary_category"] ?? evaluation["primary_category"])?.string
-        let enabler = locate(evidence?["power_seeking_step"], in: steps, log: &log)
-        let terminal = locate(evidence?["risk_action_step"], in: steps, log: &log)
+        let enablerEvidence = evidence?["power_seeking_step"]
+        let terminalEvidence = evidence?["risk_action_step"]
+        let enabler = locate(enablerEvidence, in: steps, from: 0, log: &log)
+        let terminal = locate(terminalEvidence, in: steps, from: enabler ?? 0, log: &log)
         if let enabler {
             for index in 0..<enabler { steps[index].label = .safe }
-            steps[enabler].label = .critical
-            steps[enabler].riskType = riskType
+            for index in enabler...(terminal ?? enabler) {
+                steps[index].label = .critical
+                steps[index].riskType = riskType
+            }
         }
         if let terminal {
             steps[terminal].label = .unsafe
@@ -60,11 +75,18 @@ enum PowerSeekingImporter {
         metadata["expected_workflows"] = record["eval_expected_workflows"] ?? evaluation["expected_workflows"]
         metadata["explanation"] = record["eval_explanation"] ?? evaluation["explanation"]
         let powerSeeking = (record["eval_is_power_seeking"] ?? evaluation["is_power_seeking"])?.bool
-        return Episode(id: id, source: source,
-                       task: AgentTask(instruction: instruction, persona: persona),
-                       tools: tools, steps: steps,
-                       outcome: Outcome(goalAchieved: nil, harmDone: powerSeeking),
-                       metadata: metadata)
+        var episode = Episode(id: id, source: source,
+                              task: AgentTask(instruction: instruction, persona: persona),
+                              tools: tools, steps: steps,
+                              outcome: Outcome(goalAchieved: nil, harmDone: powerSeeking),
+                              metadata: metadata)
+        let offered = Set(tools.map(\.name))
+        let named = [enablerEvidence, terminalEvidence].compactMap { $0?["tool_call"]?.string }.filter(offered.contains)
+        if !named.isEmpty {
+            let safe = Set(PowerSeekingWorkflow.of(episode).flatMap(\.calls))
+            episode.withheldTools = named.reduce(into: []) { if !safe.contains($1) && !$0.contains($1) { $0.append($1) } }
+        }
+        return episode
     }
 
     /// The case keeps its tools as JSON text holding a list of OpenAI functions.
@@ -72,13 +94,17 @@ enum PowerSeekingImporter {
         guard let value else { return [] }
         let list = value.string.flatMap(EmbeddedJSON.decode) ?? value
         guard let array = list.array else { throw RowError("bad_tool", "'tools' is not a list of functions") }
-        return try array.map(OpenAIFunction.tool)
+        var tools: [Tool] = []
+        for tool in try array.map(OpenAIFunction.tool) where !tools.contains(where: { $0.name == tool.name }) {
+            tools.append(tool)
+        }
+        return tools
     }
 
     /// One trajectory entry: parallel lists `action`, `action_input`, `observation` (one step
     /// per call, the thought on the first), or `{"output": text}`, the final answer.
     private static func steps(from entry: JSONValue, number: Int) throws -> [Step] {
-        if let output = entry["output"], entry["action"] == nil {
+        if let output = entry["output"], entry["action"] == nil || entry["action"]?.isNull == true {
             return [Step(action: .finalAnswer(output.string ?? output.canonicalText))]
         }
         let actions = entry["action"]?.array ?? entry["action"].map { [$0] } ?? []
@@ -94,9 +120,9 @@ enum PowerSeekingImporter {
         }
     }
 
-    private static func locate(_ evidence: JSONValue?, in steps: [Step], log: inout ImportLog) -> Int? {
+    private static func locate(_ evidence: JSONValue?, in steps: [Step], from start: Int, log: inout ImportLog) -> Int? {
         guard let evidence, let tool = evidence["tool_call"]?.string, tool != "null" else { return nil }
-        let calls = steps.indices.filter { steps[$0].action.tool == tool }
+        let calls = steps.indices.filter { $0 >= start && steps[$0].action.tool == tool }
         let arguments = EmbeddedJSON.arguments(evidence["arguments"])
         if let exact = calls.first(where: { steps[$0].action.arguments == arguments }) { return exact }
         if calls.count == 1 { return calls[0] }

@@ -73,15 +73,22 @@ struct SafeMCPPrompt {
         return steps
     }
 
+    /// The names agents write for "no tool: this is my answer to the user".
+    private static let finalAnswerActions: Set<String> = ["output", "final answer", "final_answer", "finalanswer"]
+
+    /// A tool call, or the agent's final answer: an `Output` key, an action named as a final
+    /// answer (`"Action": "final answer"`, with the text in `Action Input`), or an action object
+    /// holding the text (`"action": {"output": text}`).
     private static func step(from object: JSONValue, number: String) throws -> Step {
         let thought = object.first("Thought", "thought")?.string
-        let output = object.first("Output", "output", "Final Answer")
-        let tool = object.first("Action", "action")?.string
+        let action = object.first("Action", "action")
+        let input = object.first("Action Input", "action_input")
         let observation = EmbeddedJSON.observationText(object.first("Observation", "observation"))
-        if let tool, tool != "Output", tool != "Final Answer" {
-            let arguments = EmbeddedJSON.arguments(object.first("Action Input", "action_input"))
-            return Step(thought: thought, action: Action(tool: tool, arguments: arguments), observation: observation)
+        if let tool = action?.string, !finalAnswerActions.contains(tool.lowercased()) {
+            return Step(thought: thought, action: Action(tool: tool, arguments: EmbeddedJSON.arguments(input)), observation: observation)
         }
+        let output = object.first("Output", "output", "Final Answer") ?? action?.first("output", "Output")
+            ?? (action?.string != nil ? input.map { $0.first("output", "Output") ?? $0 } : nil)
         guard let output else {
             throw RowError("bad_step", "step \(number) has neither an action nor an output")
         }

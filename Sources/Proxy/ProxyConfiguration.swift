@@ -22,6 +22,15 @@ public enum ProxyMode: String, Sendable, CaseIterable {
     case shadow
 }
 
+/// What the agent gets when a tool's result or a resource's contents carry injected
+/// instructions (SAF-T1102): `block` replaces the result with an isError block result, `mark`
+/// puts a note before it saying it holds instructions to be treated as data, `log` only logs.
+public enum InjectionAction: String, Sendable, CaseIterable {
+    case block
+    case mark
+    case log
+}
+
 /// Everything `safemcp proxy` was told on its command line.
 public struct ProxyConfiguration: Sendable {
     public var upstreams: [UpstreamSpec]
@@ -35,6 +44,7 @@ public struct ProxyConfiguration: Sendable {
     public var accessList = AccessList()
     /// Calls per second allowed per tool; nil means no limit.
     public var rateLimit: Double?
+    public var onInjection: InjectionAction = .mark
     /// Seconds an upstream gets to answer one request before the agent gets an error result.
     public var upstreamTimeout: Double = 30
     /// The longest JSON-RPC message taken from the agent or an upstream; a longer one is

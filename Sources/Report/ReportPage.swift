@@ -1,3 +1,4 @@
+import DurableFiles
 import Foundation
 import RunLog
 
@@ -84,6 +85,8 @@ public struct ReportPage {
             ("duration", { $0.facts?.durationSeconds.map(RunRecordFacts.formatDuration) }),
             ("git commit", { $0.facts?.gitCommit }),
             ("BLAS threads", { $0.facts?.openblasThreads }),
+            ("kernels", { $0.facts?.kernels }),
+            ("CPU", { $0.facts?.cpu }),
             ("stages", { $0.facts?.stages?.joined(separator: ", ") }),
             ("command", { $0.facts?.command }),
             ("points logged", { run in run.series.isEmpty ? nil : String(run.series.values.reduce(0) { $0 + $1.count }) }),
@@ -246,6 +249,10 @@ public struct ReportPage {
 extension ReportPage {
     /// Writes the page atomically, so a browser reloading it never sees half a file.
     public func write(to url: URL) throws {
-        try AtomicFile.write(Data(render().utf8), to: url)
+        do {
+            try DurableFile.write(Data(render().utf8), to: url)
+        } catch {
+            throw ReportError.cannotWrite(file: url.path, reason: "\(error)")
+        }
     }
 }

@@ -8,6 +8,8 @@ public struct RunRecordFacts: Decodable, Equatable, Sendable {
     public var seed: Int?
     public var gitCommit: String?
     public var openblasThreads: String?
+    public var kernels: String?
+    public var cpu: String?
     public var startedAt: String?
     public var finishedAt: String?
     public var durationSeconds: Double?
@@ -15,7 +17,7 @@ public struct RunRecordFacts: Decodable, Equatable, Sendable {
     public var stages: [String]?
 
     enum CodingKeys: String, CodingKey {
-        case name, command, seed, status, stages
+        case name, command, seed, status, stages, kernels, cpu
         case gitCommit = "git_commit"
         case openblasThreads = "openblas_threads"
         case startedAt = "started_at"
@@ -35,6 +37,8 @@ public struct RunRecordFacts: Decodable, Equatable, Sendable {
         } else {
             openblasThreads = try container.decodeIfPresent(String.self, forKey: .openblasThreads)
         }
+        kernels = try container.decodeIfPresent(String.self, forKey: .kernels)
+        cpu = try container.decodeIfPresent(String.self, forKey: .cpu)
         startedAt = try container.decodeIfPresent(String.self, forKey: .startedAt)
         finishedAt = try container.decodeIfPresent(String.self, forKey: .finishedAt)
         durationSeconds = try container.decodeIfPresent(Double.self, forKey: .durationSeconds)

@@ -32,7 +32,7 @@ struct DataCommand: ParsableCommand {
         @Option(name: .long, help: "The input format.")
         var format: ImportFormat
 
-        @Argument(help: "Input files (toolemu: cases, toolkits and trajectory logs together).")
+        @Argument(help: "Input files (toolemu: cases, toolkits and trajectory logs together), or folders (powerseeking, toolemu, agentharm: every file of the format in it, recognised by content).")
         var inputs: [String]
 
         @Option(name: .long, help: "The dataset to write: D.h5 (HDF5) or D.jsonl (episode lines).")

@@ -3,12 +3,13 @@ import Environments
 import Episodes
 import Foundation
 import PolicyRuntime
+import PublicSuites
 
 struct EnvsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "envs",
-        abstract: "List, validate and roll out the emulated environments (suites in envs/).",
-        subcommands: [List.self, Validate.self, Rollout.self, Import.self]
+        abstract: "List, validate, roll out, import and generate the emulated environments (suites in envs/).",
+        subcommands: [List.self, Validate.self, Rollout.self, Import.self, Generate.self]
     )
 
     struct SuiteDirectory: ParsableArguments {
@@ -39,6 +40,7 @@ struct EnvsCommand: ParsableCommand {
             let byKind: [String: Int]
             let byDomain: [String: Int]
             let evaluationOnly: Bool
+            let trainOnly: Bool
             let issues: Int
         }
 
@@ -49,7 +51,7 @@ struct EnvsCommand: ParsableCommand {
                 return Row(suite: name, tasks: tasks.count,
                            byKind: Dictionary(grouping: tasks, by: \.kind.rawValue).mapValues(\.count),
                            byDomain: Dictionary(grouping: tasks, by: \.domain).mapValues(\.count),
-                           evaluationOnly: suite?.evaluationOnly ?? false, issues: issues.count)
+                           evaluationOnly: suite?.evaluationOnly ?? false, trainOnly: suite?.trainOnly ?? false, issues: issues.count)
             }
             if json {
                 try printJSON(["suites": rows])
@@ -58,7 +60,7 @@ struct EnvsCommand: ParsableCommand {
             for row in rows {
                 let kinds = row.byKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
                 let domains = row.byDomain.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-                let flags = (row.evaluationOnly ? " [evaluation only]" : "") + (row.issues > 0 ? " [\(row.issues) validation errors]" : "")
+                let flags = (row.evaluationOnly ? " [evaluation only]" : "") + (row.trainOnly ? " [train only]" : "") + (row.issues > 0 ? " [\(row.issues) validation errors]" : "")
                 print("\(row.suite): \(row.tasks) tasks (\(kinds))\(flags)")
                 print("  domains: \(domains)")
             }
@@ -119,7 +121,7 @@ struct EnvsCommand: ParsableCommand {
         var from: String?
 
         @Option(name: .long, help: "Format of --from.")
-        var format: SuiteSourceFormat?
+        var format: PublicSuiteFormat?
 
         @Option(name: .long, help: "The defense in the loop: none, allow-all, withhold-all, rules, or a policy bundle B.h5.")
         var policy = BuiltinDefense.none.rawValue
@@ -173,7 +175,7 @@ struct EnvsCommand: ParsableCommand {
         func run() throws {
             var suites: [Suite] = []
             if let from, let format {
-                let imported = try format.importer(from)
+                let imported = try format.importSuite(from: from)
                 log("envs rollout: imported \(imported.suite.tasks.count) tasks from \(from)")
                 for line in imported.summary { log("  \(line)") }
                 suites = [imported.suite]
@@ -182,6 +184,9 @@ struct EnvsCommand: ParsableCommand {
                 suites = try names.map { try SuiteLoader.load(directory: "\(directory.envsDir)/\($0)") }
             }
             suites = suites.map { $0.restricted(to: split, heldOutFraction: heldOutFraction) }
+            if split == .heldOut, let generated = suites.first(where: \.trainOnly) {
+                throw EnvsError("\(generated.name) is train-only: it holds out no tasks (roll it out with --split train or all)")
+            }
             if record != nil, let guarded = suites.first(where: \.evaluationOnly) {
                 throw EnvsError("\(guarded.name) is evaluation-only (AgentHarm terms): its episodes are not recorded, so they cannot reach training data")
             }
@@ -235,7 +240,7 @@ struct EnvsCommand: ParsableCommand {
         var from: String
 
         @Option(name: .long, help: "Format of --from.")
-        var format: SuiteSourceFormat
+        var format: PublicSuiteFormat
 
         @Option(name: .long, help: "Folder to write (suite.yaml and tasks/).")
         var out: String
@@ -244,7 +249,7 @@ struct EnvsCommand: ParsableCommand {
         var json = false
 
         func run() throws {
-            var imported = try format.importer(from)
+            var imported = try format.importSuite(from: from)
             imported.suite.name = (out as NSString).lastPathComponent
             try SuiteWriter.write(imported.suite, to: out)
             if json {
@@ -253,6 +258,65 @@ struct EnvsCommand: ParsableCommand {
             } else {
                 print("wrote \(imported.suite.tasks.count) tasks to \(out)")
                 for line in imported.summary { print("  \(line)") }
+            }
+        }
+    }
+}
+
+extension EnvsCommand {
+    struct Generate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Generate a train-only suite of twin tasks over renamed real tool schemas (domain randomisation).",
+            discussion: """
+            Each risky task has a benign twin offering the same tools: the tool the risky task \
+            misuses is the one the twin uses as asked, so only the arguments and the instruction \
+            tell them apart. Tools come from ../shared/data (toolsets/*.json without the AgentHarm \
+            conversions, toolemu/all_toolkits.json) and the powerseeking and toolemu suites, each \
+            concept under many names and paraphrased descriptions. The suite is marked train_only: \
+            nothing is held out and `safemcp eval` leaves it out. The same --seed gives the same \
+            files, byte for byte.
+            Example: safemcp envs generate --seed 7 --count 3000 --out runs/generated
+            """)
+
+        @OptionGroup var directory: SuiteDirectory
+
+        @Option(name: .long, help: "Seed of every random choice.")
+        var seed: UInt64 = 7
+
+        @Option(name: .long, help: "Tasks to generate (twin pairs; an odd count ends with a risky task alone).")
+        var count = 3000
+
+        @Option(name: .long, help: "Folder to write (suite.yaml and tasks/); its name is the suite's name. Must not exist.")
+        var out: String
+
+        @Option(name: .long, help: "The public data folder (holding SOURCES.md, toolsets/ and toolemu/).")
+        var data = "../shared/data"
+
+        @Option(name: .customLong("names-per-concept"), help: "Names each tool concept is offered under across the suite.")
+        var namesPerConcept = 12
+
+        @Flag(name: .long, help: "Print one JSON object on stdout.")
+        var json = false
+
+        func validate() throws {
+            if count < 1 { throw ValidationError("--count must be at least 1") }
+            if namesPerConcept < 1 { throw ValidationError("--names-per-concept must be at least 1") }
+        }
+
+        func run() throws {
+            let started = Date()
+            let schemas = try ToolSchemaLibrary.load(dataDirectory: data, envsDirectory: directory.envsDir)
+            let config = TaskGenerator.Config(seed: seed, count: count, name: (out as NSString).lastPathComponent, namesPerConcept: namesPerConcept)
+            let suite = try TaskGenerator.generate(config, schemas: schemas) { log("envs generate: \($0)") }
+            log("envs generate: \(suite.tasks.count) tasks valid, \(suite.tools.count) tools; writing \(out)")
+            try SuiteWriter.write(suite, to: out)
+            let seconds = Date().timeIntervalSince(started)
+            if json {
+                struct Output: Encodable { let suite: String; let tasks: Int; let tools: Int; let byDomain: [String: Int]; let out: String; let seconds: Double }
+                try printJSON(Output(suite: suite.name, tasks: suite.tasks.count, tools: suite.tools.count,
+                                     byDomain: Dictionary(grouping: suite.tasks, by: \.domain).mapValues(\.count), out: out, seconds: seconds))
+            } else {
+                print("wrote \(suite.tasks.count) tasks (\(suite.tools.count) tools) to \(out) in \(String(format: "%.1f", seconds)) s")
             }
         }
     }
@@ -276,19 +340,7 @@ enum BuiltinDefense: String, ExpressibleByArgument, CaseIterable {
 
 extension SuiteSplit: ExpressibleByArgument {}
 
-enum SuiteSourceFormat: String, ExpressibleByArgument, CaseIterable {
-    case powerseeking
-    case toolemu
-    case agentharm
-
-    func importer(_ path: String) throws -> ImportedSuite {
-        switch self {
-        case .powerseeking: return try PowerSeekingImporter.importSuite(from: path)
-        case .toolemu: return try ToolEmuImporter.importSuite(from: path)
-        case .agentharm: return try AgentHarmImporter.importSuite(from: path)
-        }
-    }
-}
+extension PublicSuiteFormat: ExpressibleByArgument {}
 
 struct EnvsError: Error, CustomStringConvertible {
     let description: String

@@ -17,8 +17,9 @@ struct EvalCommand: ParsableCommand {
         withheld set's f1, precision, recall and exact match. Rows: the full policy of each bundle; \
         with --baselines also no defense, static rules, and the bundle's action classifier, stage 2 \
         and stage 2 without world model where it holds them. Suites default to every suite in \
-        --envs-dir (AgentHarm included: evaluating on it is allowed), on the held-out tasks \
-        (envs/FORMAT.md "Held-out tasks").
+        --envs-dir (AgentHarm included: evaluating on it is allowed) except train-only ones \
+        (generated, `safemcp envs generate`: named with --suite they are refused), on the held-out \
+        tasks (envs/FORMAT.md "Held-out tasks").
         Example: safemcp eval --run runs/default --baselines --data ../shared/data/safemcp/stage2_test.jsonl --format safemcp
         """)
 
@@ -84,6 +85,10 @@ struct EvalCommand: ParsableCommand {
         if !noSuites {
             let names = suite.isEmpty ? try directory.suiteNames() : suite
             suites = try names.map { try SuiteLoader.load(directory: "\(directory.envsDir)/\($0)").restricted(to: split, heldOutFraction: heldOutFraction) }
+            if suite.isEmpty {
+                for skipped in suites where skipped.trainOnly { log("skipping \(skipped.name): train-only (generated for training)") }
+                suites.removeAll(where: \.trainOnly)
+            }
         }
         let labelled = try data.enumerated().map { index, path in
             try LabelledData.load(path, format: format.count == 1 ? format[0] : format[index], log: log)

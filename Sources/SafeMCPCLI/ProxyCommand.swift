@@ -13,6 +13,11 @@ struct ProxyCommand: ParsableCommand {
         `mcpServers` shape), in any combination; tool names are prefixed `NAME__tool` when two \
         upstreams offer the same one.
 
+        Every string an upstream shows the agent (tool definitions, prompts, resources, server \
+        instructions) is scanned for instructions aimed at the model; a flagged tool, prompt or \
+        resource is held back and flagged server instructions are replaced by a note. Tool \
+        results and resource contents are scanned for injected instructions (--on-injection).
+
         Every tools/call goes through the rules (unknown or withheld tool, definition pinning, \
         description scan, deny/allow lists, argument schema, rate limit) and then the policy. A \
         block is an isError result with structured content {blocked, verdict, confidence, \
@@ -49,6 +54,9 @@ struct ProxyCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Serve Streamable HTTP at http://HOST:PORT/mcp instead of stdio.", valueName: "HOST:PORT"))
     var http: String?
+
+    @Option(name: .long, help: ArgumentHelp("When a tool result or resource carries injected instructions (SAF-T1102): block replaces it with an isError block result, mark puts a note before it saying it is data from the server, log passes it unchanged. Always logged; shadow mode only logs.", valueName: "block|mark|log"))
+    var onInjection: String = "mark"
 
     @Option(name: .long, help: ArgumentHelp("Calls per second allowed per tool, e.g. 5/s.", valueName: "N/s"))
     var rateLimit: String?
@@ -89,6 +97,9 @@ struct ProxyCommand: ParsableCommand {
     func validate() throws {
         guard ProxyMode(rawValue: mode) != nil else {
             throw ValidationError("--mode \(mode): expected enforce or shadow")
+        }
+        guard InjectionAction(rawValue: onInjection) != nil else {
+            throw ValidationError("--on-injection \(onInjection): expected block, mark or log")
         }
         if let rateLimit { _ = try Self.parseRate(rateLimit) }
         if let http { _ = try Self.parseHostPort(http) }
@@ -168,6 +179,7 @@ struct ProxyCommand: ParsableCommand {
             configuration.pinsPath = pins ?? audit.map { $0 + ".pins.json" }
             configuration.accessList = AccessList(allow: allow, deny: deny, denyByDefault: denyByDefault)
             configuration.rateLimit = try rateLimit.map(Self.parseRate)
+            configuration.onInjection = InjectionAction(rawValue: onInjection)!
             configuration.upstreamTimeout = upstreamTimeout
             configuration.maxMessageBytes = maxMessageBytes
             configuration.version = SafeMCP.configuration.version

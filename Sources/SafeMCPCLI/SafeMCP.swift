@@ -9,7 +9,6 @@ struct SafeMCP: ParsableCommand {
         abstract: "Train, evaluate and serve a defense policy for LLM agents that use tools through MCP.",
         version: "0.1.0",
         subcommands: [
-            BenchCommand.self,
             EmbedCommand.self,
             DataCommand.self,
             EnvsCommand.self,
@@ -24,11 +23,12 @@ struct SafeMCP: ParsableCommand {
         ]
     )
 
-    /// Picks OpenBLAS's AVX-512 kernels where it would not by itself (see `OpenBLASKernels`),
+    /// Picks the OpenBLAS kernels this CPU can run where OpenBLAS would pick older ones by itself
+    /// (see `OpenBLASKernels`),
     /// before any command runs a matrix product, and refuses a bad `SAFEMCP_NETWORK_KERNELS`
     /// before any work starts rather than at the first product.
     static func main() {
-        OpenBLASKernels.preferAVX512()
+        OpenBLASKernels.preferModernCore()
         if case .failure(let error) = NetworkKernels.configured() {
             Self.exit(withError: ValidationError(error.description))
         }

@@ -10,7 +10,7 @@ import HDF5Store
 ///
 /// File layout (h5py reads it): attributes `encoder` (id), `dimension`, `format_version`;
 /// datasets `keys` (UInt64 `[n, 2]`, the key's two halves, big-endian order) and `embeddings`
-/// (Float32 `[n, dimension]`). `save()` rewrites the file atomically (temporary file, rename).
+/// (Float32 `[n, dimension]`). `save()` rewrites the file atomically (`HDF5File.createAtomically`).
 public final class EmbeddingCache: TextEmbedder, @unchecked Sendable {
     public struct Key: Hashable, Sendable {
         public var high: UInt64
@@ -76,27 +76,19 @@ public final class EmbeddingCache: TextEmbedder, @unchecked Sendable {
         return keys.map { vectors[$0]! }
     }
 
-    /// Writes every cached vector to `path` (temporary file, then rename). Does nothing without
+    /// Writes every cached vector to `path` (temporary file, synced, then renamed). Does nothing without
     /// a path or when nothing was added since the file was read or last saved.
     public func save() throws {
         guard let path else { return }
         lock.lock()
         defer { lock.unlock() }
         guard order.count != savedCount || !FileManager.default.fileExists(atPath: path) else { return }
-        let temporary = path + ".tmp"
-        do {
-            let file = try HDF5File.create(temporary)
+        try HDF5File.createAtomically(path) { file in
             try file.setAttribute("encoder", string: encoder.id)
             try file.setAttribute("dimension", integer: Int64(encoder.dimension))
             try file.setAttribute("format_version", integer: Self.formatVersion)
             try file.write(order.flatMap { [$0.high, $0.low] }, shape: [order.count, 2], to: "keys")
             try file.write(order.flatMap { vectors[$0]! }, shape: [order.count, encoder.dimension], to: "embeddings")
-            try file.flush()
-            try file.close()
-            try Self.syncAndRename(temporary, over: path)
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw error
         }
         savedCount = order.count
     }
@@ -124,23 +116,5 @@ public final class EmbeddingCache: TextEmbedder, @unchecked Sendable {
             vectors[key] = Array(embeddings.values[(row * d)..<((row + 1) * d)])
         }
         savedCount = order.count
-    }
-
-    /// The data reaches the disk before the rename, and the rename before we return.
-    private static func syncAndRename(_ temporary: String, over destination: String) throws {
-        func sync(_ path: String, _ flags: Int32) throws {
-            let descriptor = open(path, flags)
-            guard descriptor >= 0, fsync(descriptor) == 0 else {
-                if descriptor >= 0 { close(descriptor) }
-                throw HDF5Error(file: path, object: "/", problem: "cannot sync: \(String(cString: strerror(errno)))")
-            }
-            close(descriptor)
-        }
-        try sync(temporary, O_RDONLY)
-        guard rename(temporary, destination) == 0 else {
-            throw HDF5Error(file: destination, object: "/", problem: "cannot replace with \(temporary): \(String(cString: strerror(errno)))")
-        }
-        try sync((destination as NSString).deletingLastPathComponent.isEmpty ? "." : (destination as NSString).deletingLastPathComponent,
-                 O_RDONLY | O_DIRECTORY)
     }
 }

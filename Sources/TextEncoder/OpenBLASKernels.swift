@@ -4,30 +4,44 @@ import KernelThreads
 
 /// Which OpenBLAS kernels run the matrix products.
 ///
-/// Debian's OpenBLAS 0.3.21 predates AMD Zen 4/5: on this machine's EPYC it falls back to its
-/// AVX2 "Haswell" kernels although the CPU has AVX-512, and its "SkylakeX" AVX-512 sgemm runs
-/// about 1.7× faster here. OpenBLAS reads `OPENBLAS_CORETYPE` only while it loads, before any
-/// Swift code runs, so `preferAVX512()` sets the variable and re-runs OpenBLAS's own kernel
-/// selection (`gotoblas_dynamic_quit` / `gotoblas_dynamic_init`, present in every DYNAMIC_ARCH
-/// build; without them nothing changes).
+/// Debian's OpenBLAS 0.3.21 predates some CPUs of this project's machines: on AMD EPYC Zen 4/5
+/// it picks its AVX2 "Haswell" kernels, and on a newer Intel Xeon with AVX-512 it does not know
+/// the model and falls back to "Prescott" (SSE3), several times slower, without a word.
+/// OpenBLAS reads `OPENBLAS_CORETYPE` only while it loads, before any Swift code runs, so
+/// `preferModernCore()` sets the variable and re-runs OpenBLAS's own kernel selection
+/// (`gotoblas_dynamic_quit` / `gotoblas_dynamic_init`, present in every DYNAMIC_ARCH build;
+/// without them nothing changes).
 public enum OpenBLASKernels {
     public static var coreName: String { String(cString: openblas_get_corename()) }
 
-    /// Switches to the SkylakeX kernels when the CPU has the AVX-512 subsets they use, OpenBLAS
-    /// chose kernels without AVX-512, and `OPENBLAS_CORETYPE` is unset (a machine that sets it
-    /// has chosen). Call it first thing in a process, before any thread runs BLAS. Returns the
-    /// core in use.
-    @discardableResult
-    public static func preferAVX512() -> String {
-        if ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil, canUseAVX512 {
-            select(core: "SkylakeX")
-        }
-        return coreName
+    /// OpenBLAS cores that use AVX-512, and those that use AVX2 and FMA at least.
+    static let avx512Cores: Set<String> = ["skylakex", "cooperlake", "sapphirerapids"]
+    static let avx2Cores: Set<String> = avx512Cores.union(["haswell", "zen"])
+
+    /// The core OpenBLAS should run instead of `reported` on a CPU with `flags`, or nil to leave
+    /// it: a user's `OPENBLAS_CORETYPE` always stands; otherwise a core without AVX-512 on a CPU
+    /// with it becomes SkylakeX, and a core without AVX2 on a CPU with AVX2 and FMA becomes
+    /// Haswell.
+    public static func modernCore(reported: String, flags: Set<String>, userSetting: String?) -> String? {
+        guard userSetting == nil else { return nil }
+        let core = reported.lowercased()
+        if CPUFeatures.hasAVX512(flags) && !avx512Cores.contains(core) { return "SkylakeX" }
+        if CPUFeatures.hasAVX2(flags) && !avx2Cores.contains(core) { return "Haswell" }
+        return nil
     }
 
-    /// Whether the CPU has AVX-512 and OpenBLAS is running kernels that do not use it.
-    public static var canUseAVX512: Bool {
-        ["Haswell", "Zen"].contains(coreName) && CPUFeatures.hasAVX512
+    /// Switches to the core `modernCore` names, and says so once on stderr. Call it first thing
+    /// in a process, before any thread runs BLAS. Returns the core in use.
+    @discardableResult
+    public static func preferModernCore(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let reported = coreName
+        guard let wanted = modernCore(reported: reported, flags: CPUFeatures.flags, userSetting: environment["OPENBLAS_CORETYPE"]) else {
+            return reported
+        }
+        if select(core: wanted) {
+            FileHandle.standardError.write(Data("safemcp: OpenBLAS chose its \(reported) kernels on this CPU (\(CPUFeatures.modelName)); using \(wanted) instead (set OPENBLAS_CORETYPE to choose)\n".utf8))
+        }
+        return coreName
     }
 
     /// Re-runs OpenBLAS's kernel selection for `core` (an `OPENBLAS_CORETYPE` name). No BLAS call

@@ -1,4 +1,7 @@
+import DurableFiles
 import Foundation
+import NeuralNet
+import TextEncoder
 
 /// Facts about a run that the report shows (docs/runs.md, `run.json`).
 public struct RunFacts: Codable, Equatable, Sendable {
@@ -11,6 +14,10 @@ public struct RunFacts: Codable, Equatable, Sendable {
     public var seed: Int
     public var gitCommit: String?
     public var openblasThreads: String
+    /// Which code ran the matrix products (`RunFacts.kernelsInUse`); absent in older runs.
+    public var kernels: String?
+    /// The CPU's model name; absent in older runs.
+    public var cpu: String?
     public var startedAt: Date
     public var finishedAt: Date?
     public var durationSeconds: Double?
@@ -18,12 +25,21 @@ public struct RunFacts: Codable, Equatable, Sendable {
     public var stages: [String]
 
     enum CodingKeys: String, CodingKey {
-        case name, command, seed, status, stages
+        case name, command, seed, status, stages, kernels, cpu
         case gitCommit = "git_commit"
         case openblasThreads = "openblas_threads"
         case startedAt = "started_at"
         case finishedAt = "finished_at"
         case durationSeconds = "duration_seconds"
+    }
+}
+
+extension RunFacts {
+    /// What ran the matrix products, e.g. `network avx512, encoder avx512, OpenBLAS SkylakeX`:
+    /// results differ in the last bits between kernel sets, so a run records its own.
+    public static func kernelsInUse() -> String {
+        let encoder = (try? EncoderKernels.configured()).map(\.rawValue) ?? "invalid setting"
+        return "network \(NetworkKernels.current.rawValue), encoder \(encoder), OpenBLAS \(OpenBLASKernels.coreName)"
     }
 }
 
@@ -63,7 +79,7 @@ public struct RunDirectory: Sendable {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(encoder.encode(facts), to: factsURL)
+        try DurableFile.write(encoder.encode(facts), to: factsURL)
     }
 
     /// The short commit of the working tree the run was started from, if it is a git checkout.
@@ -80,29 +96,5 @@ public struct RunDirectory: Sendable {
         guard process.terminationStatus == 0 else { return nil }
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return text.isEmpty ? nil : text
-    }
-}
-
-/// Whole-file writes that a crash cannot tear: temporary file in the same folder, flush, rename.
-public enum AtomicFile {
-    public static func write(_ data: Data, to url: URL) throws {
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-            throw TrainingError.unwritable(temporary.path)
-        }
-        let handle = try FileHandle(forWritingTo: temporary)
-        do {
-            try handle.write(contentsOf: data)
-            try handle.synchronize()
-            try handle.close()
-        } catch {
-            try? handle.close()
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
-        }
-        guard rename(temporary.path, url.path) == 0 else {
-            try? FileManager.default.removeItem(at: temporary)
-            throw TrainingError.unwritable(url.path)
-        }
     }
 }

@@ -1,7 +1,6 @@
 public enum TrainingError: Error, CustomStringConvertible {
     case invalidRunName(String)
     case unreadable(String, String)
-    case unwritable(String)
     case runExists(String)
     case nothingToResume(String)
     case noTrainingData(String)
@@ -15,7 +14,6 @@ public enum TrainingError: Error, CustomStringConvertible {
         switch self {
         case .invalidRunName(let name): return "invalid run name \"\(name)\": use letters, digits, - and _"
         case .unreadable(let path, let reason): return "\(path): cannot read: \(reason)"
-        case .unwritable(let path): return "\(path): cannot write"
         case .runExists(let path): return "\(path) already holds a run: pass --resume to continue it, or choose another --run name"
         case .nothingToResume(let path): return "\(path): no run to resume"
         case .noTrainingData(let stage): return "\(stage): no training examples; check the data sources in the config"

@@ -1,8 +1,10 @@
 import Configuration
+import DurableFiles
 import Environments
 import Episodes
 import Foundation
 import HDF5Store
+import KernelThreads
 import Metrics
 import NeuralNet
 import PolicyRuntime
@@ -84,10 +86,11 @@ public enum TrainingJob {
         }
         try run.create()
         let startedAt = request.resume ? (try run.readFacts().startedAt) : Date()
-        try AtomicFile.write(Data(YAMLEncoder().encode(config).utf8), to: run.configURL)
+        try DurableFile.write(Data(YAMLEncoder().encode(config).utf8), to: run.configURL)
         var facts = RunFacts(name: run.name, command: request.command, seed: config.seed,
                              gitCommit: RunDirectory.gitCommit(in: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)),
                              openblasThreads: ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "unset (\(BLASThreads.count) in use)",
+                             kernels: RunFacts.kernelsInUse(), cpu: CPUFeatures.modelName,
                              startedAt: startedAt, finishedAt: nil, durationSeconds: nil, status: .running,
                              stages: request.stages.stageNames)
         try run.writeFacts(facts)
@@ -236,7 +239,7 @@ private struct Job {
             }))
         }
         let evaluation = EvaluationTables(tables: tables)
-        try AtomicFile.write(evaluation.jsonData(), to: run.evalURL)
+        try DurableFile.write(evaluation.jsonData(), to: run.evalURL)
         if let final = tables.first?.rows.last {
             try metrics.log(step: 0, ["macro_f1", "accuracy"].compactMap { key in (final.values[key] ?? nil).map { ("eval/\(key)", $0) } })
         }

@@ -1,5 +1,6 @@
 import Environments
 import Episodes
+import PublicSuites
 import XCTest
 
 /// A defense that decides at random, to drive the emulator through every kind of path.
@@ -32,8 +33,8 @@ final class EpisodeCheckersTests: XCTestCase {
     /// recompute them from the record. Under random decisions both must agree on every episode.
     func testCheckersAgreeWithTheEnvironmentUnderRandomDecisions() throws {
         let suites = try [Fixtures.mini(),
-                          CompiledSuite(PowerSeekingImporter.importSuite(from: Fixtures.publicData + "/powerseeking").suite),
-                          CompiledSuite(ToolEmuImporter.importSuite(from: Fixtures.publicData + "/toolemu").suite)]
+                          CompiledSuite(PublicSuiteFormat.powerseeking.importSuite(from: Fixtures.publicData + "/powerseeking").suite),
+                          CompiledSuite(PublicSuiteFormat.toolemu.importSuite(from: Fixtures.publicData + "/toolemu").suite)]
         for (index, suite) in suites.enumerated() {
             let results = Rollout.run(suite, defense: RandomDefense(seed: UInt64(index)), episodes: 2000, seed: UInt64(index), batchSize: 7)
             var paths = Set<[CallOutcome]>()

@@ -80,4 +80,15 @@ final class SuiteLoaderTests: XCTestCase {
         XCTAssertEqual(reread.tasks.map(\.instruction), suite.tasks.map(\.instruction))
         XCTAssertThrowsError(try SuiteWriter.write(suite, to: out), "an existing folder is never overwritten")
     }
+
+    func testTrainOnlyMarkerReadsBackAndExcludesEvaluationOnly() throws {
+        var suite = try SuiteLoader.load(directory: Fixtures.suites + "/mini")
+        suite.trainOnly = true
+        let out = NSTemporaryDirectory() + "/safemcp-suite-\(UUID().uuidString)/mini"
+        try SuiteWriter.write(suite, to: out)
+        XCTAssertTrue(try SuiteLoader.load(directory: out).trainOnly)
+        suite.evaluationOnly = true
+        XCTAssertEqual(SuiteValidator.issues(of: suite, libraryFile: "mini/suite.yaml").map(\.description),
+                       ["mini/suite.yaml: train_only: a suite cannot be both evaluation_only and train_only"])
+    }
 }

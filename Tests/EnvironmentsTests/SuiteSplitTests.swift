@@ -53,6 +53,15 @@ final class SuiteSplitTests: XCTestCase {
         XCTAssertTrue(suite.heldOutTaskIDs().isSubset(of: half))
     }
 
+    /// A generated suite trains only: whatever the fraction, every task is on the training side.
+    func testTrainOnlySuiteHoldsOutNothing() {
+        var suite = suite()
+        suite.trainOnly = true
+        XCTAssertEqual(suite.heldOutTaskIDs(fraction: 1), [])
+        XCTAssertEqual(suite.restricted(to: .heldOut).tasks, [])
+        XCTAssertEqual(suite.restricted(to: .train).tasks.map(\.id), suite.tasks.map(\.id))
+    }
+
     /// The project's suites: every kind keeps its 30% share in the held-out tasks.
     func testProjectSuitesAreStratified() throws {
         let envs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

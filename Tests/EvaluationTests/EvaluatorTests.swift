@@ -135,6 +135,18 @@ final class EvaluatorTests: XCTestCase {
         XCTAssertEqual(logged, [])
     }
 
+    /// A generated (train-only) suite is refused before any episode runs.
+    func testTrainOnlySuiteIsRefused() throws {
+        var generated = try Self.handmade()
+        generated.trainOnly = true
+        let plan = EvaluationPlan(suites: [generated], split: .all, episodes: 1, seed: 0)
+        var logged: [String] = []
+        XCTAssertThrowsError(try Evaluator.run(plan, defenses: [.noDefense]) { logged.append($0) }) { error in
+            XCTAssertTrue("\(error)".contains("is train-only"), "\(error)")
+        }
+        XCTAssertEqual(logged, [])
+    }
+
     /// `--json`: one object with the facts of the run and the tables, nulls where a metric does
     /// not apply.
     func testJSONShape() throws {

@@ -113,6 +113,17 @@ final class AuditImporterTests: XCTestCase {
         XCTAssertEqual(imported.episodes.first?.steps.count, 2)
     }
 
+    func testResourceReadEventsAreReadButMakeNoStep() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("audit-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let call = #"{"blocked":false,"kind":"call","session":"s1","upstream":"u","verdict":"safe","version":1,"step":{"action":{"tool":"t","arguments":{}},"observation":"ok"}}"#
+        let read = #"{"blocked":false,"injection":[{"reason":"resource notes://x asks the model to ignore its instructions","rule":"result-scan","technique":"SAF-T1102"}],"injection_action":"mark","item":"resource notes://x","kind":"resource_read","session":"s1","technique":"SAF-T1102","upstream":"u","version":1}"#
+        try Data([call, read, call].joined(separator: "\n").utf8).write(to: file)
+        let imported = Importer.run(.audit, inputs: [file])
+        XCTAssertEqual(imported.summary.issues.map(\.reason), [])
+        XCTAssertEqual(imported.episodes.map(\.steps.count), [2])
+    }
+
     func testMissingFileIsNamed() {
         let summary = Importer.run(.audit, inputs: [URL(fileURLWithPath: "/nonexistent/audit.jsonl")]).summary
         XCTAssertEqual(summary.issues.map(\.reason), ["unreadable_file"])

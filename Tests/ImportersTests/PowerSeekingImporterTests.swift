@@ -32,4 +32,19 @@ final class PowerSeekingImporterTests: XCTestCase {
         XCTAssertEqual(result.summary.issues.map(\.reason), ["missing_field"])
         XCTAssertGreaterThan(result.summary.issues[0].line, 2)
     }
+
+    /// docs/episodes.md "PowerSeeking evidence": the evidence's arguments or the tool's only
+    /// call (the terminal at or after the enabler), never one of several calls picked from prose.
+    func testEvidenceRuleAndTheCriticalStretch() throws {
+        let cases = Importer.run(.powerseeking, inputs: [Fixture.url("powerseeking/evidence_rule.json")])
+        XCTAssertEqual(cases.summary.issues, [])
+        let located = cases.episodes[0]
+        XCTAssertEqual(located.steps.map(\.label), [.safe, .critical, .critical, .unsafe, nil])
+        XCTAssertNil(located.steps[3].observation, "a missing observation is absent, never a placeholder text")
+        XCTAssertEqual(located.withheldTools, ["ssh_operation"], "read_file is in an expected workflow: not withheld")
+        let prose = cases.episodes[1]
+        XCTAssertEqual(prose.steps.map(\.label), [nil, nil, nil])
+        XCTAssertEqual(prose.withheldTools, ["ssh_operation"])
+        XCTAssertEqual(cases.summary.files[0].recovered["evidence_step_not_located"], 2)
+    }
 }

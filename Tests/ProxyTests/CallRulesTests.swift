@@ -1,5 +1,6 @@
 import Episodes
 @testable import Proxy
+import SafetyFloor
 import XCTest
 
 final class CallRulesTests: XCTestCase {
@@ -101,5 +102,19 @@ final class ToolAvailabilityTests: XCTestCase {
         XCTAssertEqual(finding?.rule, "withheld-tool")
         XCTAssertEqual(finding?.reason, "tool delete_file is withheld: the task does not ask for destructive actions")
         XCTAssertNil(ToolAvailability.finding(tool: "get_weather", known: true, withholding: nil))
+    }
+}
+
+final class SafetyFloorWiringTests: XCTestCase {
+    func testAFloorRefusalNamesItsRuleAndTechniqueInTheBlockResult() throws {
+        let finding = try XCTUnwrap(SafetyFloor.finding(command: "rm -rf /"))
+        let judgement = ProxySession.Judgement(RuleFinding(finding))
+        guard case .object(let result) = ProxySession.blockResult(judgement), case .object(let content)? = result["structuredContent"] else {
+            return XCTFail("no structured content")
+        }
+        XCTAssertEqual(content["rule"], .string("safety-floor:destroy-filesystem"))
+        XCTAssertEqual(content["technique"], .string("SAF-T2101"))
+        XCTAssertEqual(content["verdict"], .string("unsafe"))
+        XCTAssertTrue(ProxySession.observation(of: .object(result)).hasPrefix("Blocked by safemcp proxy (SAF-T2101): rm -r on / deletes the whole filesystem"))
     }
 }

@@ -1,5 +1,6 @@
 import Episodes
 @testable import Proxy
+import SafetyFloor
 import XCTest
 
 final class StaticRulesPolicyTests: XCTestCase {
@@ -16,8 +17,9 @@ final class StaticRulesPolicyTests: XCTestCase {
         Set(policy.withhold(task: task.map { AgentTask(instruction: $0) }, history: history, available: tools).map(\.tool))
     }
 
-    func testWithoutATaskOnlyUncategorisedNonDestructiveToolsAreOffered() {
-        XCTAssertEqual(withheld(nil), ["delete_file", "transfer_money", "run_shell", "archive_all"])
+    func testWithoutATaskOnlyUncategorisedNonDestructiveToolsAreOfferedWhateverThePolicy() {
+        XCTAssertEqual(Set(tools.compactMap(NoTaskWithholding.withholding).map(\.tool)), ["delete_file", "transfer_money", "run_shell", "archive_all"])
+        XCTAssertEqual(NoTaskWithholding.withholding(tools[3])?.reason, "no task declared, and run_shell is an execution tool")
     }
 
     func testTheTaskUnlocksOnlyTheKindOfActionItAsksFor() {
@@ -33,6 +35,29 @@ final class StaticRulesPolicyTests: XCTestCase {
         XCTAssertEqual(withheld("Transfer 20 dollars to alice", history: [safeStep]), ["delete_file", "run_shell"])
     }
 
+    func testAReadOnlyQueryToolIsOfferedForAShowMeTask() {
+        let sqlite = [Tool(name: "read_query", description: "Execute a SELECT query on the SQLite database"),
+                      Tool(name: "write_query", description: "Execute an INSERT, UPDATE, or DELETE query on the SQLite database"),
+                      Tool(name: "list_tables", description: "List all tables in the SQLite database")]
+        let withheld = policy.withhold(task: AgentTask(instruction: "Show me all users in the database"), history: [], available: sqlite)
+        XCTAssertEqual(withheld.map(\.tool), ["write_query"])
+    }
+
+    func testAMultiCommandTaskKeepsItsShellAfterCriticalSteps() {
+        let task = "Run the tests, then build the docs and list the output folder"
+        let ran = (0..<3).map { Step(action: Action(tool: "run_shell", arguments: .object(["command": .string("make \($0)")])), observation: "ok", label: .critical) }
+        XCTAssertEqual(withheld(task, history: ran), ["delete_file", "transfer_money"])
+    }
+
+    func testAToolTheFloorRefusedIsWithheldForTheRestOfTheTask() {
+        let refused = Step(action: Action(tool: "run_shell", arguments: .object(["command": .string("rm -rf /")])), label: .unsafe,
+                           riskType: FloorCategory.destroyFilesystem.technique, pending: true)
+        XCTAssertEqual(withheld("Run the cleanup script", history: [refused]), ["transfer_money", "run_shell"])
+        let malformed = Step(action: Action(tool: "run_shell", arguments: .object([:])), label: .unsafe, pending: true)
+        XCTAssertEqual(withheld("Run the cleanup script", history: [malformed]), ["transfer_money"],
+                       "a refusal by another rule (here the argument schema) does not lock the tool out")
+    }
+
     func judge(_ tool: String, _ arguments: [String: String]) -> CallVerdict {
         let action = ProxySession.normalized(Action(tool: tool, arguments: .object(arguments.mapValues(JSONValue.string))))
         return policy.judge(task: nil, history: [], pending: action, tool: tools.first { $0.name == tool } ?? Tool(name: tool, description: ""))
@@ -45,6 +70,13 @@ final class StaticRulesPolicyTests: XCTestCase {
             XCTAssertEqual(judge("run_shell", ["command": command]).verdict, .unsafe, command)
         }
         XCTAssertEqual(judge("get_weather", ["city": "/etc/passwd"]).verdict, .unsafe)
+    }
+
+    func testTheFloorJudgesTheFoldedTextToo() {
+        // The proxy's floor reads the call as written, where `/etc/5hadow` is no file; the rules read it folded.
+        let verdict = judge("run_shell", ["command": "c4t /etc/5hadow"])
+        XCTAssertEqual(verdict.verdict, .unsafe)
+        XCTAssertTrue(verdict.reason.contains("/etc/shadow"), verdict.reason)
     }
 
     func testRiskyToolsAreCriticalAndOrdinaryCallsSafe() {

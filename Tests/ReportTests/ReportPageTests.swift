@@ -98,7 +98,7 @@ final class ReportPageTests: XCTestCase {
                 rowCount += 1
             }
         }
-        XCTAssertEqual(occurrences(of: "<tr><th scope=\"row\">", in: html), rowCount + 11, "eval rows plus the 11 run facts")
+        XCTAssertEqual(occurrences(of: "<tr><th scope=\"row\">", in: html), rowCount + 13, "eval rows plus the 13 run facts")
         // Best of each column, by direction: the highest safety, the lowest over-blocking.
         XCTAssertTrue(html.contains("<td class=\"number best\">0.970</td>"))
         XCTAssertTrue(html.contains("<td class=\"number best\">0.000</td>"))

@@ -45,7 +45,8 @@ final class EmbeddingCacheTests: XCTestCase {
         let saved = try EmbeddingCache(encoder: CountingEmbedder(), path: path)
         let vectors = try saved.embed(["first text", "second text"])
         try saved.save()
-        XCTAssertFalse(FileManager.default.fileExists(atPath: path + ".tmp"))
+        let folder = (path as NSString).deletingLastPathComponent
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), ["cache.h5"], "no temporary file is left")
 
         let counting = CountingEmbedder()
         let reopened = try EmbeddingCache(encoder: counting, path: path)

@@ -1,7 +1,9 @@
 import HDF5Store
+import KernelThreads
 import NeuralNet
 import RunLog
 import TestSupport
+import TextEncoder
 import Training
 import XCTest
 
@@ -57,6 +59,9 @@ final class RunOutputTests: XCTestCase {
         XCTAssertEqual(facts.seed, 11)
         XCTAssertEqual(facts.stages, ["stage1", "stage2", "stage3"])
         XCTAssertNotNil(facts.durationSeconds)
+        XCTAssertEqual(facts.kernels, RunFacts.kernelsInUse())
+        XCTAssertTrue(facts.kernels?.contains("OpenBLAS \(OpenBLASKernels.coreName)") == true, facts.kernels ?? "no kernels recorded")
+        XCTAssertEqual(facts.cpu, CPUFeatures.modelName)
         let resolved = try String(contentsOf: run.configURL, encoding: .utf8)
         XCTAssertTrue(resolved.contains("steps: 150"), resolved)
         XCTAssertTrue(resolved.contains("patience: 100"), resolved)

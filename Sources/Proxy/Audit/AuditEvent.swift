@@ -9,10 +9,13 @@ public struct AuditEvent: Codable, Sendable {
         case call
         /// Tier 1 chose the tools offered in a `tools/list` answer.
         case toolList = "tool_list"
-        /// A rule flagged a tool definition (pinning, description scan) when it was listed.
+        /// A rule flagged a definition when it was listed: a tool (pinning, description scan), a
+        /// prompt, a resource or resource template, or an upstream's `initialize` instructions.
         case definition
         /// The session's task was set.
         case task
+        /// A `resources/read` answer carried injected instructions.
+        case resourceRead = "resource_read"
     }
 
     public var version = 1
@@ -27,6 +30,9 @@ public struct AuditEvent: Codable, Sendable {
     public var task: String?
     public var taskSource: String?
     public var tool: String?
+    /// What a `definition` event is about when it is not a tool: `prompt NAME`,
+    /// `resource URI`, `resource template URI` or `instructions`.
+    public var item: String?
     public var upstream: String?
     public var step: Step?
     public var verdict: StepLabel?
@@ -41,13 +47,18 @@ public struct AuditEvent: Codable, Sendable {
     /// The description of every tool in `offered` and `withheld` that the proxy knows: what the
     /// policy read, so an imported episode shows the training the same tool texts.
     public var descriptions: [String: String]?
+    /// What the result scan found in a call's result or a resource's contents (SAF-T1102), and
+    /// what was done about it: `block`, `mark` or `log` (`--on-injection`; `log` in shadow mode).
+    public var injection: [RuleFinding]?
+    public var injectionAction: String?
     public var decisionMs: Double?
     public var latencyMs: Double?
 
     /// Snake case, as in the step schema (`risk_type`, `input_schema`).
     enum CodingKeys: String, CodingKey {
-        case version, instance, time, kind, session, mode, policy, task, tool, upstream, step, verdict, confidence
-        case reason, rule, technique, blocked, withheld, offered, descriptions
+        case version, instance, time, kind, session, mode, policy, task, tool, item, upstream, step, verdict, confidence
+        case reason, rule, technique, blocked, withheld, offered, descriptions, injection
+        case injectionAction = "injection_action"
         case taskSource = "task_source"
         case wouldBlock = "would_block"
         case decisionMs = "decision_ms"

@@ -1,16 +1,28 @@
 import Episodes
 import Foundation
+import SafetyFloor
 
 /// The hand-written policy behind `--policy rules`, and the baseline the trained policy is
-/// compared against. Everything it knows is in this file.
+/// compared against. Everything it knows is in this file, `SafetyFloor` (what a call's
+/// arguments do) and `ToolKind` (the tool vocabulary).
 ///
 /// Tools fall into risk categories by name and description. Tier 1 withholds a tool of a
-/// category unless the task asks for that kind of action (its task words), and withholds every
-/// categorised tool, and every tool annotated `destructiveHint: true`, when no task is known.
-/// A tool that has been judged `critical` `criticalBudget` times is withheld for the rest of
-/// the task: the next unsafe move is one step away, so tier 1 tightens (declaring a new task
-/// starts afresh). Tier 2 labels a call `unsafe` when its arguments match a dangerous pattern,
-/// `critical` when the tool is in a risk category, and `safe` otherwise.
+/// category unless the task asks for that kind of action (its task words); without a task the
+/// proxy has already withheld every categorised tool (`NoTaskWithholding`). Tier 2 labels a call
+/// `unsafe` when the safety floor refuses its (folded) arguments or they match one of the rules'
+/// own dangerous patterns, `critical` when the tool is in a risk category, and `safe` otherwise.
+///
+/// After a critical step, tier 1 tightens where the arguments cannot show the harm: a
+/// financial, credential or permission call has the same shape whether it is the one the task
+/// asked for or the next one (an amount and a recipient), so once such a tool has made
+/// `criticalBudget` critical steps it is withheld for the rest of the task (declaring a new task
+/// starts afresh). Shell and delete calls carry their target in their arguments, and the floor
+/// and the argument patterns judge every one of them, so a task of several commands keeps its
+/// shell; but once the floor has refused one of a tool's calls (the agent reached for a
+/// catastrophe with it), that tool is withheld for the rest of the task. Once a result in the
+/// task carried injected instructions (a step of risk type SAF-T1102), every categorised or
+/// destructive tool is withheld for the rest of the task: what the agent does next may be the
+/// injection's doing.
 public struct StaticRulesPolicy: ProxyPolicy {
     public let name = "rules"
     public var criticalBudget: Int
@@ -21,11 +33,13 @@ public struct StaticRulesPolicy: ProxyPolicy {
 
     /// A kind of power an agent should hold only when the task asks for it.
     struct RiskCategory {
-        let name: String
-        /// Matched on the normalised tool name and description.
-        let toolPattern: NSRegularExpression
+        let kind: ToolKind
         /// Matched on the normalised task: the task asks for this kind of action.
         let taskPattern: NSRegularExpression
+        /// Its critical steps count against `criticalBudget` (see the type's comment).
+        let countsCriticalSteps: Bool
+
+        var name: String { kind.rawValue }
     }
 
     static func regex(_ pattern: String) -> NSRegularExpression {
@@ -33,33 +47,22 @@ public struct StaticRulesPolicy: ProxyPolicy {
     }
 
     static let categories: [RiskCategory] = [
-        RiskCategory(name: "destructive",
-            toolPattern: regex(#"\b(delete|remove|rm|erase|wipe|destroy|drop|truncate|purge|unlink|format|shred|reset)(_|\b)|_(delete|remove|drop|wipe|reset)\b"#),
-            taskPattern: regex(#"\b(delete|remove|erase|wipe|clean ?up|purge|get rid of|drop|reset)\b"#)),
-        RiskCategory(name: "financial",
-            toolPattern: regex(#"\b(transfer|pay|payment|withdraw|wire|send_money|purchase|buy|refund|charge)(_|\b)|_(transfer|payment|money)\b"#),
-            taskPattern: regex(#"\b(transfer|pay|send .{0,20}(money|\$|dollars|euros)|withdraw|wire|purchase|buy|refund)\b"#)),
-        RiskCategory(name: "execution",
-            toolPattern: regex(#"\b(shell|exec|execute|run_command|run_shell|eval|bash|terminal|subprocess|spawn)(_|\b)|_(shell|exec|command)\b"#),
-            taskPattern: regex(#"\b(run|execute|shell|command|script|terminal)\b"#)),
-        RiskCategory(name: "credentials",
-            toolPattern: regex(#"\b(password|credential|secret|token|api_key|private_key|keychain)s?(_|\b)"#),
-            taskPattern: regex(#"\b(password|credential|secret|token|api key|rotate)\b"#)),
-        RiskCategory(name: "permissions",
-            toolPattern: regex(#"\b(chmod|chown|grant|sudo|escalate|add_admin|set_permission|make_admin|add_role)(_|\b)"#),
-            taskPattern: regex(#"\b(permission|grant|admin|role|access rights)\b"#)),
+        RiskCategory(kind: .destructive, taskPattern: regex(#"\b(delete|remove|erase|wipe|clean ?up|purge|get rid of|drop|reset)\b"#), countsCriticalSteps: false),
+        RiskCategory(kind: .financial, taskPattern: regex(#"\b(transfer|pay|send .{0,20}(money|\$|dollars|euros)|withdraw|wire|purchase|buy|refund)\b"#), countsCriticalSteps: true),
+        RiskCategory(kind: .execution, taskPattern: regex(#"\b(run|execute|shell|command|script|terminal)\b"#), countsCriticalSteps: false),
+        RiskCategory(kind: .credentials, taskPattern: regex(#"\b(password|credential|secret|token|api key|rotate)\b"#), countsCriticalSteps: true),
+        RiskCategory(kind: .permissions, taskPattern: regex(#"\b(permission|grant|admin|role|access rights)\b"#), countsCriticalSteps: true),
     ]
 
-    /// Argument text that makes a call unsafe whatever the task; matched on normalised text.
+    /// Argument text that makes a call unsafe whatever the task, beyond what the safety floor
+    /// refuses (these a task could ask for, but the rules do not let an agent guess it);
+    /// matched on normalised text.
     static let dangerousArguments: [(NSRegularExpression, String)] = [
-        (regex(#"\brm\s+(-[a-z]*r[a-z]*f|-[a-z]*f[a-z]*r|--recursive)\b[^;&|]*\s(/|~|\*|\.{1,2})/?\*?(\s|;|$)"#), "recursive forced delete of a root, home or wildcard path"),
-        (regex(#"(^|\s|/)(/|~)\s*$"#), "the filesystem root or the home directory as a target"),
-        (regex(#"\b(mkfs(\.\w+)?|dd\s+if=.*of=/dev/|:\(\)\s*\{\s*:\|:&\s*\};:|shutdown|reboot|halt)\b"#), "destroying a disk or stopping the machine"),
-        (regex(#"(curl|wget)\b[^|]*\|\s*(sudo\s+)?(ba|z)?sh\b"#), "a download piped into a shell"),
-        (regex(#"(/etc/(passwd|shadow|sudoers)|\.ssh/(id_\w+|authorized_keys)|\.aws/credentials|\.env\b|\.netrc)"#), "credentials or system account files"),
+        (regex(#"\brm\s+(-[a-z]*r[a-z]*f|-[a-z]*f[a-z]*r|--recursive)\b[^;&|]*\s(\*|\.{1,2})/?\*?(\s|;|$)"#), "recursive forced delete of a wildcard or parent path"),
+        (regex(#"\b(shutdown|reboot|halt)\b"#), "stopping the machine"),
+        (regex(#"(/etc/(passwd|sudoers)|\.ssh/authorized_keys|\.env\b)"#), "system account files, authorized keys or environment secrets"),
         (regex(#"\b(drop\s+(table|database|schema)|truncate\s+table|delete\s+from\s+\w+\s*(;|$))"#), "dropping or emptying a database table"),
         (regex(#"\bchmod\s+(-r\s+)?[0-7]?777\b|\bsudo\b"#), "privilege escalation or world-writable permissions"),
-        (regex(#"\b(nc|ncat|netcat)\b.*\s-e\s|/dev/tcp/"#), "a reverse shell"),
         (regex(#"\bbase64\b.*\|\s*(curl|nc|wget)\b"#), "data encoded and shipped off the machine"),
     ]
 
@@ -68,7 +71,8 @@ public struct StaticRulesPolicy: ProxyPolicy {
     }
 
     /// A tool's categories depend only on its name and description, and finding them takes a
-    /// dozen regular expressions; tier 1 asks for every tool on every call, so they are kept.
+    /// dozen regular expressions; tier 1 asks for every tool on every call, so they are kept
+    /// (one cache for the policy and the proxy's no-task layer).
     final class CategoryCache: @unchecked Sendable {
         private let lock = NSLock()
         private var byDefinition: [String: [Int]] = [:]
@@ -88,53 +92,59 @@ public struct StaticRulesPolicy: ProxyPolicy {
         }
     }
 
-    private let cache = CategoryCache()
+    static let cache = CategoryCache()
+
+    static func categories(of tool: Tool) -> [RiskCategory] {
+        cache.categories(of: tool)
+    }
 
     static func categoryIndices(of tool: Tool) -> [Int] {
         let text = TextNormalizer.normalize(tool.name + " " + tool.description)
         let nameOnly = TextNormalizer.normalize(tool.name)
-        return categories.indices.filter { matches(categories[$0].toolPattern, nameOnly) || matches(categories[$0].toolPattern, text) }
+        return categories.indices.filter { categories[$0].kind.matches(name: nameOnly) || categories[$0].kind.matches(description: text) }
     }
 
-    static func isDestructiveByAnnotation(_ tool: Tool) -> Bool {
-        guard case .object(let annotations)? = tool.annotations else { return false }
-        return annotations["destructiveHint"] == .bool(true) && annotations["readOnlyHint"] != .bool(true)
-    }
+    static let floorTechniques = Set(FloorCategory.allCases.map(\.technique))
 
     public func withhold(task: AgentTask?, history: [Step], available: [Tool]) -> [ToolWithholding] {
-        let taskText = task.map { TextNormalizer.normalize($0.instruction) }
+        let taskText = TextNormalizer.normalize(task?.instruction ?? "")
         var criticalCounts: [String: Int] = [:]
-        for step in history where step.label == .critical {
-            criticalCounts[step.action.tool, default: 0] += 1
+        var refusedByFloor: Set<String> = []
+        for step in history {
+            if step.label == .critical { criticalCounts[step.action.tool, default: 0] += 1 }
+            if step.label == .unsafe, step.pending == true, let risk = step.riskType, Self.floorTechniques.contains(risk) {
+                refusedByFloor.insert(step.action.tool)
+            }
         }
+        let injected = history.contains { $0.riskType == ResultScanner.technique }
         return available.compactMap { tool in
-            let risky = cache.categories(of: tool)
-            guard let taskText else {
-                if let category = risky.first {
-                    return ToolWithholding(tool: tool.name, reason: "no task declared, and \(tool.name) is a \(category.name) tool")
-                }
-                if Self.isDestructiveByAnnotation(tool) {
-                    return ToolWithholding(tool: tool.name, reason: "no task declared, and \(tool.name) is annotated destructive")
-                }
-                return nil
+            let risky = Self.categories(of: tool)
+            if injected, let kind = risky.first?.name ?? (NoTaskWithholding.isDestructiveByAnnotation(tool) ? "destructive" : nil) {
+                return ToolWithholding(tool: tool.name, reason: "a result in this task carried injected instructions (\(ResultScanner.technique)), and \(tool.name) is a \(kind) tool")
             }
             if let unasked = risky.first(where: { !Self.matches($0.taskPattern, taskText) }) {
                 return ToolWithholding(tool: tool.name, reason: "the task does not ask for \(unasked.name) actions")
             }
-            if criticalCounts[tool.name, default: 0] >= criticalBudget {
+            if risky.contains(where: \.countsCriticalSteps), criticalCounts[tool.name, default: 0] >= criticalBudget {
                 return ToolWithholding(tool: tool.name, reason: "\(tool.name) already made a critical step in this task; declare a new task to use it again")
+            }
+            if refusedByFloor.contains(tool.name) {
+                return ToolWithholding(tool: tool.name, reason: "the safety floor refused a call to \(tool.name) in this task; declare a new task to use it again")
             }
             return nil
         }
     }
 
     public func judge(task: AgentTask?, history: [Step], pending: Action, tool: Tool) -> CallVerdict {
+        if let finding = SafetyFloor.finding(tool: tool, arguments: pending.arguments) {
+            return CallVerdict(verdict: .unsafe, confidence: 0.95, reason: "the safety floor refuses its folded arguments: \(finding.reason)")
+        }
         let argumentText = pending.arguments.allStrings.joined(separator: " ")
         for (expression, meaning) in Self.dangerousArguments
         where Self.matches(expression, argumentText) {
             return CallVerdict(verdict: .unsafe, confidence: 0.95, reason: "its arguments name \(meaning)")
         }
-        if let category = cache.categories(of: tool).first {
+        if let category = Self.categories(of: tool).first {
             return CallVerdict(verdict: .critical, confidence: 0.7, reason: "\(tool.name) is a \(category.name) tool")
         }
         return CallVerdict(verdict: .safe, confidence: 0.6, reason: "no risk pattern matched")

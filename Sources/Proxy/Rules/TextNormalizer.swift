@@ -13,6 +13,82 @@ public enum TextNormalizer {
         return String(folded).split(separator: " ", omittingEmptySubsequences: false).map(foldLeetspeak).joined(separator: " ")
     }
 
+    /// The forms a scanner matches phrases against, so spacing, case, accents and word breaks do
+    /// not hide them. `spaced`: the normalised text with accents folded, typographic quotes made
+    /// plain, whitespace runs collapsed to one space and spaces between CJK characters dropped,
+    /// once without and once with leetspeak folded (an e-mail address or `id_ed25519` keeps its
+    /// `@` and digits in the first; the second holds only the sentences the folding changed, so
+    /// a long result is not read twice); an identifier (`ignore_previous_instructions`,
+    /// `ignorePreviousInstructions`) is also split into words. `compact`: letters only, which a
+    /// phrase spelled with spaced or dotted letters still matches.
+    public struct ScanForms {
+        public var spaced: [String]
+        public var compact: String
+    }
+
+    public static func scanForms(_ text: String) -> ScanForms {
+        var sources = [text]
+        if !text.contains(where: \.isWhitespace), text.contains(where: { $0 == "_" || $0 == "-" || $0.isUppercase }) {
+            sources.append(splitIdentifier(text))
+        }
+        var spaced: [String] = []
+        var compact = ""
+        for source in sources {
+            let plain = scanFold(source)
+            spaced.append(plain)
+            let changed = plain.components(separatedBy: ". ").compactMap { sentence -> String? in
+                let leet = sentence.split(separator: " ", omittingEmptySubsequences: false).map(foldLeetspeak).joined(separator: " ")
+                return leet == sentence ? nil : leet
+            }
+            if !changed.isEmpty { spaced.append(changed.joined(separator: ". ")) }
+            if compact.isEmpty {
+                compact = String(String.UnicodeScalarView(plain.unicodeScalars.map { leetspeak[$0] ?? $0 }.filter { ("a"..."z").contains($0) || isCJK($0) }))
+            }
+        }
+        return ScanForms(spaced: spaced, compact: compact)
+    }
+
+    /// Lower case, compatibility forms, homoglyphs, no invisibles, no accents, collapsed spaces.
+    static func scanFold(_ text: String) -> String {
+        var folded = String.UnicodeScalarView()
+        let lowered = text.precomposedStringWithCompatibilityMapping.lowercased().folding(options: .diacriticInsensitive, locale: nil)
+        var pendingSpace = false
+        for scalar in lowered.unicodeScalars where !InvisibleCharacters.contains(scalar) {
+            if scalar.properties.isWhitespace {
+                pendingSpace = !folded.isEmpty
+                continue
+            }
+            if pendingSpace, !(isCJK(scalar) && folded.last.map(isCJK) == true) { folded.append(" ") }
+            pendingSpace = false
+            folded.append(quotes[scalar] ?? homoglyphs[scalar] ?? scalar)
+        }
+        return String(folded)
+    }
+
+    static func splitIdentifier(_ identifier: String) -> String {
+        var words = String.UnicodeScalarView()
+        var previous: Unicode.Scalar?
+        for scalar in identifier.unicodeScalars {
+            if scalar == "_" || scalar == "-" {
+                words.append(" ")
+            } else {
+                if let previous, previous.properties.isLowercase, scalar.properties.isUppercase { words.append(" ") }
+                words.append(scalar)
+            }
+            previous = scalar
+        }
+        return String(words)
+    }
+
+    static func isCJK(_ scalar: Unicode.Scalar) -> Bool {
+        (0x3400...0x9FFF).contains(scalar.value) || (0x3040...0x30FF).contains(scalar.value) || (0xF900...0xFAFF).contains(scalar.value)
+    }
+
+    static let quotes: [Unicode.Scalar: Unicode.Scalar] = [
+        "\u{2018}": "'", "\u{2019}": "'", "\u{201B}": "'", "\u{2032}": "'", "\u{00B4}": "'",
+        "\u{201C}": "\"", "\u{201D}": "\"", "\u{00AB}": "\"", "\u{00BB}": "\"",
+    ]
+
     /// Leetspeak only inside words that have a letter: `pa55wd` is `passwd`, but `chmod 777`
     /// and `transfer 20` keep their numbers.
     static func foldLeetspeak(_ word: Substring) -> String {

@@ -15,12 +15,18 @@ actor ProxyCore {
     /// The pins as the pin file last holds them, so it is written only when they change.
     private var pinsWritten: [String: DefinitionPinning.Pin] = [:]
     private var loggedFindings: Set<RuleFinding> = []
+    /// Scan findings by what was scanned (name, definition, foreign names): the catalog is
+    /// listed again on every `tools/list`, and a definition that did not change is not re-read.
+    private var scanned: [String: [RuleFinding]] = [:]
     private var rateLimiter: RateLimiter?
     private var sessions: [String: ProxySession] = [:]
     private var progressRoutes: [String: (session: String, token: Value)] = [:]
     private var nextProgressToken = 1
     private var resourceOwners: [String: String] = [:]
     private var promptOwners: [String: (upstream: String, name: String)] = [:]
+    /// Prompts and resources the description scan held back, with why: left out of their lists
+    /// and refused by name in enforce mode.
+    private var heldBack: [String: RuleFinding] = [:]
     private var nextSession = 1
 
     init(configuration: ProxyConfiguration) throws {
@@ -76,10 +82,20 @@ actor ProxyCore {
         return result
     }
 
+    /// The upstreams' `initialize` instructions, each scanned: in enforce mode a flagged one is
+    /// replaced by a note saying it was withheld and why, never passed on.
     func instructions() async -> String? {
         var parts: [String] = []
         for name in upstreamOrder {
-            if let text = await upstreams[name]!.instructions { parts.append(text) }
+            guard let text = await upstreams[name]!.instructions else { continue }
+            let findings = DescriptionScanner.scan(instructions: text, upstream: name)
+            for finding in findings { logDefinition(finding, upstream: name, item: "instructions") }
+            if let finding = findings.first, configuration.mode == .enforce {
+                parts.append("[The safemcp proxy withheld the instructions of upstream \(name) (\(finding.technique ?? finding.rule)): "
+                             + findings.map(\.reason).joined(separator: "; ") + ".]")
+            } else {
+                parts.append(text)
+            }
         }
         return parts.isEmpty ? nil : parts.joined(separator: "\n\n")
     }
@@ -97,27 +113,31 @@ actor ProxyCore {
         }
         var counts: [String: Int] = [:]
         for item in listed { counts[item.definition["name"]!.stringValue!, default: 0] += 1 }
-        var fresh: [CatalogEntry] = []
-        for item in listed {
+        let exposedNames = listed.map { item -> String in
             let original = item.definition["name"]!.stringValue!
-            let clashes = counts[original]! > 1 || original == DeclareTask.name
-            var entry = CatalogEntry(upstream: item.upstream, definition: item.definition,
-                                     exposedName: clashes ? "\(item.upstream)__\(original)" : original)
+            return counts[original]! > 1 || original == DeclareTask.name ? "\(item.upstream)__\(original)" : original
+        }
+        var namesByUpstream: [String: Set<String>] = [:]
+        for (item, exposed) in zip(listed, exposedNames) {
+            namesByUpstream[item.upstream, default: []].formUnion([item.definition["name"]!.stringValue!, exposed])
+        }
+        var fresh: [CatalogEntry] = []
+        for (item, exposed) in zip(listed, exposedNames) {
+            let original = item.definition["name"]!.stringValue!
+            var entry = CatalogEntry(upstream: item.upstream, definition: item.definition, exposedName: exposed)
             if let changed = pinning.check(entry.originalTool, key: "\(item.upstream)/\(original)") {
                 entry.findings.append(changed)
             }
-            entry.findings += DescriptionScanner.scan(entry.tool)
-            for finding in entry.findings where loggedFindings.insert(finding).inserted {
-                FileHandle.standardError.write(Data("safemcp proxy: \(finding.technique ?? finding.rule): \(finding.reason)\n".utf8))
-                var event = AuditEvent(time: AuditLog.timestamp(), kind: .definition, session: "-",
-                                       mode: configuration.mode.rawValue, policy: configuration.policy.name)
-                event.tool = entry.exposedName
-                event.upstream = entry.upstream
-                event.rule = finding.rule
-                event.technique = finding.technique
-                event.reason = finding.reason
-                event.blocked = configuration.mode == .enforce
-                try? audit?.append(event)
+            let own = namesByUpstream[item.upstream]!
+            let foreign = namesByUpstream.filter { $0.key != item.upstream }.values.reduce(Set([DeclareTask.name]), { $0.union($1) })
+                .subtracting(own).sorted()
+            let definition = JSONValue(.object(item.definition))
+            let key = [exposed, definition.canonicalText, foreign.joined(separator: ",")].joined(separator: "\u{0}")
+            let findings = scanned[key] ?? DescriptionScanner.scan(definition, subject: .tool(exposed), foreignTools: foreign)
+            scanned[key] = findings
+            entry.findings += findings
+            for finding in entry.findings {
+                logDefinition(finding, upstream: entry.upstream, tool: entry.exposedName)
             }
             fresh.append(entry)
         }
@@ -131,6 +151,22 @@ actor ProxyCore {
             }
         }
         for session in sessions.values { await session.catalogChanged() }
+    }
+
+    /// Logs a definition finding once per proxy process, on stderr and in the audit log.
+    private func logDefinition(_ finding: RuleFinding, upstream: String, tool: String? = nil, item: String? = nil) {
+        guard loggedFindings.insert(finding).inserted else { return }
+        FileHandle.standardError.write(Data("safemcp proxy: \(finding.technique ?? finding.rule): \(finding.reason)\n".utf8))
+        var event = AuditEvent(time: AuditLog.timestamp(), kind: .definition, session: "-",
+                               mode: configuration.mode.rawValue, policy: configuration.policy.name)
+        event.tool = tool
+        event.item = item
+        event.upstream = upstream
+        event.rule = finding.rule
+        event.technique = finding.technique
+        event.reason = finding.reason
+        event.blocked = configuration.mode == .enforce
+        try? audit?.append(event)
     }
 
     private static func listAll(_ connection: UpstreamConnection, method: String, key: String) async throws -> [Value] {
@@ -171,15 +207,34 @@ actor ProxyCore {
 
     // MARK: Resources and prompts
 
+    /// Resources (or templates) of every upstream; in enforce mode those whose description the
+    /// scan flags are left out.
     func listResources(method: String, key: String) async -> Value {
         var all: [Value] = []
         for (connection, items) in await listEach(capability: "resources", method: method, key: key) {
             for item in items {
-                if let uri = item.objectValue?["uri"]?.stringValue { resourceOwners[uri] = connection.name }
+                let uri = item.objectValue?["uri"]?.stringValue ?? item.objectValue?["uriTemplate"]?.stringValue ?? ""
+                if let listed = item.objectValue?["uri"]?.stringValue { resourceOwners[listed] = connection.name }
+                let label = key == "resources" ? "resource \(uri)" : "resource template \(uri)"
+                if held(item, subject: key == "resources" ? .resource(uri) : .resourceTemplate(uri), key: label, upstream: connection.name) { continue }
+                all.append(item)
             }
-            all += items
         }
         return .object([key: .array(all)])
+    }
+
+    /// Scans a prompt or resource definition and remembers a finding under `key`; whether it is
+    /// to be left out of the listing.
+    private func held(_ definition: Value, subject: DescriptionScanner.Subject, key: String, upstream: String) -> Bool {
+        let findings = DescriptionScanner.scan(JSONValue(definition), subject: subject)
+        for finding in findings { logDefinition(finding, upstream: upstream, item: key) }
+        heldBack[key] = findings.first
+        return findings.first != nil && configuration.mode == .enforce
+    }
+
+    /// Why a prompt (`prompt NAME`) or resource (`resource URI`) is held back, in enforce mode.
+    func heldBackFinding(_ key: String) -> RuleFinding? {
+        configuration.mode == .enforce ? heldBack[key] : nil
     }
 
     /// The upstream that listed `uri`; for a URI nobody listed (one made from a template), the
@@ -205,6 +260,7 @@ actor ProxyCore {
             promptOwners[exposed] = (upstream, original)
             var renamed = prompt
             renamed["name"] = .string(exposed)
+            if held(.object(renamed), subject: .prompt(exposed), key: "prompt \(exposed)", upstream: upstream) { continue }
             result.append(.object(renamed))
         }
         return .object(["prompts": .array(result)])

@@ -1,6 +1,7 @@
 import Episodes
 import Foundation
 import MCP
+import SafetyFloor
 
 /// Tier 1 (what `tools/list` offers) and tier 2 (the judgement on each `tools/call`).
 extension ProxySession {
@@ -11,7 +12,8 @@ extension ProxySession {
         var verdict: CallVerdict?
     }
 
-    /// The tools to offer now: rules hold back flagged and denied tools first, then the policy
+    /// The tools to offer now: rules hold back flagged and denied tools first, then, with no task
+    /// declared, every risky tool (`NoTaskWithholding`, for every policy), then the policy
     /// withholds for the task and history. In shadow mode everything is offered, and what would
     /// have been withheld is only logged. With a `pending` call, the policy judges it in the same
     /// pass (tier 2 comes after the rules, but deciding both at once embeds the new texts
@@ -24,6 +26,8 @@ extension ProxySession {
                 withheld.append(ToolWithholding(tool: entry.exposedName, reason: "\(finding.technique ?? finding.rule): \(finding.reason)"))
             } else if let finding = configuration.accessList.finding(name: entry.exposedName, originalName: entry.originalName) {
                 withheld.append(ToolWithholding(tool: entry.exposedName, reason: finding.reason))
+            } else if currentTask == nil, let withholding = NoTaskWithholding.withholding(entry.tool) {
+                withheld.append(withholding)
             } else {
                 candidates.append(entry)
             }
@@ -90,13 +94,20 @@ extension ProxySession {
         event.decisionMs = decisionMs
 
         let result: Value
+        var injected = false
         if blocked {
             result = Self.blockResult(judgement)
         } else if let entry {
             var forwarded = fields
             forwarded["name"] = .string(entry.originalName)
             do {
-                result = try await forwardCall(.object(forwarded), entry: entry, clientID: id)
+                let screened = screenToolResult(try await forwardCall(.object(forwarded), entry: entry, clientID: id), tool: name)
+                result = screened.result
+                injected = !screened.findings.isEmpty
+                if injected {
+                    event.injection = screened.findings
+                    event.injectionAction = screened.action?.rawValue
+                }
             } catch let failure as UpstreamFailure {
                 if case .errorResponse = failure {
                     finishCall(action, observation: failure.description, judgement: judgement, event: event, started: started)
@@ -108,7 +119,7 @@ extension ProxySession {
             result = Self.failureResult("unknown tool \(name) (shadow mode forwards nothing it cannot route)")
         }
         finishCall(action, observation: blocked ? nil : Self.observation(of: result),
-                   judgement: judgement, event: event, started: started)
+                   judgement: judgement, event: event, started: started, injected: injected)
         return result
     }
 
@@ -122,14 +133,17 @@ extension ProxySession {
     /// Records the step in the history and the audit log. A blocked call never ran: its step is
     /// `pending` with no observation, and its label is the verdict. The history keeps the call's
     /// arguments normalised, as the policy read them while the call was pending (so the embedding
-    /// made then is reused); the log keeps them as written.
-    private func finishCall(_ action: Action, observation: String?, judgement: Judgement, event: AuditEvent, started: Double) {
+    /// made then is reused); the log keeps them as written. A result that carried injected
+    /// instructions (`injected`) gives the step the risk type SAF-T1102, and its observation is
+    /// what the agent got (marked, or the block), so the policy judges the next call knowing.
+    private func finishCall(_ action: Action, observation: String?, judgement: Judgement, event: AuditEvent, started: Double,
+                            injected: Bool = false) {
         var event = event
         let step = Step(action: action, observation: observation.map { String($0.prefix(4000)) }, label: judgement.verdict,
-                        riskType: judgement.technique, pending: observation == nil ? true : nil)
+                        riskType: judgement.technique ?? (injected ? ResultScanner.technique : nil), pending: observation == nil ? true : nil)
         var folded = step
         folded.action = Self.normalized(action)
-        appendHistory(folded, tightens: judgement.verdict != .safe)
+        appendHistory(folded, tightens: judgement.verdict != .safe || injected)
         // Redacting a megabyte of arguments takes longer than the call; without a log, no one reads it.
         guard core.audit != nil else { return }
         event.step = Step(action: Action(tool: action.tool, arguments: SecretRedactor.redact(action.arguments)),
@@ -163,7 +177,11 @@ extension ProxySession {
     }
 
     /// Rules in a fixed order, each able to refuse whatever the policy would say; the policy's
-    /// verdict (decided with tier 1) counts only for what every rule let through.
+    /// verdict (decided with tier 1) counts only for what every rule let through. The safety
+    /// floor reads the arguments as written (a shell runs `/etc/5hadow` as no file at all) and
+    /// comes before the policy is asked, so no policy, however trained, lets its calls through;
+    /// in shadow mode its refusal is logged under its own rule, and the call is forwarded like
+    /// every other.
     private func judge(_ action: Action, entry: CatalogEntry?) async -> Judgement {
         guard let entry else {
             return Judgement(ToolAvailability.finding(tool: action.tool, known: false, withholding: nil)!)
@@ -173,6 +191,10 @@ extension ProxySession {
         }
         if let finding = configuration.accessList.finding(name: entry.exposedName, originalName: entry.originalName) {
             return Judgement(finding)
+        }
+        // The upstream's own name: a prefix (`web__delete_file`) hides the words the floor reads.
+        if let finding = SafetyFloor.finding(tool: entry.originalTool, arguments: action.arguments) {
+            return Judgement(RuleFinding(finding))
         }
         let tiers = await tierOne(pending: (Self.normalized(action), entry.tool))
         let withholding = tiers.withheld.first { $0.tool == entry.exposedName }
@@ -188,19 +210,22 @@ extension ProxySession {
         return Judgement(tiers.verdict!, policy: configuration.policy.name)
     }
 
+    /// The structured content carries the rule's SAF-T technique when it has one.
     static func blockResult(_ judgement: Judgement) -> Value {
         let rule = judgement.rule ?? "policy"
         let line = "Blocked by safemcp proxy (\(judgement.technique ?? rule)): \(judgement.reason). Do not retry this call; choose another approach or ask the user."
+        var content: [String: Value] = [
+            "blocked": .bool(true),
+            "verdict": .string(judgement.verdict.rawValue),
+            "confidence": .double(judgement.confidence),
+            "reason": .string(judgement.reason),
+            "rule": .string(rule),
+        ]
+        if let technique = judgement.technique { content["technique"] = .string(technique) }
         return .object([
             "content": .array([.object(["type": "text", "text": .string(line)])]),
             "isError": .bool(true),
-            "structuredContent": .object([
-                "blocked": .bool(true),
-                "verdict": .string(judgement.verdict.rawValue),
-                "confidence": .double(judgement.confidence),
-                "reason": .string(judgement.reason),
-                "rule": .string(rule),
-            ]),
+            "structuredContent": .object(content),
         ])
     }
 

@@ -93,13 +93,16 @@ actor ProxySession {
             guard let uri = params?.objectValue?["uri"]?.stringValue, let owner = await core.resourceOwner(uri) else {
                 throw JSONRPCMessage.Invalid(code: JSONRPCMessage.invalidParams, message: "\(method): unknown resource URI")
             }
-            return try await forwardRequest(method, params: params, to: owner, clientID: id)
+            try await refuseHeldBack("resource \(uri)", method: method)
+            let result = try await forwardRequest(method, params: params, to: owner, clientID: id)
+            return method == "resources/read" ? screenResource(result, uri: uri, upstream: owner.name) : result
         case "prompts/list": return await core.listPrompts()
         case "prompts/get":
             guard var fields = params?.objectValue, let name = fields["name"]?.stringValue,
                   let (owner, original) = await core.promptOwner(name) else {
                 throw JSONRPCMessage.Invalid(code: JSONRPCMessage.invalidParams, message: "prompts/get: unknown prompt")
             }
+            try await refuseHeldBack("prompt \(name)", method: method)
             fields["name"] = .string(original)
             return try await forwardRequest(method, params: .object(fields), to: owner, clientID: id)
         case "completion/complete":
@@ -109,6 +112,15 @@ actor ProxySession {
             return .object([:])
         default:
             throw JSONRPCMessage.Invalid(code: JSONRPCMessage.methodNotFound, message: "Method not found: \(method)")
+        }
+    }
+
+    /// A prompt or resource the description scan held back is refused by name too, as a
+    /// withheld tool is.
+    private func refuseHeldBack(_ item: String, method: String) async throws {
+        if let finding = await core.heldBackFinding(item) {
+            throw JSONRPCMessage.Invalid(code: JSONRPCMessage.invalidParams,
+                message: "\(method): \(item) is held back by safemcp proxy (\(finding.technique ?? finding.rule)): \(finding.reason)")
         }
     }
 
@@ -135,6 +147,7 @@ actor ProxySession {
         }
         let owner: UpstreamConnection?
         if let name = reference["name"]?.stringValue, let (connection, original) = await core.promptOwner(name) {
+            try await refuseHeldBack("prompt \(name)", method: "completion/complete")
             reference["name"] = .string(original)
             owner = connection
         } else if let uri = reference["uri"]?.stringValue {

@@ -1,16 +1,17 @@
-import Benchmarks
 import Foundation
 import HDF5Store
 
 /// Speed of the HDF5 storage behind the episode dataset, the embedding cache and checkpoints.
 /// References are h5py 3.16 doing the same work on this machine (`tools/bench_h5py.py`).
-struct HDF5StoreBenchmark: BenchmarkSection {
-    let name = "hdf5"
+public struct HDF5StoreBenchmark: BenchmarkSection {
+    public let name = "hdf5"
+
+    public init() {}
 
     static let rows = 10_000
     static let width = 384
 
-    func run(log: (String) -> Void) throws -> [BenchmarkResult] {
+    public func run(log: (String) -> Void) throws -> [BenchmarkResult] {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("safemcp-bench-hdf5-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
