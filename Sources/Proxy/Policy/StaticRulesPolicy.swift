@@ -150,14 +150,29 @@ public struct StaticRulesPolicy: ProxyPolicy {
         return CallVerdict(verdict: .safe, confidence: 0.6, reason: "no risk pattern matched")
     }
 
-    /// Tier 1 counts each tool's critical steps and reads nothing else of the history: the last
-    /// `criticalBudget` of them per tool are kept, without arguments or results.
+    /// Tier 1 reads three things of the history, and the session keeps only those, without
+    /// arguments or results: each tool's last `criticalBudget` critical steps, one step per tool
+    /// the safety floor refused, and one result that carried injected instructions.
     public func retainedHistory(_ history: [Step]) -> [Step] {
-        var kept: [String: Int] = [:]
+        var critical: [String: Int] = [:]
+        var refused: Set<String> = []
+        var injected = false
         let newestFirst = history.reversed().compactMap { step -> Step? in
-            guard step.label == .critical, kept[step.action.tool, default: 0] < criticalBudget else { return nil }
-            kept[step.action.tool, default: 0] += 1
-            return Step(action: Action(tool: step.action.tool, arguments: .object([:])), label: .critical)
+            let tool = step.action.tool
+            let keeps: Bool
+            if step.riskType == ResultScanner.technique {
+                keeps = !injected
+                injected = true
+            } else if step.label == .unsafe, step.pending == true, let risk = step.riskType, Self.floorTechniques.contains(risk) {
+                keeps = refused.insert(tool).inserted
+            } else if step.label == .critical {
+                keeps = critical[tool, default: 0] < criticalBudget
+                critical[tool, default: 0] += 1
+            } else {
+                keeps = false
+            }
+            guard keeps else { return nil }
+            return Step(action: Action(tool: tool, arguments: .object([:])), label: step.label, riskType: step.riskType, pending: step.pending)
         }
         return newestFirst.reversed()
     }
