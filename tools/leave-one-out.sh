@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The leave-one-source-out table: for each public development source, the default job trained
 # without it (data.leaveOut; its stage-3 suite is not rolled out either, and early stopping
-# selects on it), beside the default job that trained on it (runs/default, from `make run`),
-# both evaluated on that source. Run after `make run` (it reuses runs/data). Arguments: the
-# safemcp binary (a release build), then optionally the seed (default 7). Writes
-# runs/loso-SEED/table.txt.
+# selects on it; stage 3 skips its periodic greedy episodes, which only log), beside the default
+# job that trained on it (runs/default, from `make run`), both evaluated on that source. Run
+# after `make run` (it reuses runs/data). Arguments: the safemcp binary (a release build), then
+# optionally the seed (default 7). Writes runs/loso-SEED/table.txt.
 set -euo pipefail
 
 bin=${1:?usage: tools/leave-one-out.sh SAFEMCP_BINARY [SEED]}
@@ -32,7 +32,7 @@ for source in powerseeking-dev toolemu-public harmactions safemcp; do
         rm -rf "runs/$run"
         printf '\n== training without %s (seed %s)\n' "$source" "$seed" >&2
         "$bin" train --config configs/default.yaml --run "$run" --stage all --set seed="$seed" \
-            --set "data.leaveOut=[$source]" --set baselines.enabled=false > /dev/null
+            --set "data.leaveOut=[$source]" --set baselines.enabled=false --set stage3.evalEpisodes=0 > /dev/null
         "$bin" export --run "runs/$run" --out "runs/$run/policy.h5" > /dev/null
     fi
     # shellcheck disable=SC2046
