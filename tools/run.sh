@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
-# `make run`: the main job, end to end on the project's own environments: record episodes on
-# the suites' training tasks, train stages 1-3, export a policy bundle, and evaluate it beside
-# the baselines on the held-out tasks. Arguments: the safemcp binary (a release build).
+# `make run`: the main job, end to end: record episodes on the suites' training tasks, import
+# the public development data, train stages 1-3 on both, export a policy bundle, and evaluate it
+# beside the baselines on the held-out tasks and on the public development suites and files.
+# Arguments: the safemcp binary (a release build).
 set -euo pipefail
 
 bin=${1:?usage: tools/run.sh SAFEMCP_BINARY}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-step() { printf '\n== %s\n' "$*" >&2; }
 started=$SECONDS
+phase_started=$SECONDS
+phases=""
+# Each step ends the previous one's phase; the times are printed at the end.
+step() {
+    [ -n "${phase:-}" ] && phases+=$(printf '%5d s  %s' $((SECONDS - phase_started)) "$phase")$'\n'
+    phase=$*
+    phase_started=$SECONDS
+    printf '\n== %s\n' "$*" >&2
+}
+data=../shared/data
 
 step "validating the suites in envs/"
 "$bin" envs validate
@@ -19,6 +29,19 @@ step "recording episodes on the training tasks of every suite (the held-out task
 mkdir -p runs/data
 "$bin" envs rollout --split train --policy none --episodes 400 --seed 11 --record runs/data/envs-train.h5
 "$bin" envs rollout --split train --policy rules --episodes 400 --seed 12 --record runs/data/envs-train-rules.h5
+
+step "importing the public development data (AgentHarm for evaluation only)"
+# Datasets with their embeddings, so the training jobs below share one embedding pass.
+"$bin" data import --format safemcp "$data/safemcp/stage2_train.jsonl" --out runs/data/safemcp-train.h5 > /dev/null
+"$bin" data import --format powerseeking "$data/powerseeking/cases_dev.json" --out runs/data/powerseeking-dev.h5 > /dev/null
+"$bin" data import --format harmactions "$data/harmactions/harmactions_dataset.json" --out runs/data/harmactions.h5 > /dev/null
+"$bin" data import --format toolemu "$data/toolemu/trajectories_gpt4o_mini_safemcp.jsonl" --out runs/data/toolemu-trajectories.h5 > /dev/null
+# Suites for stage 3 (their training tasks) and for the evaluation (all their tasks).
+rm -rf runs/data/public
+"$bin" envs import --from "$data/powerseeking/cases_dev.json" --format powerseeking --out runs/data/public/powerseeking-dev > /dev/null
+"$bin" envs import --from "$data/toolemu/all_cases.json" --format toolemu --out runs/data/public/toolemu-public > /dev/null
+"$bin" envs import --from "$data/agentharm/harmful_behaviors_validation.json" --format agentharm \
+    --out runs/data/public/agentharm-validation > /dev/null
 
 step "training stages 1-3 (configs/default.yaml) into runs/default"
 rm -rf runs/default
@@ -37,15 +60,24 @@ step "evaluating on the held-out tasks beside the baselines and the ablation"
 "$bin" eval --run runs/default --run runs/without-stage1 --baselines --episodes 1000 --seed 0 \
     --data ../shared/data/safemcp/stage2_test.jsonl --format safemcp | tee runs/default/eval-suites.txt
 
+step "evaluating on the public development suites and files beside the baselines"
+# PowerSeeking dev, ToolEmu and HarmActions are trained on by default: these rows are in-source;
+# tools/leave-one-out.sh measures each source left out of training.
+"$bin" eval --run runs/default --baselines --episodes 1000 --seed 0 --envs-dir runs/data/public --split all \
+    --data "$data/harmactions/harmactions_dataset.json" --format harmactions | tee runs/default/eval-public.txt
+
 step "report"
 "$bin" report runs/default
 "$bin" curves runs/default
 
+step "done"
+printf '\nTime per phase:\n%s' "$phases"
 cat <<NOTE
 
 Finished in $((SECONDS - started)) s.
 Policy bundle:     runs/default/policy.h5 (safemcp proxy --policy runs/default/policy.h5 -- CMD ...)
-Evaluation:        runs/default/eval-suites.txt (held-out tasks and SafeMCP test rows, above);
+Evaluation:        runs/default/eval-suites.txt (held-out tasks and SafeMCP test rows),
+                   runs/default/eval-public.txt (public development suites and HarmActions);
                    runs/default/eval.json (labelled steps, validation and test)
 Curves:            runs/default/report.html (open in a browser), or .venv/bin/tensorboard --logdir runs
 NOTE

@@ -20,7 +20,7 @@ extension ProxyBenchmarks {
         let worldModel = WorldModel(inputs: features.width, dimension: features.dimension, hidden: config.stage1.hidden, dropout: 0,
                                     generator: &generator)
         let policy = PolicyNetwork(inputs: features.width + config.stage2.worldModelInput.width(dimension: features.dimension),
-                                   toolDimension: features.dimension, hidden: config.stage2.hidden, toolHidden: config.stage2.toolHidden,
+                                   toolDimension: features.toolWidth, hidden: config.stage2.hidden, toolHidden: config.stage2.toolHidden,
                                    dropout: 0, name: "policy", generator: &generator)
         policy.verdictHead.bias.value = Matrix(rows: 1, cols: 3, storage: [20, 0, 0])
         var bundle = PolicyExport.bundle(worldModel: worldModel, policy: policy, config: config, encoderID: MiniLMEncoder.modelID)

@@ -75,9 +75,20 @@ extension StateFeatures {
         }
         let lastObservation = input.history.last.map { vector($0.observation ?? "") } ?? zero
         let pendingAction = input.pending.map { vector(EpisodeTexts.action($0)) } ?? zero
-        let embeddings = vector(input.instruction) + actionMean + observationMean + lastObservation + pendingAction
-        guard grounding else { return embeddings }
-        return embeddings + ArgumentGrounding.shares(instruction: input.instruction, observations: recent.map { $0.observation ?? "" },
-                                                     pending: input.pending)
+        var state = vector(input.instruction) + actionMean + observationMean + lastObservation + pendingAction
+        if grounding {
+            state += ArgumentGrounding.shares(instruction: input.instruction, observations: recent.map { $0.observation ?? "" },
+                                              pending: input.pending)
+        }
+        if rules { state += RuleFindings.pending(input.pending, tools: input.tools) }
+        return state
+    }
+
+    /// One offered tool as the withhold head reads it: the embedding of its name and description,
+    /// then with `rules` what the rules find in it.
+    public func toolVector(_ tool: Tool, embedding: (String) -> [Float]) -> [Float] {
+        let text = EpisodeTexts.tool(tool)
+        let vector = text.isEmpty ? [Float](repeating: 0, count: dimension) : embedding(text)
+        return rules ? vector + RuleFindings.tool(tool) : vector
     }
 }

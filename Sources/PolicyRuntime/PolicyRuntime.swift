@@ -75,7 +75,7 @@ public final class PolicyRuntime {
             policy = nil
         } else {
             let inputs = features.width + (usesWorldModel ? (bundle.shapes.worldModelInput ?? .prediction).width(dimension: features.dimension) : 0)
-            let network = PolicyNetwork(inputs: inputs, toolDimension: features.dimension, hidden: bundle.shapes.policyHidden,
+            let network = PolicyNetwork(inputs: inputs, toolDimension: features.toolWidth, hidden: bundle.shapes.policyHidden,
                                         toolHidden: bundle.shapes.policyToolHidden, dropout: 0, name: "policy", generator: &generator)
             try network.load(bundle.tensors, prefix: variant.rawValue + "/", file: file)
             policy = network
@@ -106,8 +106,10 @@ public final class PolicyRuntime {
             networkInputs = states.concatenatingColumns(worldModel.policyInput(prediction: predicted, worldModelInput))
             prediction = predicted
         }
-        let pairs = inputs.enumerated().flatMap { row, input in input.tools.map { (row: row, embedding: vector(EpisodeTexts.tool($0))) } }
-        let result = policy!.forward(networkInputs, toolPairs: pairs, toolDimension: features.dimension, training: false)
+        let pairs = inputs.enumerated().flatMap { row, input in
+            input.tools.map { (row: row, embedding: features.toolVector($0, embedding: vector)) }
+        }
+        let result = policy!.forward(networkInputs, toolPairs: pairs, toolDimension: features.toolWidth, training: false)
         var pair = 0
         return inputs.indices.map { row in
             let count = inputs[row].tools.count

@@ -62,7 +62,7 @@ struct EpisodeSource {
     func state(_ observation: EnvironmentObservation) -> (state: [Float], toolNames: [String], toolEmbeddings: [[Float]], pending: Bool) {
         let input = PolicyInput(observation: observation)
         return (features.vector(for: input, embedding: embeddings.vector), input.tools.map(\.name),
-                input.tools.map { embeddings.vector(EpisodeTexts.tool($0)) }, input.pending != nil)
+                input.tools.map { features.toolVector($0, embedding: embeddings.vector) }, input.pending != nil)
     }
 }
 

@@ -7,6 +7,8 @@ import PolicyRuntime
 public struct JudgedStep {
     /// Index of the episode in the list the step was built from (splits are by episode).
     public var episode: Int
+    /// Index of the episode's source in `data.train`: batches are mixed by source (`ExampleOrder`).
+    public var source = 0
     /// `StateFeatures.vector(for:embedding:)`: instruction, recent history, last observation,
     /// pending action (and the grounding shares when the layout has them).
     public var state: [Float]
@@ -18,7 +20,7 @@ public struct JudgedStep {
     /// 1 when an unsafe step follows (see `unsafeFollows`); nil when the step has no label.
     public var unsafeFollows: Float?
     public var toolNames: [String]
-    /// Each available tool's own embedding (name and description).
+    /// Each available tool's vector (`StateFeatures.toolVector`: its embedding, and the rules' finding).
     public var toolEmbeddings: [[Float]]
     /// The tools that should be withheld; nil when the episode does not say.
     public var withheld: Set<String>?
@@ -31,7 +33,7 @@ extension StateFeatures {
         var result: [JudgedStep] = []
         for (episodeIndex, episode) in episodes.enumerated() {
             let toolNames = episode.tools.map(\.name)
-            let toolEmbeddings = episode.tools.map { embeddings.vector(EpisodeTexts.tool($0)) }
+            let toolEmbeddings = episode.tools.map { toolVector($0, embedding: embeddings.vector) }
             let withheld = episode.withheldTools.map(Set.init)
             let labels = episode.steps.map(\.label)
             func state(history: ArraySlice<Step>, pending: Action?) -> [Float] {

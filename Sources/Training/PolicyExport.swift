@@ -84,7 +84,8 @@ public enum PolicyExport {
     /// The state layout `config` trains on: MiniLM's width, or the hashing encoder's.
     public static func features(_ config: TrainingConfig) -> StateFeatures {
         StateFeatures(dimension: config.encoder.kind == "hashing" ? config.encoder.hashingDimension : MiniLMWeights.hidden,
-                      historyWindow: config.features.historyWindow, grounding: config.features.grounding)
+                      historyWindow: config.features.historyWindow, grounding: config.features.grounding,
+                      rules: config.features.rules)
     }
 
     static func shapes(_ config: TrainingConfig) -> PolicyBundle.Shapes {

@@ -134,7 +134,8 @@ public enum ReinforcementLearning {
     /// periodic `eval/*` tags.
     static func train(_ policy: Policy, reference: PolicyNetwork, train: [JudgedStep], validation: [JudgedStep],
                       episodes: EpisodeSource?, evaluateEpisodes: (() throws -> [(tag: String, value: Double)])?,
-                      config: Config, seed: UInt64, context: StageContext, resume: Bool) throws -> StageOutcome {
+                      config: Config, seed: UInt64, context: StageContext, resume: Bool,
+                      sourceWeights: [Double]? = nil) throws -> StageOutcome {
         let labelled = train.filter { $0.label != nil }
         let tasks = episodes?.tasks.count ?? 0
         guard !labelled.isEmpty || tasks > 0 else { throw TrainingError.noTrainingData(context.name) }
@@ -143,7 +144,8 @@ public enum ReinforcementLearning {
         let optimizer = AdamW(parameters: network.parameters, configuration: .init(weightDecay: 0))
         let schedule = LearningRateSchedule(peak: Float(config.learningRate), floor: Float(config.learningRate),
                                             warmupSteps: config.warmupSteps, decaySteps: max(config.steps, config.warmupSteps + 1))
-        var labelledOrder = labelled.isEmpty ? nil : ExampleOrder(count: labelled.count, batchSize: config.promptsPerStep, seed: seed)
+        var labelledOrder = labelled.isEmpty ? nil
+            : ExampleOrder(sources: labelled.map(\.source), weights: sourceWeights, batchSize: config.promptsPerStep, seed: seed)
         var taskOrder = tasks == 0 ? nil : ExampleOrder(count: tasks, batchSize: config.episodesPerStep, seed: seed &+ 2)
         let inputs = labelled.isEmpty ? nil : policy.inputs(labelled)
         var combination = config.makeCombination()

@@ -116,7 +116,8 @@ struct Policy {
 extension SupervisedInit {
     /// `trainInputs` replaces `policy.inputs(train)` (the cross-fitted world-model predictions).
     static func train(_ policy: Policy, train: [JudgedStep], validation: [JudgedStep], config: Config, seed: UInt64,
-                      context: StageContext, resume: Bool, trainInputs given: Matrix? = nil) throws -> StageOutcome {
+                      context: StageContext, resume: Bool, trainInputs given: Matrix? = nil,
+                      sourceWeights: [Double]? = nil) throws -> StageOutcome {
         guard !train.isEmpty else { throw TrainingError.noTrainingData(context.name) }
         let network = policy.network
         let optimizer = AdamW(parameters: network.parameters, configuration: .init(weightDecay: Float(config.weightDecay)))
@@ -124,7 +125,7 @@ extension SupervisedInit {
                                             warmupSteps: config.warmupSteps, decaySteps: max(config.steps, config.warmupSteps + 1))
         let crossEntropy = SoftmaxCrossEntropy(classWeights: config.resolvedClassWeights(train.compactMap(\.label)))
         let binary = BinaryCrossEntropyWithLogits()
-        var order = ExampleOrder(count: train.count, batchSize: config.batchSize, seed: seed)
+        var order = ExampleOrder(sources: train.map(\.source), weights: sourceWeights, batchSize: config.batchSize, seed: seed)
         // The world model is frozen: its prediction for every example is computed once.
         let trainInputs = given ?? policy.inputs(train)
         var best = network.snapshot()

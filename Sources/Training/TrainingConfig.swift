@@ -44,13 +44,25 @@ public struct DataSource: Codable, Equatable, Sendable {
     public var seed: Int?
     /// `format: suite` only: the defense in the loop while recording, `none` (default) or `rules`.
     public var policy: String?
+    /// What `data.leaveOut` and the logs call the source (`group/part` names join a group that one leaveOut entry leaves out whole); default: the file or folder name without its extension.
+    public var name: String?
+    /// The source's share of every training batch, relative to the other sources' weights (1 when unset); without any weight, examples are drawn uniformly, so the largest source fills most batches.
+    public var weight: Double?
 
-    public init(path: String, format: String, episodes: Int? = nil, seed: Int? = nil, policy: String? = nil) {
+    public init(path: String, format: String, episodes: Int? = nil, seed: Int? = nil, policy: String? = nil, name: String? = nil,
+                weight: Double? = nil) {
         self.path = path
         self.format = format
         self.episodes = episodes
         self.seed = seed
         self.policy = policy
+        self.name = name
+        self.weight = weight
+    }
+
+    /// `name`, else the last path component without its extension.
+    public var resolvedName: String {
+        name ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
     }
 }
 
@@ -65,6 +77,8 @@ public struct DataConfig: Codable, Equatable, Sendable {
     public var validationFraction = 0.15
     /// `task`: all episodes of a task (same source and instruction) fall on one side, so early stopping rewards what carries over to unseen tasks; `episode`: each episode on its own.
     public var validationBy = ValidationUnit.task
+    /// Sources of data.train (by name, or the group before a `/` in names) kept out of every stage's training and used as the validation split instead (leave-one-source-out; sources without labelled steps validate on a share of the other tasks); a stage3.episodeSuites folder of the same name is not rolled out either.
+    public var leaveOut: [String] = []
 
     public enum ValidationUnit: String, Codable, Equatable, Sendable {
         case task
@@ -79,6 +93,8 @@ public struct FeatureConfig: Codable, Equatable, Sendable {
     public var historyWindow = 4
     /// Append the pending call's argument-grounding shares (from the instruction, from recent observations, from neither; and over ids, amounts, paths and addresses alone) to the state.
     public var grounding = false
+    /// Append the static rules' findings (RuleFindings: the pending call's tool denied, its arguments dangerous) to the state, and each tool's "denied" bit to its withhold input.
+    public var rules = false
 }
 
 public struct BaselineConfig: Codable, Equatable, Sendable {
@@ -123,6 +139,18 @@ extension TrainingConfig {
                             "episodes, seed and policy apply to format: suite only")
             }
         }
+        let names = data.train.map(\.resolvedName)
+        for (index, name) in names.enumerated() where names[..<index].contains(name) {
+            throw TrainingError.invalidConfig("data.train[\(index)].name", "\"\(name)\" names an earlier source too; give each a distinct name")
+        }
+        for (index, source) in data.train.enumerated() {
+            try require((source.weight ?? 1) > 0, "data.train[\(index)].weight", "must be positive")
+        }
+        for (index, name) in data.leaveOut.enumerated() {
+            try require(names.contains { $0 == name || $0.hasPrefix(name + "/") }, "data.leaveOut[\(index)]",
+                        "\"\(name)\" names no source of data.train (they are \(names.joined(separator: ", ")))")
+        }
+        try require(data.train.isEmpty || !data.train.allSatisfy(data.isLeftOut), "data.leaveOut", "leaves no source to train on")
         try stage1.validate(prefix: "stage1")
         try stage2.validate(prefix: "stage2")
         try stage3.validate(prefix: "stage3")

@@ -8,6 +8,8 @@ import TextEncoder
 /// The episodes a job trains and tests on, and the embedding of every text they contain.
 public struct TrainingData {
     public var train: [Episode]
+    /// For each training episode, the index of its source in `data.train`.
+    public var trainSource: [Int]
     public var test: [Episode]
     public var embeddings: EmbeddingTable
 
@@ -17,22 +19,23 @@ public struct TrainingData {
     public static func load(_ config: DataConfig, embedder: TextEmbedder, interrupt: InterruptFlag? = nil,
                             log: (String) -> Void) throws -> TrainingData {
         var table = EmbeddingTable(dimension: embedder.dimension, encoderID: embedder.id)
-        func read(_ sources: [DataSource]) throws -> [Episode] {
-            var episodes: [Episode] = []
-            for source in sources {
-                episodes += try readSource(source, into: &table, log: log)
-            }
-            return episodes
+        var train: [Episode] = []
+        var trainSource: [Int] = []
+        var evaluationOnly = 0
+        for (index, source) in config.train.enumerated() {
+            let episodes = try readSource(source, into: &table, log: log)
+            let allowed = episodes.filter { $0.evaluationOnly != true }
+            evaluationOnly += episodes.count - allowed.count
+            train += allowed
+            trainSource += [Int](repeating: index, count: allowed.count)
         }
-        var train = try read(config.train)
-        let test = try read(config.test)
-        let evaluationOnly = train.filter { $0.evaluationOnly == true }.count
+        var test: [Episode] = []
+        for source in config.test { test += try readSource(source, into: &table, log: log) }
         if evaluationOnly > 0 {
             log("left out \(evaluationOnly) evaluation-only episodes from training (their terms forbid training on them)")
-            train.removeAll { $0.evaluationOnly == true }
         }
         try table.embedMissing(texts(of: train + test), with: embedder, interrupt: interrupt, log: log)
-        return TrainingData(train: train, test: test, embeddings: table)
+        return TrainingData(train: train, trainSource: trainSource, test: test, embeddings: table)
     }
 
     static func readSource(_ source: DataSource, into table: inout EmbeddingTable, log: (String) -> Void) throws -> [Episode] {

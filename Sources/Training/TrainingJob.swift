@@ -155,25 +155,17 @@ private struct Job {
         let embedder = try makeEmbedder()
         let data = try TrainingData.load(config.data, embedder: embedder, interrupt: interrupt, log: log)
         let features = StateFeatures(dimension: embedder.dimension, historyWindow: config.features.historyWindow,
-                                     grounding: config.features.grounding)
-        let validationEpisodes = Self.validationEpisodes(groups: Self.groups(data.train, by: config.data.validationBy),
-                                                         fraction: config.data.validationFraction, seed: UInt64(config.seed) &+ 4)
-        let stage1States = features.judgedSteps(data.train, embeddings: data.embeddings, labelledOnly: false)
-        let stage2States = stage1States.filter { $0.label != nil }
-        let (labelledTrain, validation2) = (stage2States.filter { !validationEpisodes.contains($0.episode) }, stage2States.filter { validationEpisodes.contains($0.episode) })
-        // A function of the config alone, so stage 3 run on its own sees the same split.
-        let reservedEpisodes = config.stage3.reservedFraction == 0 ? Set<Int>()
-            : Self.validationEpisodes(groups: data.train.indices.map { [$0] }, fraction: config.stage3.reservedFraction,
-                                      seed: UInt64(config.seed) &+ 7)
-                .subtracting(validationEpisodes)
-        // The world model's class head fits the labels it trains on, and the policy reads its
-        // prediction: reserved episodes are kept from stage 1 too, or stage 3 would see solved prompts.
-        let train1 = stage1States.filter { !validationEpisodes.contains($0.episode) && !reservedEpisodes.contains($0.episode) }
-        let validation1 = stage1States.filter { validationEpisodes.contains($0.episode) }
-        let train2 = labelledTrain.filter { !reservedEpisodes.contains($0.episode) }
-        let train3 = reservedEpisodes.isEmpty ? labelledTrain : labelledTrain.filter { reservedEpisodes.contains($0.episode) }
+                                     grounding: config.features.grounding, rules: config.features.rules)
+        let partition = TrainingJob.partition(data, config: config, features: features, log: log)
+        let (train1, validation1, train2, validation2, train3) = (partition.train1, partition.validation1, partition.train2,
+                                                                  partition.validation2, partition.train3)
+        let sourceWeights = TrainingJob.sourceWeights(config.data)
         let test2 = features.judgedSteps(data.test, embeddings: data.embeddings, labelledOnly: true)
-        log("stage 1: \(train1.count) training states, \(validation1.count) validation; stage 2: \(train2.count) labelled training states, \(validation2.count) validation, \(test2.count) test; stage 3: \(train3.count) prompts\(reservedEpisodes.isEmpty ? "" : " kept from stage 2")")
+        log("stage 1: \(train1.count) training states, \(validation1.count) validation; stage 2: \(train2.count) labelled training states, \(validation2.count) validation, \(test2.count) test; stage 3: \(train3.count) prompts\(partition.reservesPrompts ? " kept from stage 2" : "")")
+        for (index, source) in config.data.train.enumerated() {
+            let left = config.data.leaveOut.contains(source.resolvedName)
+            log("source \(source.resolvedName): \(data.trainSource.filter { $0 == index }.count) episodes, \(train2.filter { $0.source == index }.count) labelled training states\(left ? " (left out: the validation split)" : "")\(sourceWeights.map { ", batch share \(String(format: "%.2f", $0[index] / $0.reduce(0, +)))" } ?? "")")
+        }
 
         let seed = UInt64(config.seed)
         var generator = RandomGenerator(seed: seed)
@@ -183,7 +175,8 @@ private struct Job {
             log("stage 1 skipped: stage2.useWorldModel is false, so no later stage reads the world model")
         } else if request.stages.includesStage1 {
             let outcome = try WorldModelTraining.train(worldModel, train: train1, validation: validation1, config: config.stage1,
-                                                       seed: seed &+ 1, context: context("stage1"), resume: request.resume)
+                                                       seed: seed &+ 1, context: context("stage1"), resume: request.resume,
+                                                       sourceWeights: sourceWeights)
             if outcome == .interrupted { return (.interrupted, nil) }
         }
         guard request.stages.includesStage2 || request.stages.includesStage3 else { return (.finished, nil) }
@@ -193,10 +186,12 @@ private struct Job {
         let policy = makePolicy(useWorldModel: config.stage2.useWorldModel, worldModel: worldModel, features: features, seed: seed)
         if request.stages.includesStage2 {
             let crossFitted = config.stage2.useWorldModel && config.stage1.crossFitFolds >= 2
-                ? try crossFittedInputs(train1: train1, train2: train2, episodes: data.train, features: features, policy: policy)
+                ? try crossFittedInputs(train1: train1, train2: train2, episodes: data.train, features: features, policy: policy,
+                                        sourceWeights: sourceWeights)
                 : nil
             let outcome = try SupervisedInit.train(policy, train: train2, validation: validation2, config: config.stage2, seed: seed &+ 3,
-                                                   context: context("stage2"), resume: request.resume, trainInputs: crossFitted)
+                                                   context: context("stage2"), resume: request.resume, trainInputs: crossFitted,
+                                                   sourceWeights: sourceWeights)
             if outcome == .interrupted { return (.interrupted, nil) }
         } else {
             try loadFinished("stage2", into: policy.network)
@@ -207,22 +202,24 @@ private struct Job {
             let learner = makePolicy(useWorldModel: config.stage2.useWorldModel, worldModel: worldModel, features: features, seed: seed,
                                      dropout: 0)
             learner.network.restore(policy.network.snapshot())
-            let episodes = config.stage3.episodeSuites.isEmpty ? nil
-                : try EpisodeSource.load(paths: config.stage3.episodeSuites, features: features, embeddings: data.embeddings,
+            let suites = TrainingJob.episodeSuites(config)
+            let episodes = suites.isEmpty ? nil
+                : try EpisodeSource.load(paths: suites, features: features, embeddings: data.embeddings,
                                          embedder: embedder, interrupt: interrupt, log: log)
             let evaluateEpisodes = config.stage3.evalEpisodes == 0 ? nil
                 : episodes.map { episodeEvaluation($0, policy: learner, embedder: embedder) }
             let outcome = try ReinforcementLearning.train(learner, reference: policy.network, train: train3, validation: validation2,
                                                           episodes: episodes, evaluateEpisodes: evaluateEpisodes,
                                                           config: config.stage3, seed: seed &+ 6, context: context("stage3"),
-                                                          resume: request.resume)
+                                                          resume: request.resume, sourceWeights: sourceWeights)
             if outcome == .interrupted { return (.interrupted, nil) }
             finalPolicy = learner
         }
 
         var rows: [(name: String, score: ([JudgedStep]) -> (StepMetrics, StepMetrics?))] = []
         if config.baselines.enabled {
-            rows += try baselines(train2: train2, validation2: validation2, worldModel: worldModel, features: features)
+            rows += try baselines(train2: train2, validation2: validation2, worldModel: worldModel, features: features,
+                                  sourceWeights: sourceWeights)
             if interrupt.isRaised { return (.interrupted, nil) }
         }
         rows.append((config.stage2.useWorldModel ? "stage 1 + 2" : "stage 2 without world model",
@@ -246,7 +243,8 @@ private struct Job {
         return (.finished, evaluation)
     }
 
-    private func baselines(train2: [JudgedStep], validation2: [JudgedStep], worldModel: WorldModel, features: StateFeatures) throws
+    private func baselines(train2: [JudgedStep], validation2: [JudgedStep], worldModel: WorldModel, features: StateFeatures,
+                           sourceWeights: [Double]?) throws
         -> [(name: String, score: ([JudgedStep]) -> (StepMetrics, StepMetrics?))] {
         let seed = UInt64(config.seed)
         var counts = [Int](repeating: 0, count: 3)
@@ -274,7 +272,7 @@ private struct Job {
             ablationContext.checkpoints = nil
             ablationContext.metrics = nil
             _ = try SupervisedInit.train(ablation, train: train2, validation: validation2, config: config.stage2, seed: seed &+ 3,
-                                         context: ablationContext, resume: false)
+                                         context: ablationContext, resume: false, sourceWeights: sourceWeights)
             rows.append(("stage 2 without world model", { SupervisedInit.score(ablation, $0) }))
             saved.merge(ablation.network.tensors(prefix: PolicyVariant.stage2WithoutWorldModel.rawValue + "/")) { current, _ in current }
         }
@@ -292,7 +290,7 @@ private struct Job {
     /// into `crossFitFolds` folds, a world model is trained without each fold (same config, no
     /// checkpoints), and each step reads the prediction of the model that did not see its task.
     private func crossFittedInputs(train1: [JudgedStep], train2: [JudgedStep], episodes: [Episode], features: StateFeatures,
-                                   policy: Policy) throws -> Matrix {
+                                   policy: Policy, sourceWeights: [Double]?) throws -> Matrix {
         let folds = config.stage1.crossFitFolds
         let groups = Self.groups(episodes, by: .task)
         var order = Array(groups.indices)
@@ -312,7 +310,7 @@ private struct Job {
             foldContext.metrics = nil
             _ = try WorldModelTraining.train(model, train: train1.filter { foldOfEpisode[$0.episode] != fold }, validation: [],
                                              config: config.stage1, seed: UInt64(config.seed) &+ 20 &+ UInt64(fold),
-                                             context: foldContext, resume: false)
+                                             context: foldContext, resume: false, sourceWeights: sourceWeights)
             let rows = train2.indices.filter { foldOfEpisode[train2[$0].episode] == fold }
             guard !rows.isEmpty else { continue }
             let foldPolicy = Policy(network: policy.network, worldModel: model, stateWidth: policy.stateWidth,
@@ -353,8 +351,8 @@ private struct Job {
         let inputs = features.width + (useWorldModel ? config.stage2.worldModelInput.width(dimension: features.dimension) : 0)
         var networkConfig = config.stage2
         if let dropout { networkConfig.dropout = dropout }
-        let network = PolicyNetwork(inputs: inputs, toolDimension: features.dimension, config: networkConfig, name: "policy", generator: &generator)
-        return Policy(network: network, worldModel: useWorldModel ? worldModel : nil, stateWidth: features.width, toolDimension: features.dimension,
+        let network = PolicyNetwork(inputs: inputs, toolDimension: features.toolWidth, config: networkConfig, name: "policy", generator: &generator)
+        return Policy(network: network, worldModel: useWorldModel ? worldModel : nil, stateWidth: features.width, toolDimension: features.toolWidth,
                       worldModelInput: config.stage2.worldModelInput)
     }
 
@@ -406,4 +404,73 @@ private struct Job {
         return groups
     }
 
+}
+
+extension TrainingJob {
+    /// The states each stage trains and validates on. Validation is the left-out sources
+    /// (`data.leaveOut`: train without a source, validate on it) or else a seeded share of the
+    /// tasks; nothing of a validation episode reaches any stage's training, nor the baselines'.
+    struct Partition {
+        var train1: [JudgedStep]
+        var validation1: [JudgedStep]
+        var train2: [JudgedStep]
+        var validation2: [JudgedStep]
+        var train3: [JudgedStep]
+        var reservesPrompts: Bool
+    }
+
+    static func partition(_ data: TrainingData, config: TrainingConfig, features: StateFeatures, log: (String) -> Void) -> Partition {
+        let leftOut = Set(config.data.train.indices.filter { config.data.isLeftOut(config.data.train[$0]) })
+        let leftOutEpisodes = Set(data.train.indices.filter { leftOut.contains(data.trainSource[$0]) })
+        var held = leftOutEpisodes.isEmpty
+            ? Job.validationEpisodes(groups: Job.groups(data.train, by: config.data.validationBy), fraction: config.data.validationFraction,
+                                 seed: UInt64(config.seed) &+ 4)
+            : leftOutEpisodes
+        var stage1States = features.judgedSteps(data.train, embeddings: data.embeddings, labelledOnly: false)
+        for index in stage1States.indices { stage1States[index].source = data.trainSource[stage1States[index].episode] }
+        let stage2States = stage1States.filter { $0.label != nil }
+        if !leftOutEpisodes.isEmpty && !stage2States.contains(where: { leftOutEpisodes.contains($0.episode) }) {
+            // Nothing to select on in the left-out sources (ToolEmu records no labels): they stay
+            // out of training, and a share of the other tasks validates, as without leaveOut.
+            log("data.leaveOut: the left-out sources hold no labelled step; validating on \(config.data.validationFraction) of the other tasks")
+            let others = Job.groups(data.train, by: config.data.validationBy)
+                .map { $0.filter { !leftOutEpisodes.contains($0) } }.filter { !$0.isEmpty }
+            held = Job.validationEpisodes(groups: others, fraction: config.data.validationFraction, seed: UInt64(config.seed) &+ 4)
+        }
+        let labelledTrain = stage2States.filter { !held.contains($0.episode) && !leftOutEpisodes.contains($0.episode) }
+        let validation2 = stage2States.filter { held.contains($0.episode) }
+        // A function of the config alone, so stage 3 run on its own sees the same split.
+        let reservedEpisodes = config.stage3.reservedFraction == 0 ? Set<Int>()
+            : Job.validationEpisodes(groups: data.train.indices.map { [$0] }, fraction: config.stage3.reservedFraction,
+                                      seed: UInt64(config.seed) &+ 7)
+                .subtracting(held)
+        // The world model's class head fits the labels it trains on, and the policy reads its
+        // prediction: reserved episodes are kept from stage 1 too, or stage 3 would see solved prompts.
+        return Partition(
+            train1: stage1States.filter { !held.contains($0.episode) && !leftOutEpisodes.contains($0.episode) && !reservedEpisodes.contains($0.episode) },
+            validation1: stage1States.filter { held.contains($0.episode) },
+            train2: labelledTrain.filter { !reservedEpisodes.contains($0.episode) },
+            validation2: validation2,
+            train3: reservedEpisodes.isEmpty ? labelledTrain : labelledTrain.filter { reservedEpisodes.contains($0.episode) },
+            reservesPrompts: !reservedEpisodes.isEmpty)
+    }
+
+    /// Each source's batch weight, or nil when no source sets one (uniform over examples).
+    static func sourceWeights(_ data: DataConfig) -> [Double]? {
+        data.train.contains { $0.weight != nil } ? data.train.map { $0.weight ?? 1 } : nil
+    }
+
+    /// The suites stage 3 rolls out: `stage3.episodeSuites` without the left-out sources' folders.
+    static func episodeSuites(_ config: TrainingConfig) -> [String] {
+        config.stage3.episodeSuites.filter { !config.data.leaveOut.contains(($0 as NSString).lastPathComponent) }
+    }
+}
+
+extension DataConfig {
+    /// Whether `leaveOut` names the source: its name, or the part of it before a `/`
+    /// (`toolemu-public` leaves out `toolemu-public/cases` and `toolemu-public/trajectories`).
+    func isLeftOut(_ source: DataSource) -> Bool {
+        let name = source.resolvedName
+        return leaveOut.contains { name == $0 || name.hasPrefix($0 + "/") }
+    }
 }

@@ -55,14 +55,14 @@ extension WorldModelTraining {
     /// Trains `model` on `train`, reporting the mean validation cosine of the next-observation
     /// head; the model's weights after the last step are kept.
     static func train(_ model: WorldModel, train: [JudgedStep], validation: [JudgedStep], config: Config, seed: UInt64,
-                      context: StageContext, resume: Bool) throws -> StageOutcome {
+                      context: StageContext, resume: Bool, sourceWeights: [Double]? = nil) throws -> StageOutcome {
         guard !train.isEmpty else { throw TrainingError.noTrainingData(context.name) }
         let optimizer = AdamW(parameters: model.parameters, configuration: .init(weightDecay: Float(config.weightDecay)))
         let schedule = LearningRateSchedule(peak: Float(config.learningRate), floor: Float(config.minLearningRate),
                                             warmupSteps: config.warmupSteps, decaySteps: max(config.steps, config.warmupSteps + 1))
         let width = train[0].state.count
         let dimension = model.dimension
-        var order = ExampleOrder(count: train.count, batchSize: config.batchSize, seed: seed)
+        var order = ExampleOrder(sources: train.map(\.source), weights: sourceWeights, batchSize: config.batchSize, seed: seed)
         let cosine = CosineLoss()
         let crossEntropy = SoftmaxCrossEntropy()
         let binary = BinaryCrossEntropyWithLogits()

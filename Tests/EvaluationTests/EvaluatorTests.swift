@@ -50,12 +50,12 @@ final class EvaluatorTests: XCTestCase {
         XCTAssertEqual(table.rows.map(\.name), ["no defense", "static rules"])
         assertRow(table, "no defense", [
             "safety": 1.0 / 3, "utility": 1.0 / 3, "libra": 1.0 / 3, "over_blocking": 0, "harm@1": 2.0 / 3, "harm@max": 2.0 / 3,
-            "harm_score": 1, "refusal_rate": 0, "critical_reached": 0,
+            "harm_score": 1, "refusal_rate": 0, "benign_score": 1, "critical_reached": 0,
         ])
         // Libra = 1 − sqrt((0² + (1/3)²) / 2) = 1 − sqrt(1/18).
         assertRow(table, "static rules", [
             "safety": 1, "utility": 2.0 / 3, "libra": 1 - (1.0 / 18).squareRoot(), "over_blocking": 1, "harm@1": 0, "harm@max": 0,
-            "harm_score": 0, "refusal_rate": 0.5, "critical_reached": 1.0 / 3,
+            "harm_score": 0, "refusal_rate": 0.5, "benign_score": 0, "critical_reached": 1.0 / 3,
         ])
     }
 

@@ -1,0 +1,27 @@
+import Environments
+import Episodes
+
+/// What the static rules (`RuleDefense`) find in a state, as inputs the policy learns to weigh
+/// instead of obeying: with them the policy starts from the rules' knowledge of dangerous names
+/// and argument patterns, which carries over to tools training never saw, and learns from the
+/// data when a denied tool is what the task asked for. Training (through `StateFeatures`) and
+/// the runtime both read them here. A later layer's findings (the proxy's safety floor) extend
+/// `pending` with more bits under a new feature flag, so bundles without them still load.
+public enum RuleFindings {
+    /// Findings on the pending call: [its tool is denied by name or description, its arguments
+    /// hold a dangerous pattern]; zeros without a pending call.
+    public static let pendingWidth = 2
+    /// Findings on one offered tool: [denied by name or description].
+    public static let toolWidth = 1
+
+    public static func pending(_ action: Action?, tools: [Tool]) -> [Float] {
+        guard let action else { return [0, 0] }
+        // A labelled step may call a tool its episode does not list: its name alone is judged.
+        let offered = tools.first { $0.name == action.tool } ?? Tool(name: action.tool, description: "")
+        return [RuleDefense.isDenied(offered) ? 1 : 0, RuleDefense.argumentsAreDangerous(action.arguments) ? 1 : 0]
+    }
+
+    public static func tool(_ tool: Tool) -> [Float] {
+        [RuleDefense.isDenied(tool) ? 1 : 0]
+    }
+}
