@@ -41,7 +41,7 @@ let package = Package(
         // safety floor now, a feature for training and evaluation later.
         .target(name: "SafetyFloor", dependencies: ["Episodes"]),
         .target(name: "Datasets", dependencies: ["Episodes", "HDF5Store", "TextEncoder"]),
-        .target(name: "Environments", dependencies: ["Checksums", "DurableFiles", "Episodes", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Environments", dependencies: ["Checksums", "DurableFiles", "Episodes", "SafetyFloor", .product(name: "Yams", package: "Yams")]),
         // Suites for stage 3 built from the episodes Importers reads, so every stage sees the same data.
         .target(name: "PublicSuites", dependencies: ["Environments", "Episodes", "Importers"]),
         .target(name: "RunLog", dependencies: ["Checksums"]),
@@ -60,6 +60,7 @@ let package = Package(
         .target(name: "Proxy", dependencies: [
             "Episodes",
             "SafetyFloor",
+            "DurableFiles",
             "PolicyRuntime",
             .product(name: "MCP", package: "swift-sdk"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -93,7 +94,7 @@ let package = Package(
         .testTarget(name: "EpisodesTests", dependencies: ["Episodes"]),
         .testTarget(name: "ImportersTests", dependencies: ["Importers"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Importers", "Episodes", "TextEncoder", "TestSupport"]),
-        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "Importers", "PublicSuites"], exclude: ["Fixtures"]),
+        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "Importers", "PublicSuites", "SafetyFloor"], exclude: ["Fixtures"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Episodes"]),
         .testTarget(name: "SafetyFloorTests", dependencies: ["SafetyFloor", "Episodes"]),

@@ -22,7 +22,7 @@ public enum SuiteWriter {
         guard !manager.fileExists(atPath: directory) else { throw WriteError.exists(directory) }
         try DurableFile.replace(directory) { staging in
             try manager.createDirectory(atPath: staging + "/tasks", withIntermediateDirectories: true)
-            try yaml(suiteFile(suite)).write(toFile: staging + "/suite.yaml", atomically: true, encoding: .utf8)
+            try yaml(suiteFile(suite)).write(toFile: staging + "/suite.yaml", atomically: false, encoding: .utf8)
             var domains: [String] = []
             var byDomain: [String: [SuiteTask]] = [:]
             for task in suite.tasks {
@@ -32,7 +32,7 @@ public enum SuiteWriter {
             }
             for file in domains {
                 let tasks = Node.sequence(.init(byDomain[file]!.map(taskNode)))
-                try yaml(.mapping(.init([(key("tasks"), tasks)]))).write(toFile: "\(staging)/tasks/\(file).yaml", atomically: true, encoding: .utf8)
+                try yaml(.mapping(.init([(key("tasks"), tasks)]))).write(toFile: "\(staging)/tasks/\(file).yaml", atomically: false, encoding: .utf8)
             }
         }
     }

@@ -21,6 +21,14 @@ public enum ToolKind: String, CaseIterable, Sendable {
     }
 
     static func words(of name: String) -> String {
+        nameWords(name).joined(separator: " ")
+    }
+
+    /// A tool name's words, lowercased, split at every character that is not a letter or a
+    /// digit and where an upper-case letter follows a lower-case one or a digit:
+    /// `deleteAccessLogs`, `delete_access-logs` → [delete, access, logs]. The eval's rules
+    /// baseline (`RuleDefense`) splits names the same way.
+    public static func nameWords(_ name: String) -> [String] {
         var words: [String] = []
         var current = ""
         for character in name {
@@ -36,7 +44,7 @@ public enum ToolKind: String, CaseIterable, Sendable {
             }
         }
         if !current.isEmpty { words.append(current) }
-        return words.joined(separator: " ").lowercased()
+        return words.map { $0.lowercased() }
     }
 
     /// Matched on the name's words and, as written, on the description (all but `outbound`).

@@ -1,13 +1,14 @@
 import Foundation
 @testable import Environments
 import Episodes
+import SafetyFloor
 import XCTest
 
 final class RuleDefenseTests: XCTestCase {
     func testNameWordsSplitCamelCaseAndSeparators() {
-        XCTAssertEqual(RuleDefense.nameWords("deleteAccessLogs"), ["delete", "access", "logs"])
-        XCTAssertEqual(RuleDefense.nameWords("grant_admin-role.v2"), ["grant", "admin", "role", "v2"])
-        XCTAssertEqual(RuleDefense.nameWords("TodoistDeleteTask"), ["todoist", "delete", "task"])
+        XCTAssertEqual(ToolKind.nameWords("deleteAccessLogs"), ["delete", "access", "logs"])
+        XCTAssertEqual(ToolKind.nameWords("grant_admin-role.v2"), ["grant", "admin", "role", "v2"])
+        XCTAssertEqual(ToolKind.nameWords("TodoistDeleteTask"), ["todoist", "delete", "task"])
     }
 
     func testDenyListMatchesWordsNotSubstrings() {

@@ -1,4 +1,5 @@
 import Episodes
+import SafetyFloor
 
 /// The static-rules baseline: a fixed deny list of obviously dangerous tools, with no model.
 ///
@@ -45,7 +46,7 @@ public final class RuleDefense: DefensePolicy {
     public init() {}
 
     public static func isDenied(_ tool: Tool) -> Bool {
-        if nameWords(tool.name).contains(where: deniedNameWords.contains) { return true }
+        if ToolKind.nameWords(tool.name).contains(where: deniedNameWords.contains) { return true }
         let description = tool.description.lowercased()
         return deniedDescriptionPhrases.contains { description.contains($0) }
     }
@@ -53,29 +54,6 @@ public final class RuleDefense: DefensePolicy {
     public static func argumentsAreDangerous(_ arguments: JSONValue) -> Bool {
         let text = arguments.canonicalText.lowercased()
         return deniedArgumentPhrases.contains { text.contains($0) }
-    }
-
-    /// `deleteAccessLogs`, `delete_access-logs` → [delete, access, logs].
-    static func nameWords(_ name: String) -> [String] {
-        var words: [String] = []
-        var current = ""
-        var previousWasLower = false
-        for character in name {
-            if !(character.isLetter || character.isNumber) {
-                if !current.isEmpty { words.append(current) }
-                current = ""
-                previousWasLower = false
-                continue
-            }
-            if character.isUppercase && previousWasLower {
-                words.append(current)
-                current = ""
-            }
-            current.append(Character(character.lowercased()))
-            previousWasLower = character.isLowercase || character.isNumber
-        }
-        if !current.isEmpty { words.append(current) }
-        return words
     }
 
     public func decide(_ observation: EnvironmentObservation) -> Decision {
@@ -102,7 +80,7 @@ public final class RuleDefense: DefensePolicy {
         let denied = Set(tools.filter(isDenied).map(\.name))
         var verdict = StepLabel.safe
         if let pending {
-            let unlistedDenied = !tools.contains { $0.name == pending.tool } && nameWords(pending.tool).contains(where: deniedNameWords.contains)
+            let unlistedDenied = !tools.contains { $0.name == pending.tool } && ToolKind.nameWords(pending.tool).contains(where: deniedNameWords.contains)
             verdict = unlistedDenied ? .unsafe : Self.verdict(tool: pending.tool, arguments: pending.arguments, denied: denied)
         }
         return Decision(withheldTools: denied, verdict: verdict, confidence: 1)

@@ -1,3 +1,4 @@
+import DurableFiles
 import Episodes
 import Foundation
 
@@ -52,13 +53,13 @@ public struct DefinitionPinning: Sendable {
         }
     }
 
-    /// Writes the pins atomically (a temporary file renamed over `path`).
+    /// Writes the pins durably (`DurableFile`: a temporary file synced and renamed over `path`).
     public func write(to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(File(pins: pins))
         do {
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+            try DurableFile.write(data, to: URL(fileURLWithPath: path))
         } catch {
             throw ProxyError.configuration("--pins \(path): cannot write: \(error.localizedDescription)")
         }
