@@ -73,7 +73,6 @@ let package = Package(
             "Evaluation",
             "HDF5Store",
             "Importers",
-            "KernelThreads",
             "PolicyRuntime",
             "Proxy",
             "PublicSuites",
