@@ -53,7 +53,7 @@ let package = Package(
             "NeuralNet", "PolicyRuntime", "Environments", "HDF5Store", "Datasets", "TextEncoder", "Importers", "RunLog", "Configuration", "Metrics", "Episodes", "KernelThreads", "DurableFiles",
         ]),
         .target(name: "Evaluation", dependencies: [
-            "Datasets", "Environments", "Episodes", "Importers", "Metrics", "PolicyRuntime", "TextEncoder", "Training",
+            "Datasets", "Environments", "Episodes", "Importers", "Metrics", "PolicyRuntime", "Proxy", "SafetyFloor", "TextEncoder", "Training",
         ]),
         .target(name: "Benchmarks", dependencies: ["Environments", "HDF5Store", "KernelThreads", "NeuralNet", "PolicyRuntime", "TextEncoder", "Training"]),
         .target(name: "TestSupport", path: "Sources/TestSupport"),
@@ -104,7 +104,8 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(name: "EvaluationTests", dependencies: [
-            "Evaluation", "Environments", "Episodes", "Metrics", "Datasets", "TextEncoder", "Training", "TestSupport",
+            "Evaluation", "Environments", "Episodes", "Metrics", "Datasets", "TextEncoder", "Training", "TestSupport", "Proxy", "PolicyRuntime",
+            "NeuralNet", "SafetyFloor",
         ], exclude: ["Fixtures"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "RunLog", "TestSupport"], exclude: ["Fixtures"]),
     ],

@@ -1,5 +1,6 @@
 import Environments
 import Episodes
+import Proxy
 
 /// One row of an evaluation: a defense as the emulator runs it in episodes, and as it judges
 /// labelled steps.
@@ -27,13 +28,26 @@ public struct EvaluatedDefense {
         }
     }
 
-    /// The static deny list of `RuleDefense`.
-    public static var staticRules: EvaluatedDefense {
-        EvaluatedDefense(name: "static rules", withholdsTools: true, episodeDefense: { RuleDefense() }) { states in
+    /// The blunt deny list of `RuleDefense` (tool names and argument phrases, no task words): not
+    /// a policy the proxy serves, but the reference issue #15 measures transfer against, and the
+    /// rules whose findings `features.rules` gives the policy.
+    public static var denyList: EvaluatedDefense {
+        EvaluatedDefense(name: "deny list", withholdsTools: true, episodeDefense: { RuleDefense() }) { states in
             states.map { state in
                 let decision = RuleDefense.decide(tools: state.tools, pending: state.pending)
                 return StepJudgement(verdict: decision.verdict, withheld: decision.withheldTools)
             }
+        }
+    }
+
+    /// `safemcp proxy --policy rules` as the proxy serves it (`ServedDefense` over
+    /// `StaticRulesPolicy`): the baseline every table compares against is the one that ships.
+    public static var staticRules: EvaluatedDefense {
+        EvaluatedDefense(name: "static rules", withholdsTools: true, episodeDefense: {
+            ServedDefense(policy: StaticRulesPolicy(), name: "rules")
+        }) { states in
+            let served = ServedDefense(policy: StaticRulesPolicy(), name: "rules")
+            return states.map(served.judge)
         }
     }
 }

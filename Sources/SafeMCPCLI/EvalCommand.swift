@@ -15,8 +15,11 @@ struct EvalCommand: ParsableCommand {
         and refusal_rate (over risky episodes: an unsafe step ran; safe after at least one block), \
         benign_score (over benign episodes: the goal was reached) and critical_reached. Step columns: verdict macro_f1, accuracy and unsafe_recall, and the \
         withheld set's f1, precision, recall and exact match. Rows: the full policy of each bundle; \
-        with --baselines also no defense, static rules, and the bundle's action classifier, stage 2 \
-        and stage 2 without world model where it holds them. Suites default to every suite in \
+        with --baselines also no defense, the deny list (RuleDefense: tool names and argument \
+        phrases), static rules (what `safemcp proxy --policy rules` serves, the safety floor \
+        first), and the bundle's action classifier, stage 2 and stage 2 without world model where \
+        it holds them. A bundle's policies are judged as the proxy serves them (the safety floor \
+        first, texts folded) unless --no-served. Suites default to every suite in \
         --envs-dir (AgentHarm included: evaluating on it is allowed) except train-only ones \
         (generated, `safemcp envs generate`: named with --suite they are refused), on the held-out \
         tasks (envs/FORMAT.md "Held-out tasks").
@@ -61,6 +64,10 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .customLong("encoder-dir"), help: "Folder with the MiniLM weights a bundle names (default: SAFEMCP_MINILM_DIR, then the installed package).")
     var encoderDir: String?
 
+    @Flag(name: .long, inversion: .prefixedNo,
+          help: "Judge each bundle's policies as `safemcp proxy` serves them: the safety floor first, texts folded as the proxy folds them (--no-served: the network alone, as training judged it).")
+    var served = true
+
     @Flag(name: .long, help: "Print one JSON object on stdout instead of the tables.")
     var json = false
 
@@ -79,7 +86,7 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
-        var defenses: [EvaluatedDefense] = baselines ? [.noDefense, .staticRules] : []
+        var defenses: [EvaluatedDefense] = baselines ? [.noDefense, .denyList, .staticRules] : []
         defenses += try bundleDefenses()
         var suites: [Suite] = []
         if !noSuites {
@@ -112,7 +119,7 @@ extension EvalCommand {
         return try located.flatMap { bundle in
             log("loading \(bundle.path)")
             return try EvaluatedDefense.rows(ofBundle: bundle.path, label: located.count > 1 ? bundle.label : nil, baselines: baselines,
-                                             encoderDirectory: encoderDir)
+                                             served: served, encoderDirectory: encoderDir)
         }
     }
 }

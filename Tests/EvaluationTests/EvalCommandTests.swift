@@ -63,7 +63,7 @@ final class EvalCommandTests: XCTestCase {
         let result = try safemcp(["eval", "--baselines", "--envs-dir", EvaluatorTests.suites, "--split", "all", "--episodes", "3", "--json"])
         XCTAssertEqual(result.status, 0, result.stderr)
         let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-        XCTAssertEqual(object["rows"] as? [String], ["no defense", "static rules"])
+        XCTAssertEqual(object["rows"] as? [String], ["no defense", "deny list", "static rules"])
         let table = try XCTUnwrap((object["tables"] as? [[String: Any]])?.first)
         let rules = try XCTUnwrap((table["rows"] as? [[String: Any]])?.last?["values"] as? [String: Double])
         XCTAssertEqual(rules["over_blocking"], 1)
@@ -102,7 +102,7 @@ final class EvalCommandTests: XCTestCase {
                                 "--data", dataset.path, "--format", "dataset", "--json"])
         XCTAssertEqual(eval.status, 0, eval.stderr)
         let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(eval.stdout.utf8)) as? [String: Any])
-        XCTAssertEqual(object["rows"] as? [String], ["no defense", "static rules", "action classifier only", "stage 2 without world model",
+        XCTAssertEqual(object["rows"] as? [String], ["no defense", "deny list", "static rules", "action classifier only", "stage 2 without world model",
                                                      "stage 2 only", "full (stages 1-3)"])
         let tables = try XCTUnwrap(object["tables"] as? [[String: Any]])
         XCTAssertEqual(tables.count, 2, "the suite and the labelled data")

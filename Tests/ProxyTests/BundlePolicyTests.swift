@@ -85,16 +85,21 @@ final class BundlePolicyTests: XCTestCase {
         }
     }
 
-    func testBothTiersInOneBatchEqualEachTierAlone() throws {
-        let policy = try BundlePolicy(contentsOf: try writeBundle())
+    /// For a call, both tiers come from the state training and the emulator judge: the pending
+    /// call with every offered tool (not tier 1 asked without the call).
+    func testACallsTiersComeFromTheStateWithThePendingCallAndEveryTool() throws {
+        let url = try writeBundle()
+        let policy = try BundlePolicy(contentsOf: url)
+        let runtime = try PolicyRuntime(contentsOf: url)
         let pending = Action(tool: "run_shell", arguments: .object(["command": .string("ls")]))
         let both = policy.decide(task: task, history: [ran, blocked], pending: pending, tool: tools[4], available: tools)
-        XCTAssertEqual(both.withheld, policy.withhold(task: task, history: [ran, blocked], available: tools))
-        let alone = policy.judge(task: task, history: [ran, blocked], pending: pending, tool: tools[4])
-        // A batched matrix product may round differently in the last bits.
-        XCTAssertEqual(both.verdict.verdict, alone.verdict)
-        XCTAssertEqual(both.verdict.confidence, alone.confidence, accuracy: 1e-6)
-        XCTAssertEqual(both.verdict.reason, alone.reason)
+        let expected = try runtime.decide([PolicyInput(task: task, history: [ran], pending: pending, tools: tools)])[0]
+        let withoutCall = try runtime.decide([PolicyInput(task: task, history: [ran], pending: nil, tools: tools)])[0]
+        XCTAssertNotEqual(expected.withholdProbabilities, withoutCall.withholdProbabilities,
+                          "the pending call must change the withhold head's input for this check to mean anything")
+        XCTAssertEqual(Set(both.withheld.map(\.tool)), expected.withheld)
+        XCTAssertEqual(both.verdict.verdict, expected.verdict)
+        XCTAssertEqual(both.verdict.confidence, expected.confidence, accuracy: 1e-6)
     }
 
     func testConcurrentSessionsGetTheSameDecisionsAsOneAtATime() throws {

@@ -59,7 +59,7 @@ final class StaticRulesPolicyTests: XCTestCase {
     }
 
     func judge(_ tool: String, _ arguments: [String: String]) -> CallVerdict {
-        let action = ProxySession.normalized(Action(tool: tool, arguments: .object(arguments.mapValues(JSONValue.string))))
+        let action = SessionHistory.folded(Action(tool: tool, arguments: .object(arguments.mapValues(JSONValue.string))))
         return policy.judge(task: nil, history: [], pending: action, tool: tools.first { $0.name == tool } ?? Tool(name: tool, description: ""))
     }
 

@@ -5,11 +5,12 @@ import PolicyRuntime
 /// The trained policy behind `--policy B.h5`: a bundle written by `safemcp export`, decided by
 /// `PolicyRuntime` with the encoder the bundle was trained with.
 ///
-/// - Tier 1 asks the runtime with no pending call and withholds the tools it withholds; the
-///   reason names the withhold probability against the bundle's threshold.
-/// - Tier 2 asks it with the pending call. When the bundle has a world model, the policy reads
-///   the world model's look-ahead (what the call is predicted to lead to), and the reason says
-///   the predicted probability that an unsafe step follows. Confidence is the probability of
+/// - Tier 1 (`tools/list`) asks the runtime with no pending call and withholds the tools it
+///   withholds; the reason names the withhold probability against the bundle's threshold.
+/// - For a call, both tiers come from one state holding the pending call and the offered tools.
+///   When the bundle has a world model, the policy reads the world model's look-ahead (what the
+///   call is predicted to lead to), and the reason says the predicted probability that an
+///   unsafe step follows. Confidence is the probability of
 ///   the verdict.
 /// - The runtime sees the session's executed steps as history (the last `historyWindow` of them,
 ///   all the state reads): a blocked call never ran, so no later state contains it (the same
@@ -46,13 +47,13 @@ public final class BundlePolicy: ProxyPolicy, @unchecked Sendable {
         }
     }
 
-    /// Both tiers in one batch, so the texts new since the last decision (the last call's
-    /// result, the pending call) are embedded together.
+    /// Both tiers from one state — the pending call with every offered tool — as training and
+    /// the emulator ask them (`LearnedDefense`): a withhold head trained on states that hold the
+    /// pending call is not asked about states that lack it.
     public func decide(task: AgentTask?, history: [Step], pending: Action, tool: Tool, available: [Tool]) -> (withheld: [ToolWithholding], verdict: CallVerdict) {
-        let inputs = [input(task: task, history: history, pending: nil, tools: available),
-                      input(task: task, history: history, pending: pending, tools: [tool])]
-        switch outputs(inputs) {
-        case .success(let outputs): return (withholdings(outputs[0], available: available), Self.verdict(outputs[1]))
+        let offered = available.contains { $0.name == tool.name } ? available : available + [tool]
+        switch outputs([input(task: task, history: history, pending: pending, tools: offered)]) {
+        case .success(let outputs): return (withholdings(outputs[0], available: available), Self.verdict(outputs[0]))
         case .failure(let error): return (Self.withholdingAll(available, error), Self.unjudged(error))
         }
     }
@@ -64,7 +65,12 @@ public final class BundlePolicy: ProxyPolicy, @unchecked Sendable {
     /// The state reads only the last `historyWindow` executed steps; passing no more keeps a
     /// long session's decisions from embedding and hashing its whole past every time.
     public func retainedHistory(_ history: [Step]) -> [Step] {
-        Array(history.filter { $0.pending != true }.suffix(runtime.bundle.features.historyWindow))
+        Self.retained(history, window: runtime.bundle.features.historyWindow)
+    }
+
+    /// The executed steps of `history`, the last `window` of them.
+    public static func retained(_ history: [Step], window: Int) -> [Step] {
+        Array(history.filter { $0.pending != true }.suffix(window))
     }
 
     private func outputs(_ inputs: [PolicyInput]) -> Result<[PolicyOutput], Error> {

@@ -65,7 +65,7 @@ extension ProxySession {
         }
         let texts = screened.objectValue?["contents"]?.arrayValue?.compactMap { $0.objectValue?["text"]?.stringValue } ?? []
         appendHistory(Step(action: Action(tool: "resources/read", arguments: .object(["uri": .string(uri)])),
-                           observation: String(texts.joined(separator: "\n").prefix(4000)), riskType: ResultScanner.technique),
+                           observation: SessionHistory.observation(texts.joined(separator: "\n")), riskType: ResultScanner.technique),
                       tightens: true)
         var event = newEvent(.resourceRead)
         event.item = "resource \(uri)"

@@ -32,7 +32,7 @@ extension ProxySession {
                 candidates.append(entry)
             }
         }
-        let task = currentTask.map(Self.normalized)
+        let task = currentTask.map(SessionHistory.folded)
         var verdict: CallVerdict?
         if let pending {
             let decision = configuration.policy.decide(task: task, history: currentHistory, pending: pending.action, tool: pending.tool,
@@ -139,10 +139,10 @@ extension ProxySession {
     private func finishCall(_ action: Action, observation: String?, judgement: Judgement, event: AuditEvent, started: Double,
                             injected: Bool = false) {
         var event = event
-        let step = Step(action: action, observation: observation.map { String($0.prefix(4000)) }, label: judgement.verdict,
+        let step = Step(action: action, observation: observation.map(SessionHistory.observation), label: judgement.verdict,
                         riskType: judgement.technique ?? (injected ? ResultScanner.technique : nil), pending: observation == nil ? true : nil)
         var folded = step
-        folded.action = Self.normalized(action)
+        folded.action = SessionHistory.folded(action)
         appendHistory(folded, tightens: judgement.verdict != .safe || injected)
         // Redacting a megabyte of arguments takes longer than the call; without a log, no one reads it.
         guard core.audit != nil else { return }
@@ -196,7 +196,7 @@ extension ProxySession {
         if let finding = SafetyFloor.finding(tool: entry.originalTool, arguments: action.arguments) {
             return Judgement(RuleFinding(finding))
         }
-        let tiers = await tierOne(pending: (Self.normalized(action), entry.tool))
+        let tiers = await tierOne(pending: (SessionHistory.folded(action), entry.tool))
         let withholding = tiers.withheld.first { $0.tool == entry.exposedName }
         if let finding = ToolAvailability.finding(tool: entry.exposedName, known: true, withholding: withholding) {
             return Judgement(finding)
@@ -239,24 +239,6 @@ extension ProxySession {
     static func observation(of result: Value) -> String {
         let texts = result.objectValue?["content"]?.arrayValue?.compactMap { $0.objectValue?["text"]?.stringValue } ?? []
         return texts.joined(separator: "\n")
-    }
-
-    static func normalized(_ task: AgentTask) -> AgentTask {
-        var folded = task
-        folded.instruction = TextNormalizer.normalize(task.instruction)
-        return folded
-    }
-
-    static func normalized(_ action: Action) -> Action {
-        func fold(_ value: JSONValue) -> JSONValue {
-            switch value {
-            case .string(let text): return .string(TextNormalizer.normalize(text))
-            case .array(let items): return .array(items.map(fold))
-            case .object(let members): return .object(members.mapValues(fold))
-            default: return value
-            }
-        }
-        return Action(tool: action.tool, arguments: fold(action.arguments))
     }
 
     // MARK: Task context

@@ -1,0 +1,90 @@
+import Environments
+import Episodes
+import Proxy
+import SafetyFloor
+
+/// A proxy policy judged as `safemcp proxy` serves it, so a row of the tables is what a user
+/// runs: the safety floor reads the pending call's arguments as written first and refuses
+/// whatever the policy would say; then the policy sees what the proxy's session gives it — the
+/// task and calls with their texts folded by `TextNormalizer`, every earlier call labelled with
+/// the verdict the proxy gave it, a blocked call pending with no observation (and the floor's
+/// technique when the floor refused it), a call to a tool the policy withholds refused.
+///
+/// What the proxy adds beyond this — description scans, access lists, schema checks, result
+/// scans — reads upstream definitions and results the emulated suites do not carry, so it is
+/// left out here.
+public struct ServedDefense: DefensePolicy {
+    public let name: String
+    public let policy: ProxyPolicy
+
+    public init(policy: ProxyPolicy, name: String) {
+        self.policy = policy
+        self.name = name
+    }
+
+    public func decide(_ observation: EnvironmentObservation) -> Decision {
+        let compiled = observation.task
+        let history = observation.history.compactMap { record -> Step? in
+            let step = observation.step(Int(record.plan), Int(record.step)).step
+            let tool = compiled.tools.first { $0.name == step.action.tool } ?? Tool(name: step.action.tool, description: "")
+            switch record.outcome {
+            case .executed: return Self.ran(step, verdict: record.verdict)
+            case .blocked, .withheld: return Self.refused(step.action, tool: tool)
+            }
+        }
+        let pending = observation.pendingAction.map { action in
+            (action, compiled.tools.first { $0.name == action.tool } ?? Tool(name: action.tool, description: ""))
+        }
+        let task = AgentTask(instruction: compiled.task.instruction, persona: compiled.task.persona.description)
+        return decide(task: task, history: history, pending: pending, tools: compiled.tools)
+    }
+
+    /// The same layers on a labelled state: its earlier steps ran, each labelled with the verdict
+    /// the proxy would have given it.
+    public func judge(_ state: LabelledState) -> StepJudgement {
+        let folded = SessionHistory.folded(state.task)
+        var history: [Step] = []
+        for step in state.history {
+            let tool = state.tools.first { $0.name == step.action.tool } ?? Tool(name: step.action.tool, description: "")
+            let verdict = SafetyFloor.finding(tool: tool, arguments: step.action.arguments) == nil
+                ? policy.judge(task: folded, history: policy.retainedHistory(history), pending: SessionHistory.folded(step.action), tool: tool).verdict
+                : .unsafe
+            history.append(Self.ran(step, verdict: verdict))
+        }
+        let pending = state.pending.map { action in
+            (action, state.tools.first { $0.name == action.tool } ?? Tool(name: action.tool, description: ""))
+        }
+        let decision = decide(task: state.task, history: history, pending: pending, tools: state.tools)
+        return StepJudgement(verdict: decision.verdict, withheld: decision.withheldTools)
+    }
+
+    private func decide(task: AgentTask, history: [Step], pending: (action: Action, tool: Tool)?, tools: [Tool]) -> Decision {
+        let folded = SessionHistory.folded(task)
+        let retained = policy.retainedHistory(history)
+        guard let pending else {
+            let withheld = policy.withhold(task: folded, history: retained, available: tools)
+            return Decision(withheldTools: Set(withheld.map(\.tool)), verdict: .safe, confidence: 1)
+        }
+        if SafetyFloor.finding(tool: pending.tool, arguments: pending.action.arguments) != nil {
+            let withheld = policy.withhold(task: folded, history: retained, available: tools)
+            return Decision(withheldTools: Set(withheld.map(\.tool)), verdict: .unsafe, confidence: 1)
+        }
+        let decision = policy.decide(task: folded, history: retained, pending: SessionHistory.folded(pending.action), tool: pending.tool, available: tools)
+        let withheld = Set(decision.withheld.map(\.tool))
+        if withheld.contains(pending.tool.name) {
+            return Decision(withheldTools: withheld, verdict: .unsafe, confidence: 1)
+        }
+        return Decision(withheldTools: withheld, verdict: decision.verdict.verdict, confidence: decision.verdict.confidence)
+    }
+
+    /// A call that ran, as the session keeps it.
+    static func ran(_ step: Step, verdict: StepLabel) -> Step {
+        Step(action: SessionHistory.folded(step.action), observation: step.observation.map(SessionHistory.observation), label: verdict)
+    }
+
+    /// A call the proxy refused: it never ran.
+    static func refused(_ action: Action, tool: Tool) -> Step {
+        Step(action: SessionHistory.folded(action), label: .unsafe,
+             riskType: SafetyFloor.finding(tool: tool, arguments: action.arguments)?.technique, pending: true)
+    }
+}
