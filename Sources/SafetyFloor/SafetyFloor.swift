@@ -134,12 +134,14 @@ public enum SafetyFloor {
     }
 
     /// The path a string names, when it is one: absolute, home-relative or explicitly relative,
-    /// a `file://` URL, or any single word under a path-like key.
+    /// a `file://` URL (percent-decoded, as whoever opens the URL decodes it:
+    /// `file:///etc/%73hadow` is `/etc/shadow`), or any single word under a path-like key.
     static func pathValue(_ leaf: Leaf) -> String? {
         let text = leaf.value.trimmingCharacters(in: .whitespacesAndNewlines)
         if text.hasPrefix("file:") {
-            let path = text.dropFirst(5)
-            return String(path.hasPrefix("//") ? path.dropFirst(2) : path)
+            let encoded = text.dropFirst(5)
+            let path = String(encoded.hasPrefix("//") ? encoded.dropFirst(2) : encoded)
+            return path.removingPercentEncoding ?? path
         }
         if ["/", "~", "./", "../", "$HOME", "${HOME}"].contains(where: { text.hasPrefix($0) }) { return text }
         if pathKeys.contains(leaf.key), !text.isEmpty, !text.contains(" "), !text.contains("://") { return text }

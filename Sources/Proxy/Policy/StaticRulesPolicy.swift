@@ -3,14 +3,15 @@ import Foundation
 import SafetyFloor
 
 /// The hand-written policy behind `--policy rules`, and the baseline the trained policy is
-/// compared against. Everything it knows is in this file, `SafetyFloor` (what a call's
-/// arguments do) and `ToolKind` (the tool vocabulary).
+/// compared against. Everything it knows is in this file and `ToolKind` (the tool vocabulary);
+/// it runs above the safety floor, which the proxy applies to every call, as written and folded,
+/// before any policy (`FloorRule`).
 ///
 /// Tools fall into risk categories by name and description. Tier 1 withholds a tool of a
 /// category unless the task asks for that kind of action (its task words); without a task the
 /// proxy has already withheld every categorised tool (`NoTaskWithholding`). Tier 2 labels a call
-/// `unsafe` when the safety floor refuses its (folded) arguments or they match one of the rules'
-/// own dangerous patterns, `critical` when the tool is in a risk category, and `safe` otherwise.
+/// `unsafe` when its (folded) arguments match one of the rules' own dangerous patterns,
+/// `critical` when the tool is in a risk category, and `safe` otherwise.
 ///
 /// After a critical step, tier 1 tightens where the arguments cannot show the harm: a
 /// financial, credential or permission call has the same shape whether it is the one the task
@@ -136,9 +137,6 @@ public struct StaticRulesPolicy: ProxyPolicy {
     }
 
     public func judge(task: AgentTask?, history: [Step], pending: Action, tool: Tool) -> CallVerdict {
-        if let finding = SafetyFloor.finding(tool: tool, arguments: pending.arguments) {
-            return CallVerdict(verdict: .unsafe, confidence: 0.95, reason: "the safety floor refuses its folded arguments: \(finding.reason)")
-        }
         let argumentText = pending.arguments.allStrings.joined(separator: " ")
         for (expression, meaning) in Self.dangerousArguments
         where Self.matches(expression, argumentText) {

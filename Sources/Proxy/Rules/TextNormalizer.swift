@@ -13,6 +13,17 @@ public enum TextNormalizer {
         return String(folded).split(separator: " ", omittingEmptySubsequences: false).map(foldLeetspeak).joined(separator: " ")
     }
 
+    /// Compatibility forms, invisible characters and homoglyphs folded, case and digits kept: the
+    /// text a reader sees, for the patterns that case decides (`-----BEGIN PRIVATE KEY-----`
+    /// with a Cyrillic `І`) or that leetspeak folding would break (`id_ed25519`).
+    public static func foldConfusables(_ text: String) -> String {
+        var folded = String.UnicodeScalarView()
+        for scalar in text.precomposedStringWithCompatibilityMapping.unicodeScalars where !InvisibleCharacters.contains(scalar) {
+            folded.append(homoglyphs[scalar] ?? scalar)
+        }
+        return String(folded)
+    }
+
     /// The forms a scanner matches phrases against, so spacing, case, accents and word breaks do
     /// not hide them. `spaced`: the normalised text with accents folded, typographic quotes made
     /// plain, whitespace runs collapsed to one space and spaces between CJK characters dropped,
@@ -103,6 +114,11 @@ public enum TextNormalizer {
         "ԁ": "d", "ԛ": "q", "ԝ": "w", "ɡ": "g",
         "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
         "τ": "t", "υ": "u", "χ": "x", "ω": "w",
+        // Capitals, for `foldConfusables`, which keeps case (the other forms lower it first).
+        "А": "A", "В": "B", "С": "C", "Е": "E", "Н": "H", "І": "I", "Ј": "J", "К": "K", "М": "M", "О": "O", "Р": "P",
+        "Ѕ": "S", "Т": "T", "Х": "X", "У": "Y",
+        "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P",
+        "Τ": "T", "Υ": "Y", "Χ": "X",
     ]
 
     /// Digits and symbols read as letters.
