@@ -70,6 +70,13 @@ final class StaticRulesPolicyTests: XCTestCase {
         XCTAssertEqual(judge("get_weather", ["city": "/etc/passwd"]).verdict, .unsafe)
     }
 
+    func testEveryDangerousPatternHasLiteralsAndUpperCaseStillMatches() {
+        XCTAssertFalse(StaticRulesPolicy.dangerousLiterals.contains { $0 == nil })
+        let action = Action(tool: "run_shell", arguments: .object(["command": .string("SUDO make install")]))
+        XCTAssertEqual(policy.judge(task: nil, history: [], pending: action, tool: Tool(name: "run_shell", description: "")).verdict, .unsafe,
+                       "arguments as written, not lowered, are judged too")
+    }
+
     func testRiskyToolsAreCriticalAndOrdinaryCallsSafe() {
         XCTAssertEqual(judge("run_shell", ["command": "ls -la"]).verdict, .critical)
         XCTAssertEqual(judge("delete_file", ["path": "old.log"]).verdict, .critical)

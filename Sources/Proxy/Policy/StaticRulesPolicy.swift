@@ -67,6 +67,10 @@ public struct StaticRulesPolicy: ProxyPolicy {
         (regex(#"\bbase64\b.*\|\s*(curl|nc|wget)\b"#), "data encoded and shipped off the machine"),
     ]
 
+    /// The literals one of which any match of each pattern contains (`RequiredLiterals`), so a
+    /// megabyte of arguments is not read by ICU six times for nothing.
+    static let dangerousLiterals = dangerousArguments.map { RequiredLiterals.of($0.0.pattern) }
+
     static func matches(_ expression: NSRegularExpression, _ text: String) -> Bool {
         expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }
@@ -138,8 +142,13 @@ public struct StaticRulesPolicy: ProxyPolicy {
 
     public func judge(task: AgentTask?, history: [Step], pending: Action, tool: Tool) -> CallVerdict {
         let argumentText = pending.arguments.allStrings.joined(separator: " ")
-        for (expression, meaning) in Self.dangerousArguments
-        where Self.matches(expression, argumentText) {
+        // The patterns ignore case and their literals are lower case: ASCII text lowered byte by
+        // byte holds one wherever a pattern could match. Other text always goes to ICU (its
+        // case folding reaches beyond ASCII).
+        let lowered = TextNormalizer.isASCII(argumentText)
+            ? String(decoding: argumentText.utf8.map(TextNormalizer.lowercasedASCII), as: UTF8.self) : nil
+        for (index, (expression, meaning)) in Self.dangerousArguments.enumerated()
+        where lowered.map({ InstructionScanner.mayMatch(Self.dangerousLiterals[index], $0) }) != false && Self.matches(expression, argumentText) {
             return CallVerdict(verdict: .unsafe, confidence: 0.95, reason: "its arguments name \(meaning)")
         }
         if let category = Self.categories(of: tool).first {
