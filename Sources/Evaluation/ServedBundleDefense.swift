@@ -2,7 +2,6 @@ import Environments
 import Episodes
 import PolicyRuntime
 import Proxy
-import SafetyFloor
 
 /// A bundle's policy as `safemcp proxy --policy B.h5` serves it, so its rows measure what a user
 /// runs: the safety floor refuses what it refuses whatever the policy says, a call to a tool the
@@ -45,7 +44,7 @@ public final class ServedBundleDefense: DefensePolicy {
                 return Decision(withheldTools: output.withheld, verdict: .safe, confidence: 1)
             }
             let tool = input.tools.first { $0.name == pending.tool } ?? Tool(name: pending.tool, description: "")
-            if SafetyFloor.finding(tool: tool, arguments: pending.arguments) != nil || output.withheld.contains(pending.tool) {
+            if ServedDefense.floor(tool, pending) != nil || output.withheld.contains(pending.tool) {
                 return Decision(withheldTools: output.withheld, verdict: .unsafe, confidence: 1)
             }
             return Decision(withheldTools: output.withheld, verdict: output.verdict, confidence: output.confidence)

@@ -1,14 +1,14 @@
 import Environments
 import Episodes
 import Proxy
-import SafetyFloor
 
 /// A proxy policy judged as `safemcp proxy` serves it, so a row of the tables is what a user
-/// runs: the safety floor reads the pending call's arguments as written first and refuses
+/// runs: the safety floor (`FloorRule`: the arguments as written and folded) refuses first,
 /// whatever the policy would say; then the policy sees what the proxy's session gives it — the
-/// task and calls with their texts folded by `TextNormalizer`, every earlier call labelled with
-/// the verdict the proxy gave it, a blocked call pending with no observation (and the floor's
-/// technique when the floor refused it), a call to a tool the policy withholds refused.
+/// task and calls folded by `TextNormalizer` or as written (`readsFoldedText`), every earlier
+/// call labelled with the verdict the proxy gave it, a blocked call pending with no observation
+/// (and the floor's technique when the floor refused it), a call to a tool the policy withholds
+/// refused.
 ///
 /// What the proxy adds beyond this — description scans, access lists, schema checks, result
 /// scans — reads upstream definitions and results the emulated suites do not carry, so it is
@@ -28,8 +28,8 @@ public struct ServedDefense: DefensePolicy {
             let step = observation.step(Int(record.plan), Int(record.step)).step
             let tool = compiled.tools.first { $0.name == step.action.tool } ?? Tool(name: step.action.tool, description: "")
             switch record.outcome {
-            case .executed: return Self.ran(step, verdict: record.verdict)
-            case .blocked, .withheld: return Self.refused(step.action, tool: tool)
+            case .executed: return ran(step, verdict: record.verdict)
+            case .blocked, .withheld: return refused(step.action, tool: tool)
             }
         }
         let pending = observation.pendingAction.map { action in
@@ -42,14 +42,14 @@ public struct ServedDefense: DefensePolicy {
     /// The same layers on a labelled state: its earlier steps ran, each labelled with the verdict
     /// the proxy would have given it.
     public func judge(_ state: LabelledState) -> StepJudgement {
-        let folded = SessionHistory.folded(state.task)
+        let folded = read(state.task)
         var history: [Step] = []
         for step in state.history {
             let tool = state.tools.first { $0.name == step.action.tool } ?? Tool(name: step.action.tool, description: "")
-            let verdict = SafetyFloor.finding(tool: tool, arguments: step.action.arguments) == nil
-                ? policy.judge(task: folded, history: policy.retainedHistory(history), pending: SessionHistory.folded(step.action), tool: tool).verdict
+            let verdict = Self.floor(tool, step.action) == nil
+                ? policy.judge(task: folded, history: policy.retainedHistory(history), pending: read(step.action), tool: tool).verdict
                 : .unsafe
-            history.append(Self.ran(step, verdict: verdict))
+            history.append(ran(step, verdict: verdict))
         }
         let pending = state.pending.map { action in
             (action, state.tools.first { $0.name == action.tool } ?? Tool(name: action.tool, description: ""))
@@ -59,17 +59,17 @@ public struct ServedDefense: DefensePolicy {
     }
 
     private func decide(task: AgentTask, history: [Step], pending: (action: Action, tool: Tool)?, tools: [Tool]) -> Decision {
-        let folded = SessionHistory.folded(task)
+        let folded = read(task)
         let retained = policy.retainedHistory(history)
         guard let pending else {
             let withheld = policy.withhold(task: folded, history: retained, available: tools)
             return Decision(withheldTools: Set(withheld.map(\.tool)), verdict: .safe, confidence: 1)
         }
-        if SafetyFloor.finding(tool: pending.tool, arguments: pending.action.arguments) != nil {
+        if Self.floor(pending.tool, pending.action) != nil {
             let withheld = policy.withhold(task: folded, history: retained, available: tools)
             return Decision(withheldTools: Set(withheld.map(\.tool)), verdict: .unsafe, confidence: 1)
         }
-        let decision = policy.decide(task: folded, history: retained, pending: SessionHistory.folded(pending.action), tool: pending.tool, available: tools)
+        let decision = policy.decide(task: folded, history: retained, pending: read(pending.action), tool: pending.tool, available: tools)
         let withheld = Set(decision.withheld.map(\.tool))
         if withheld.contains(pending.tool.name) {
             return Decision(withheldTools: withheld, verdict: .unsafe, confidence: 1)
@@ -77,14 +77,26 @@ public struct ServedDefense: DefensePolicy {
         return Decision(withheldTools: withheld, verdict: decision.verdict.verdict, confidence: decision.verdict.confidence)
     }
 
+    /// The floor as the proxy runs it.
+    static func floor(_ tool: Tool, _ action: Action) -> RuleFinding? {
+        FloorRule.finding(tool: tool, written: action.arguments, folded: SessionHistory.folded(action).arguments)
+    }
+
+    func read(_ task: AgentTask) -> AgentTask {
+        policy.readsFoldedText ? SessionHistory.folded(task) : task
+    }
+
+    func read(_ action: Action) -> Action {
+        policy.readsFoldedText ? SessionHistory.folded(action) : action
+    }
+
     /// A call that ran, as the session keeps it.
-    static func ran(_ step: Step, verdict: StepLabel) -> Step {
-        Step(action: SessionHistory.folded(step.action), observation: step.observation.map(SessionHistory.observation), label: verdict)
+    func ran(_ step: Step, verdict: StepLabel) -> Step {
+        Step(action: read(step.action), observation: step.observation.map(SessionHistory.observation), label: verdict)
     }
 
     /// A call the proxy refused: it never ran.
-    static func refused(_ action: Action, tool: Tool) -> Step {
-        Step(action: SessionHistory.folded(action), label: .unsafe,
-             riskType: SafetyFloor.finding(tool: tool, arguments: action.arguments)?.technique, pending: true)
+    func refused(_ action: Action, tool: Tool) -> Step {
+        Step(action: read(action), label: .unsafe, riskType: Self.floor(tool, action)?.technique, pending: true)
     }
 }

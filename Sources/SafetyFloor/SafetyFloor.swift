@@ -117,6 +117,16 @@ public enum SafetyFloor {
         }
     }
 
+    /// `text` without the whitespace and newlines at either end, looking at those ends only
+    /// (Foundation's `trimmingCharacters` reads a megabyte argument through UTF-16 whole).
+    static func trimmed(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        let blank = CharacterSet.whitespacesAndNewlines
+        guard let first = scalars.firstIndex(where: { !blank.contains($0) }) else { return "" }
+        let last = scalars.lastIndex { !blank.contains($0) }!
+        return first == scalars.startIndex && last == scalars.index(before: scalars.endIndex) ? text : String(scalars[first...last])
+    }
+
     /// A program and its argument vector as separate arguments (`{"cmd": "rm", "args": […]}`,
     /// or `"args": "-rf /"`), quoted back into one command line.
     static func commandVector(_ arguments: JSONValue) -> String? {
@@ -134,12 +144,14 @@ public enum SafetyFloor {
     }
 
     /// The path a string names, when it is one: absolute, home-relative or explicitly relative,
-    /// a `file://` URL, or any single word under a path-like key.
+    /// a `file://` URL (percent-decoded, as whoever opens the URL decodes it:
+    /// `file:///etc/%73hadow` is `/etc/shadow`), or any single word under a path-like key.
     static func pathValue(_ leaf: Leaf) -> String? {
-        let text = leaf.value.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = trimmed(leaf.value)
         if text.hasPrefix("file:") {
-            let path = text.dropFirst(5)
-            return String(path.hasPrefix("//") ? path.dropFirst(2) : path)
+            let encoded = text.dropFirst(5)
+            let path = String(encoded.hasPrefix("//") ? encoded.dropFirst(2) : encoded)
+            return path.removingPercentEncoding ?? path
         }
         if ["/", "~", "./", "../", "$HOME", "${HOME}"].contains(where: { text.hasPrefix($0) }) { return text }
         if pathKeys.contains(leaf.key), !text.isEmpty, !text.contains(" "), !text.contains("://") { return text }

@@ -111,7 +111,7 @@ final class ServedDefenseTests: XCTestCase {
             let expected = proxy.decide(task: task, history: history, pending: pending, tool: tool, available: tools)
             let withheld = Set(expected.withheld.map(\.tool))
             XCTAssertEqual(judgement.withheld, withheld, pending.arguments.canonicalText)
-            if SafetyFloor.finding(tool: tool, arguments: pending.arguments) != nil {
+            if FloorRule.finding(tool: tool, written: pending.arguments, folded: SessionHistory.folded(pending).arguments) != nil {
                 floored += 1
                 XCTAssertEqual(judgement.verdict, .unsafe, pending.arguments.canonicalText)
             } else {

@@ -51,6 +51,9 @@ def test_the_suite_has_the_calls_of_the_review():
                                                         "remote-shell", "run-downloaded-code", "fork-bomb"}
     assert sum(case.get("source") == "finding-1" for case in DANGEROUS) == 3
     assert sum(case.get("source") == "finding-2" for case in DANGEROUS) == 9
+    # Dangerous only once read folded (look-alike characters, case, leetspeak) or decoded (a
+    # percent-encoded file URL): the floor must refuse them under every policy, not only the rules.
+    assert sum(case.get("source") == "folded" for case in DANGEROUS) == 13
 
 
 def assert_floor_refuses_every_dangerous_call(outcomes, audit):

@@ -22,6 +22,9 @@ import PolicyRuntime
 /// blocks the call: the proxy never serves a call the policy could not judge.
 public final class BundlePolicy: ProxyPolicy, @unchecked Sendable {
     public let name: String
+    /// The texts as written, as training read them: folded ones (`1gnore`, `rм`) are texts the
+    /// network never saw.
+    public let readsFoldedText = false
     private let runtime: PolicyRuntime
     private let lock = NSLock()
 

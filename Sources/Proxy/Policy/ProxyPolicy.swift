@@ -24,15 +24,20 @@ public struct CallVerdict: Codable, Hashable, Sendable {
     }
 }
 
-/// What the proxy asks of a defense policy. Text reaches it already normalised (leetspeak,
-/// homoglyphs, invisible characters folded), and the proxy's rules have run first, so a policy
-/// only adds refusals: it can never let through what a rule refused.
+/// What the proxy asks of a defense policy. Text reaches it folded (leetspeak, homoglyphs,
+/// invisible characters) or as written, as `readsFoldedText` asks, and the proxy's rules have
+/// run first, so a policy only adds refusals: it can never let through what a rule refused.
 ///
 /// Implementations: `StaticRulesPolicy` (`--policy rules`) and `BundlePolicy`, the trained
 /// policy bundle (`--policy B.h5`).
 public protocol ProxyPolicy: Sendable {
     /// How the audit log names this policy.
     var name: String { get }
+
+    /// Whether the task and calls reach the policy folded by `TextNormalizer` (patterns written
+    /// for folded text) or as written (a trained bundle, which learned from texts as written;
+    /// the safety floor reads both forms before any policy).
+    var readsFoldedText: Bool { get }
 
     /// Tier 1: the tools to withhold for `task` (nil when none was declared) given the steps so
     /// far; any tool not returned is offered.
@@ -52,6 +57,8 @@ public protocol ProxyPolicy: Sendable {
 }
 
 extension ProxyPolicy {
+    public var readsFoldedText: Bool { true }
+
     /// A policy that does not say what it reads keeps the last 32 steps.
     public func retainedHistory(_ history: [Step]) -> [Step] {
         Array(history.suffix(32))

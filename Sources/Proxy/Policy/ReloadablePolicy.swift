@@ -36,6 +36,8 @@ public final class ReloadablePolicy: ProxyPolicy, @unchecked Sendable {
 
     public var name: String { policy.name }
 
+    public var readsFoldedText: Bool { policy.readsFoldedText }
+
     public func withhold(task: AgentTask?, history: [Step], available: [Tool]) -> [ToolWithholding] {
         policy.withhold(task: task, history: history, available: available)
     }

@@ -3,14 +3,15 @@ import Foundation
 import SafetyFloor
 
 /// The hand-written policy behind `--policy rules`, and the baseline the trained policy is
-/// compared against. Everything it knows is in this file, `SafetyFloor` (what a call's
-/// arguments do) and `ToolKind` (the tool vocabulary).
+/// compared against. Everything it knows is in this file and `ToolKind` (the tool vocabulary);
+/// it runs above the safety floor, which the proxy applies to every call, as written and folded,
+/// before any policy (`FloorRule`).
 ///
 /// Tools fall into risk categories by name and description. Tier 1 withholds a tool of a
 /// category unless the task asks for that kind of action (its task words); without a task the
 /// proxy has already withheld every categorised tool (`NoTaskWithholding`). Tier 2 labels a call
-/// `unsafe` when the safety floor refuses its (folded) arguments or they match one of the rules'
-/// own dangerous patterns, `critical` when the tool is in a risk category, and `safe` otherwise.
+/// `unsafe` when its (folded) arguments match one of the rules' own dangerous patterns,
+/// `critical` when the tool is in a risk category, and `safe` otherwise.
 ///
 /// After a critical step, tier 1 tightens where the arguments cannot show the harm: a
 /// financial, credential or permission call has the same shape whether it is the one the task
@@ -65,6 +66,10 @@ public struct StaticRulesPolicy: ProxyPolicy {
         (regex(#"\bchmod\s+(-r\s+)?[0-7]?777\b|\bsudo\b"#), "privilege escalation or world-writable permissions"),
         (regex(#"\bbase64\b.*\|\s*(curl|nc|wget)\b"#), "data encoded and shipped off the machine"),
     ]
+
+    /// The literals one of which any match of each pattern contains (`RequiredLiterals`), so a
+    /// megabyte of arguments is not read by ICU six times for nothing.
+    static let dangerousLiterals = dangerousArguments.map { RequiredLiterals.of($0.0.pattern) }
 
     static func matches(_ expression: NSRegularExpression, _ text: String) -> Bool {
         expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
@@ -136,12 +141,14 @@ public struct StaticRulesPolicy: ProxyPolicy {
     }
 
     public func judge(task: AgentTask?, history: [Step], pending: Action, tool: Tool) -> CallVerdict {
-        if let finding = SafetyFloor.finding(tool: tool, arguments: pending.arguments) {
-            return CallVerdict(verdict: .unsafe, confidence: 0.95, reason: "the safety floor refuses its folded arguments: \(finding.reason)")
-        }
         let argumentText = pending.arguments.allStrings.joined(separator: " ")
-        for (expression, meaning) in Self.dangerousArguments
-        where Self.matches(expression, argumentText) {
+        // The patterns ignore case and their literals are lower case: ASCII text lowered byte by
+        // byte holds one wherever a pattern could match. Other text always goes to ICU (its
+        // case folding reaches beyond ASCII).
+        let lowered = TextNormalizer.isASCII(argumentText)
+            ? String(decoding: argumentText.utf8.map(TextNormalizer.lowercasedASCII), as: UTF8.self) : nil
+        for (index, (expression, meaning)) in Self.dangerousArguments.enumerated()
+        where lowered.map({ InstructionScanner.mayMatch(Self.dangerousLiterals[index], $0) }) != false && Self.matches(expression, argumentText) {
             return CallVerdict(verdict: .unsafe, confidence: 0.95, reason: "its arguments name \(meaning)")
         }
         if let category = Self.categories(of: tool).first {

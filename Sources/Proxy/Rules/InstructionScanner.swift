@@ -101,9 +101,20 @@ public enum InstructionScanner {
         conversation: #"messages?|conversation|chat|prompts?|instructions"#,
     ]
 
-    static let compiled: [(expression: NSRegularExpression, cue: NSRegularExpression?, meaning: String, shadowing: Bool)] = phrases.map {
-        (try! NSRegularExpression(pattern: $0.pattern),
+    /// Each phrase with the literals one of which any match of it contains (`RequiredLiterals`):
+    /// a form with none of them is not handed to ICU, which reads a long text slowly.
+    static let compiled: [(expression: NSRegularExpression, literals: [[UInt8]]?, cue: NSRegularExpression?, meaning: String, shadowing: Bool)] = phrases.map {
+        (try! NSRegularExpression(pattern: $0.pattern), RequiredLiterals.of($0.pattern),
          cues[$0.meaning].map { try! NSRegularExpression(pattern: $0) }, $0.meaning, $0.shadowing)
+    }
+
+    static let compactPhraseBytes = compactPhrases.map { (Array($0.phrase.utf8), $0.meaning) }
+
+    /// Whether `form` holds one of `literals` (always, when the phrase has none that are certain).
+    static func mayMatch(_ literals: [[UInt8]]?, _ form: String) -> Bool {
+        guard let literals else { return true }
+        var form = form
+        return form.withUTF8 { RequiredLiterals.anyOccurs(literals, in: $0) }
     }
 
     /// Everything `text` signals, in pattern order, each meaning once; decoded runs are read
@@ -123,11 +134,16 @@ public enum InstructionScanner {
             expression.firstMatch(in: form, range: NSRange(form.startIndex..., in: form)) != nil
         }
         for phrase in compiled where !found.contains(where: { $0.meaning == phrase.meaning && $0.shadowing == phrase.shadowing })
-        && forms.spaced.contains(where: { form in phrase.cue.map { matches($0, form) } != false && matches(phrase.expression, form) }) {
+        && forms.spaced.contains(where: { form in
+            mayMatch(phrase.literals, form) && phrase.cue.map { matches($0, form) } != false && matches(phrase.expression, form)
+        }) {
             add(Match(meaning: phrase.meaning, shadowing: phrase.shadowing, encoding: encoding))
         }
-        for (phrase, meaning) in compactPhrases where forms.compact.contains(phrase) {
-            add(Match(meaning: meaning, shadowing: false, encoding: encoding))
+        var compact = forms.compact
+        compact.withUTF8 { letters in
+            for (phrase, meaning) in compactPhraseBytes where RequiredLiterals.anyOccurs([phrase], in: letters) {
+                add(Match(meaning: meaning, shadowing: false, encoding: encoding))
+            }
         }
         guard depth < 2 else { return }
         for run in EncodedText.decodedRuns(in: text) {

@@ -1,5 +1,3 @@
-import SafetyFloor
-
 /// What a rule found: the rule's name, the SAF-MCP technique it mitigates where there is one,
 /// and a one-line reason an agent (or the person reading the audit log) can act on.
 public struct RuleFinding: Codable, Hashable, Sendable {
@@ -11,12 +9,5 @@ public struct RuleFinding: Codable, Hashable, Sendable {
         self.rule = rule
         self.technique = technique
         self.reason = reason
-    }
-}
-
-extension RuleFinding {
-    /// A safety-floor refusal, as the proxy's rules report it.
-    init(_ floor: FloorFinding) {
-        self.init(rule: floor.rule, technique: floor.technique, reason: floor.reason)
     }
 }

@@ -1,7 +1,6 @@
 import Episodes
 import Foundation
 import MCP
-import SafetyFloor
 
 /// Tier 1 (what `tools/list` offers) and tier 2 (the judgement on each `tools/call`).
 extension ProxySession {
@@ -32,7 +31,7 @@ extension ProxySession {
                 candidates.append(entry)
             }
         }
-        let task = currentTask.map(SessionHistory.folded)
+        let task = configuration.policy.readsFoldedText ? currentTask.map(SessionHistory.folded) : currentTask
         var verdict: CallVerdict?
         if let pending {
             let decision = configuration.policy.decide(task: task, history: currentHistory, pending: pending.action, tool: pending.tool,
@@ -75,8 +74,10 @@ extension ProxySession {
             return await declareTask(arguments)
         }
         let action = Action(tool: name, arguments: arguments)
+        // Folded once: the floor, the policy and the history all read this form.
+        let folded = SessionHistory.folded(action)
         let entry = await core.entry(named: name)
-        let judgement = await judge(action, entry: entry)
+        let judgement = await judge(action, folded: folded, entry: entry)
         let decisionMs = (ProcessInfo.processInfo.systemUptime - started) * 1000
         let blocks = judgement.verdict == .unsafe
         let blocked = blocks && configuration.mode == .enforce
@@ -110,7 +111,7 @@ extension ProxySession {
                 }
             } catch let failure as UpstreamFailure {
                 if case .errorResponse = failure {
-                    finishCall(action, observation: failure.description, judgement: judgement, event: event, started: started)
+                    finishCall(action, folded: folded, observation: failure.description, judgement: judgement, event: event, started: started)
                     throw failure
                 }
                 result = Self.failureResult(failure.description)
@@ -118,7 +119,7 @@ extension ProxySession {
         } else {
             result = Self.failureResult("unknown tool \(name) (shadow mode forwards nothing it cannot route)")
         }
-        finishCall(action, observation: blocked ? nil : Self.observation(of: result),
+        finishCall(action, folded: folded, observation: blocked ? nil : Self.observation(of: result),
                    judgement: judgement, event: event, started: started, injected: injected)
         return result
     }
@@ -132,18 +133,19 @@ extension ProxySession {
 
     /// Records the step in the history and the audit log. A blocked call never ran: its step is
     /// `pending` with no observation, and its label is the verdict. The history keeps the call's
-    /// arguments normalised, as the policy read them while the call was pending (so the embedding
-    /// made then is reused); the log keeps them as written. A result that carried injected
+    /// arguments as the policy read them while the call was pending (`folded` or as written, as
+    /// `readsFoldedText` says; so the embedding made then is reused); the log keeps them as
+    /// written. A result that carried injected
     /// instructions (`injected`) gives the step the risk type SAF-T1102, and its observation is
     /// what the agent got (marked, or the block), so the policy judges the next call knowing.
-    private func finishCall(_ action: Action, observation: String?, judgement: Judgement, event: AuditEvent, started: Double,
-                            injected: Bool = false) {
+    private func finishCall(_ action: Action, folded: Action, observation: String?, judgement: Judgement, event: AuditEvent,
+                            started: Double, injected: Bool = false) {
         var event = event
         let step = Step(action: action, observation: observation.map(SessionHistory.observation), label: judgement.verdict,
                         riskType: judgement.technique ?? (injected ? ResultScanner.technique : nil), pending: observation == nil ? true : nil)
-        var folded = step
-        folded.action = SessionHistory.folded(action)
-        appendHistory(folded, tightens: judgement.verdict != .safe || injected)
+        var remembered = step
+        if configuration.policy.readsFoldedText { remembered.action = folded }
+        appendHistory(remembered, tightens: judgement.verdict != .safe || injected)
         // Redacting a megabyte of arguments takes longer than the call; without a log, no one reads it.
         guard core.audit != nil else { return }
         event.step = Step(action: Action(tool: action.tool, arguments: SecretRedactor.redact(action.arguments)),
@@ -178,11 +180,10 @@ extension ProxySession {
 
     /// Rules in a fixed order, each able to refuse whatever the policy would say; the policy's
     /// verdict (decided with tier 1) counts only for what every rule let through. The safety
-    /// floor reads the arguments as written (a shell runs `/etc/5hadow` as no file at all) and
-    /// comes before the policy is asked, so no policy, however trained, lets its calls through;
-    /// in shadow mode its refusal is logged under its own rule, and the call is forwarded like
-    /// every other.
-    private func judge(_ action: Action, entry: CatalogEntry?) async -> Judgement {
+    /// floor reads the arguments as written and `folded` (`FloorRule`) and comes before the
+    /// policy is asked, so no policy, however trained, lets its calls through; in shadow mode
+    /// its refusal is logged under its own rule, and the call is forwarded like every other.
+    private func judge(_ action: Action, folded: Action, entry: CatalogEntry?) async -> Judgement {
         guard let entry else {
             return Judgement(ToolAvailability.finding(tool: action.tool, known: false, withholding: nil)!)
         }
@@ -193,10 +194,10 @@ extension ProxySession {
             return Judgement(finding)
         }
         // The upstream's own name: a prefix (`web__delete_file`) hides the words the floor reads.
-        if let finding = SafetyFloor.finding(tool: entry.originalTool, arguments: action.arguments) {
-            return Judgement(RuleFinding(finding))
+        if let finding = FloorRule.finding(tool: entry.originalTool, written: action.arguments, folded: folded.arguments) {
+            return Judgement(finding)
         }
-        let tiers = await tierOne(pending: (SessionHistory.folded(action), entry.tool))
+        let tiers = await tierOne(pending: (configuration.policy.readsFoldedText ? folded : action, entry.tool))
         let withholding = tiers.withheld.first { $0.tool == entry.exposedName }
         if let finding = ToolAvailability.finding(tool: entry.exposedName, known: true, withholding: withholding) {
             return Judgement(finding)

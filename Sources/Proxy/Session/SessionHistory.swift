@@ -16,15 +16,7 @@ public enum SessionHistory {
     }
 
     public static func folded(_ action: Action) -> Action {
-        func fold(_ value: JSONValue) -> JSONValue {
-            switch value {
-            case .string(let text): return .string(TextNormalizer.normalize(text))
-            case .array(let items): return .array(items.map(fold))
-            case .object(let members): return .object(members.mapValues(fold))
-            default: return value
-            }
-        }
-        return Action(tool: action.tool, arguments: fold(action.arguments))
+        Action(tool: action.tool, arguments: action.arguments.mappingStrings(TextNormalizer.normalize))
     }
 
     public static func observation(_ text: String) -> String {
