@@ -1,4 +1,3 @@
-import Datasets
 import Environments
 import Episodes
 import Foundation
