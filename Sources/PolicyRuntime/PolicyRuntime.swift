@@ -1,6 +1,5 @@
 import Episodes
 import Foundation
-import Metrics
 import NeuralNet
 import TextEncoder
 
