@@ -2,6 +2,7 @@ import ArgumentParser
 import Environments
 import Episodes
 import Foundation
+import Metrics
 import PolicyRuntime
 import PublicSuites
 

@@ -1,5 +1,6 @@
 import Environments
 import Episodes
+import Metrics
 import XCTest
 
 /// A tier-2 oracle for tests: blocks exactly the calls whose plan step satisfies `block`.
