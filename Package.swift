@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "Metrics", dependencies: ["Environments", "Episodes"]),
         .target(name: "PolicyRuntime", dependencies: ["Episodes", "NeuralNet", "HDF5Store", "TextEncoder", "Environments"]),
         .target(name: "Training", dependencies: [
-            "NeuralNet", "PolicyRuntime", "Environments", "HDF5Store", "Datasets", "TextEncoder", "Importers", "RunLog", "Configuration", "Metrics", "Episodes", "KernelThreads", "DurableFiles",
+            "NeuralNet", "PolicyRuntime", "Environments", "Evaluation", "HDF5Store", "Datasets", "TextEncoder", "Importers", "RunLog", "Configuration", "Metrics", "Episodes", "KernelThreads", "DurableFiles",
         ]),
         .target(name: "Evaluation", dependencies: [
             "Datasets", "Environments", "Episodes", "Importers", "Metrics", "PolicyRuntime", "TextEncoder",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Environments
 import Episodes
+import Evaluation
 import Foundation
 import Metrics
 import PolicyRuntime

@@ -1,5 +1,6 @@
 import Environments
 import Episodes
+import Evaluation
 import Foundation
 import NeuralNet
 import PolicyRuntime
