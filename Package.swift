@@ -40,20 +40,23 @@ let package = Package(
         // What a tool call does, read from its arguments (shell commands parsed): the proxy's
         // safety floor now, a feature for training and evaluation later.
         .target(name: "SafetyFloor", dependencies: ["Episodes"]),
+        // The static-rules baseline's deny lists: applied in the emulator (RuleDefense) and read by the
+        // runtime as policy features (RuleFindings), so it sits below both.
+        .target(name: "DenyLists", dependencies: ["Episodes", "SafetyFloor"]),
         .target(name: "Datasets", dependencies: ["Episodes", "HDF5Store", "TextEncoder"]),
-        .target(name: "Environments", dependencies: ["Checksums", "DurableFiles", "Episodes", "SafetyFloor", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Environments", dependencies: ["Checksums", "DenyLists", "DurableFiles", "Episodes", "SafetyFloor", .product(name: "Yams", package: "Yams")]),
         // Suites for stage 3 built from the episodes Importers reads, so every stage sees the same data.
         .target(name: "PublicSuites", dependencies: ["Environments", "Episodes", "Importers"]),
         .target(name: "RunLog", dependencies: ["Checksums"]),
         .target(name: "Report", dependencies: ["DurableFiles", "RunLog"]),
         .target(name: "Configuration", dependencies: ["Yams"]),
         .target(name: "Metrics", dependencies: ["Environments", "Episodes"]),
-        .target(name: "PolicyRuntime", dependencies: ["Episodes", "NeuralNet", "HDF5Store", "TextEncoder", "Environments"]),
+        .target(name: "PolicyRuntime", dependencies: ["DenyLists", "Episodes", "NeuralNet", "HDF5Store", "TextEncoder"]),
         .target(name: "Training", dependencies: [
             "NeuralNet", "PolicyRuntime", "Environments", "Evaluation", "HDF5Store", "Datasets", "TextEncoder", "Importers", "RunLog", "Configuration", "Metrics", "Episodes", "KernelThreads", "DurableFiles",
         ]),
         .target(name: "Evaluation", dependencies: [
-            "Datasets", "Environments", "Episodes", "Importers", "Metrics", "PolicyRuntime", "TextEncoder",
+            "Datasets", "DenyLists", "Environments", "Episodes", "Importers", "Metrics", "PolicyRuntime", "TextEncoder",
         ]),
         .target(name: "Benchmarks", dependencies: ["Environments", "HDF5Store", "KernelThreads", "NeuralNet", "PolicyRuntime", "TextEncoder", "Training"]),
         .target(name: "TestSupport", path: "Sources/TestSupport"),
@@ -94,14 +97,14 @@ let package = Package(
         .testTarget(name: "EpisodesTests", dependencies: ["Episodes"]),
         .testTarget(name: "ImportersTests", dependencies: ["Importers"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Importers", "Episodes", "TextEncoder", "TestSupport"]),
-        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "Importers", "Metrics", "PublicSuites", "SafetyFloor"], exclude: ["Fixtures"]),
+        .testTarget(name: "EnvironmentsTests", dependencies: ["DenyLists", "Environments", "Importers", "Metrics", "PublicSuites", "SafetyFloor"], exclude: ["Fixtures"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Episodes"]),
         .testTarget(name: "SafetyFloorTests", dependencies: ["SafetyFloor", "Episodes"]),
         .testTarget(name: "ProxyTests", dependencies: ["Proxy", "SafetyFloor", "Episodes", "PolicyRuntime", "NeuralNet", "TextEncoder", "TestSupport"]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog", "Checksums", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: [
-            "Training", "NeuralNet", "HDF5Store", "Episodes", "RunLog", "TestSupport", "Datasets", "TextEncoder", "Configuration", "PolicyRuntime", "Environments", "KernelThreads", "Metrics",
+            "Training", "NeuralNet", "HDF5Store", "Episodes", "RunLog", "TestSupport", "Datasets", "TextEncoder", "Configuration", "PolicyRuntime", "Environments", "KernelThreads", "Metrics", "DenyLists",
             .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(name: "EvaluationTests", dependencies: [

@@ -1,3 +1,4 @@
+import DenyLists
 import Environments
 import Episodes
 
@@ -27,11 +28,11 @@ public struct EvaluatedDefense {
         }
     }
 
-    /// The static deny list of `RuleDefense`.
+    /// The static deny list (`DenyList`), in episodes through `RuleDefense`.
     public static var staticRules: EvaluatedDefense {
         EvaluatedDefense(name: "static rules", withholdsTools: true, episodeDefense: { RuleDefense() }) { states in
             states.map { state in
-                let decision = RuleDefense.decide(tools: state.tools, pending: state.pending)
+                let decision = DenyList.decide(tools: state.tools, pending: state.pending)
                 return StepJudgement(verdict: decision.verdict, withheld: decision.withheldTools)
             }
         }
