@@ -43,8 +43,10 @@ let package = Package(
         // The static-rules baseline's deny lists: applied in the emulator (RuleDefense) and read by the
         // runtime as policy features (RuleFindings), so it sits below both.
         .target(name: "DenyLists", dependencies: ["Episodes", "SafetyFloor"]),
+        // JSON Schema validation of tool arguments, one validator for the emulator's suites and the proxy.
+        .target(name: "SchemaValidation", dependencies: ["Episodes"]),
         .target(name: "Datasets", dependencies: ["Episodes", "HDF5Store", "TextEncoder"]),
-        .target(name: "Environments", dependencies: ["Checksums", "DenyLists", "DurableFiles", "Episodes", "SafetyFloor", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Environments", dependencies: ["Checksums", "DenyLists", "DurableFiles", "Episodes", "SafetyFloor", "SchemaValidation", .product(name: "Yams", package: "Yams")]),
         // Suites for stage 3 built from the episodes Importers reads, so every stage sees the same data.
         .target(name: "PublicSuites", dependencies: ["Environments", "Episodes", "Importers"]),
         .target(name: "RunLog", dependencies: ["Checksums"]),
@@ -63,6 +65,7 @@ let package = Package(
         .target(name: "Proxy", dependencies: [
             "Episodes",
             "SafetyFloor",
+            "SchemaValidation",
             "DurableFiles",
             "PolicyRuntime",
             .product(name: "MCP", package: "swift-sdk"),
@@ -101,7 +104,8 @@ let package = Package(
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Episodes"]),
         .testTarget(name: "SafetyFloorTests", dependencies: ["SafetyFloor", "Episodes"]),
-        .testTarget(name: "ProxyTests", dependencies: ["Proxy", "SafetyFloor", "Episodes", "PolicyRuntime", "NeuralNet", "TextEncoder", "TestSupport"]),
+        .testTarget(name: "SchemaValidationTests", dependencies: ["SchemaValidation", "Episodes", "TestSupport"]),
+        .testTarget(name: "ProxyTests", dependencies: ["Proxy", "SafetyFloor", "SchemaValidation", "Episodes", "PolicyRuntime", "NeuralNet", "TextEncoder", "TestSupport"]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog", "Checksums", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: [
             "Training", "NeuralNet", "HDF5Store", "Episodes", "RunLog", "TestSupport", "Datasets", "TextEncoder", "Configuration", "PolicyRuntime", "Environments", "KernelThreads", "Metrics", "DenyLists",
