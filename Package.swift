@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev", "pkg-config"])]),
@@ -28,7 +29,8 @@ let package = Package(
         // AVX2 + FMA for the encoder's element-wise loops (GELU, softmax, layer norm): about 8%
         // more sentences per second than the x86-64 baseline's SSE2. Every machine of this
         // project's kind has them (OpenBLAS is pinned to its Haswell kernels there too).
-        .target(name: "TextEncoder", dependencies: ["CBLAS", "Checksums", "HDF5Store", "AVX512Kernels", "KernelThreads"],
+        .target(name: "TextEncoder", dependencies: ["CBLAS", "Checksums", "HDF5Store", "AVX512Kernels", "KernelThreads",
+                                                    .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux]))]),
         // Our own matrix kernels for AVX-512, the encoder's and the network layers'; TextEncoder and
         // NeuralNet call them only on CPUs that have it (KernelThreads.CPUFeatures).
