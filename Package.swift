@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        // Logger, which the MCP SDK's transport protocol requires of the proxy's own transports.
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev", "pkg-config"])]),
@@ -48,7 +50,7 @@ let package = Package(
         // JSON Schema validation of tool arguments, one validator for the emulator's suites and the proxy.
         .target(name: "SchemaValidation", dependencies: ["Episodes"]),
         .target(name: "Datasets", dependencies: ["Episodes", "HDF5Store", "TextEncoder"]),
-        .target(name: "Environments", dependencies: ["Checksums", "DenyLists", "DurableFiles", "Episodes", "SafetyFloor", "SchemaValidation", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Environments", dependencies: ["Checksums", "DenyLists", "DurableFiles", "Episodes", "SchemaValidation", .product(name: "Yams", package: "Yams")]),
         // Suites for stage 3 built from the episodes Importers reads, so every stage sees the same data.
         .target(name: "PublicSuites", dependencies: ["Environments", "Episodes", "Importers"]),
         .target(name: "RunLog", dependencies: ["Checksums"]),
@@ -58,11 +60,12 @@ let package = Package(
         .target(name: "PolicyRuntime", dependencies: ["DenyLists", "Episodes", "NeuralNet", "HDF5Store", "TextEncoder"]),
         .target(name: "Training", dependencies: [
             "NeuralNet", "PolicyRuntime", "Environments", "Evaluation", "HDF5Store", "Datasets", "TextEncoder", "Importers", "RunLog", "Configuration", "Metrics", "Episodes", "KernelThreads", "DurableFiles",
+            .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "Evaluation", dependencies: [
             "Datasets", "DenyLists", "Environments", "Episodes", "Importers", "Metrics", "PolicyRuntime", "TextEncoder",
         ]),
-        .target(name: "Benchmarks", dependencies: ["Environments", "HDF5Store", "KernelThreads", "NeuralNet", "PolicyRuntime", "TextEncoder", "Training"]),
+        .target(name: "Benchmarks", dependencies: ["Environments", "Episodes", "HDF5Store", "KernelThreads", "NeuralNet", "PolicyRuntime", "TextEncoder", "Training"]),
         .target(name: "TestSupport", path: "Sources/TestSupport"),
         .target(name: "Proxy", dependencies: [
             "Episodes",
@@ -71,6 +74,7 @@ let package = Package(
             "DurableFiles",
             "PolicyRuntime",
             .product(name: "MCP", package: "swift-sdk"),
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -78,10 +82,11 @@ let package = Package(
         .executableTarget(name: "SafeMCPCLI", dependencies: [
             "Datasets",
             "Environments",
+            "Episodes",
             "Evaluation",
-            "HDF5Store",
             "Importers",
             "Metrics",
+            "NeuralNet",
             "PolicyRuntime",
             "Proxy",
             "PublicSuites",
@@ -100,14 +105,15 @@ let package = Package(
         .testTarget(name: "HDF5StoreTests", dependencies: ["HDF5Store", "TestSupport"]),
         .testTarget(name: "TextEncoderTests", dependencies: ["TextEncoder", "AVX512Kernels", "KernelThreads", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "EpisodesTests", dependencies: ["Episodes"]),
-        .testTarget(name: "ImportersTests", dependencies: ["Importers"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ImportersTests", dependencies: ["Episodes", "Importers"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Importers", "Episodes", "TextEncoder", "TestSupport"]),
-        .testTarget(name: "EnvironmentsTests", dependencies: ["DenyLists", "Environments", "Importers", "Metrics", "PublicSuites", "SafetyFloor"], exclude: ["Fixtures"]),
+        .testTarget(name: "EnvironmentsTests", dependencies: ["DenyLists", "Environments", "Episodes", "Importers", "Metrics", "PublicSuites", "SafetyFloor"], exclude: ["Fixtures"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Episodes"]),
         .testTarget(name: "SafetyFloorTests", dependencies: ["SafetyFloor", "Episodes"]),
         .testTarget(name: "SchemaValidationTests", dependencies: ["SchemaValidation", "Episodes", "TestSupport"]),
-        .testTarget(name: "ProxyTests", dependencies: ["Proxy", "SafetyFloor", "SchemaValidation", "Episodes", "PolicyRuntime", "NeuralNet", "TextEncoder", "TestSupport"]),
+        .testTarget(name: "ProxyTests", dependencies: ["Proxy", "SafetyFloor", "SchemaValidation", "Episodes", "PolicyRuntime", "NeuralNet", "TextEncoder", "TestSupport",
+                                                .product(name: "MCP", package: "swift-sdk")]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog", "Checksums", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: [
             "Training", "NeuralNet", "HDF5Store", "Episodes", "RunLog", "TestSupport", "Datasets", "TextEncoder", "Configuration", "PolicyRuntime", "Environments", "KernelThreads", "Metrics", "DenyLists",
