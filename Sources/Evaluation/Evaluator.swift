@@ -2,7 +2,6 @@ import Environments
 import Episodes
 import Foundation
 import Metrics
-import Training
 
 /// What to evaluate: suites already restricted to their split, and labelled data.
 public struct EvaluationPlan {

@@ -11,7 +11,4 @@ public struct HDF5Array<Element: HDF5NumericElement>: Equatable, Sendable {
         self.shape = shape
         self.values = values
     }
-
-    /// Length of the first axis, the one `append(rows:to:)` extends.
-    public var rowCount: Int { shape.first ?? 1 }
 }

@@ -61,17 +61,6 @@ public struct ConfusionMatrix: Codable, Equatable, Sendable {
     }
 }
 
-extension StepLabel {
-    /// Position in `allCases`: the class index used by confusion matrices and verdict heads.
-    public var index: Int {
-        switch self {
-        case .safe: return 0
-        case .critical: return 1
-        case .unsafe: return 2
-        }
-    }
-}
-
 /// One scored step: the label and withheld set the data says, and what the defense decided.
 public struct ScoredStep: Sendable {
     public var truth: StepLabel

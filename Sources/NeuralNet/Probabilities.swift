@@ -2,25 +2,37 @@ import Foundation
 
 /// Probabilities from logits, for inference (the losses compute their own during training).
 public enum Probabilities {
-    /// Softmax of each row, shifted by the row's maximum so large logits do not overflow.
+    /// Softmax of each row.
     public static func softmax(rows logits: Matrix) -> Matrix {
         var result = logits
         let cols = logits.cols
         guard cols > 0 else { return result }
         result.storage.withUnsafeMutableBufferPointer { p in
             for row in 0..<logits.rows {
-                let offset = row * cols
-                var maximum = p[offset]
-                for j in 1..<cols { maximum = max(maximum, p[offset + j]) }
-                var sum: Float = 0
-                for j in 0..<cols {
-                    p[offset + j] = Foundation.exp(p[offset + j] - maximum)
-                    sum += p[offset + j]
-                }
-                for j in 0..<cols { p[offset + j] /= sum }
+                softmax(inPlace: UnsafeMutableBufferPointer(rebasing: p[(row * cols)..<((row + 1) * cols)]))
             }
         }
         return result
+    }
+
+    /// Softmax of one row, in the precision of its logits: the runtime reports Double
+    /// probabilities, training works in Float, and both come from this one formula.
+    public static func softmax<Scalar: SoftmaxScalar>(_ logits: [Scalar]) -> [Scalar] {
+        var result = logits
+        result.withUnsafeMutableBufferPointer { softmax(inPlace: $0) }
+        return result
+    }
+
+    /// Shifted by the row's maximum so large logits do not overflow.
+    static func softmax<Scalar: SoftmaxScalar>(inPlace row: UnsafeMutableBufferPointer<Scalar>) {
+        guard var maximum = row.first else { return }
+        for value in row.dropFirst() { maximum = max(maximum, value) }
+        var sum: Scalar = 0
+        for j in row.indices {
+            row[j] = Scalar.exponential(row[j] - maximum)
+            sum += row[j]
+        }
+        for j in row.indices { row[j] /= sum }
     }
 
     /// σ(x) = 1/(1 + e^−x) per element, written so that neither sign overflows.
@@ -34,4 +46,17 @@ public enum Probabilities {
         }
         return result
     }
+}
+
+/// The precisions softmax runs in; `exponential` is Foundation's `exp` for each.
+public protocol SoftmaxScalar: BinaryFloatingPoint {
+    static func exponential(_ x: Self) -> Self
+}
+
+extension Float: SoftmaxScalar {
+    public static func exponential(_ x: Float) -> Float { Foundation.exp(x) }
+}
+
+extension Double: SoftmaxScalar {
+    public static func exponential(_ x: Double) -> Double { Foundation.exp(x) }
 }

@@ -78,8 +78,6 @@ public struct PolicyBundle: Equatable, Sendable {
         self.tensors = tensors
     }
 
-    public var hasWorldModel: Bool { shapes.worldModelHidden != nil }
-
     /// Writes atomically; the file is either the old one or the whole new bundle.
     public func write(to url: URL) throws {
         let metadata = Metadata(kind: Self.kind, formatVersion: Self.formatVersion, encoderID: encoderID,

@@ -1,4 +1,3 @@
-import Datasets
 import Episodes
 
 /// One state of one task as the policy judges it, in plain text: the runtime embeds it.

@@ -1,7 +1,5 @@
-import Datasets
 import Episodes
 import Foundation
-import Metrics
 import NeuralNet
 import TextEncoder
 
@@ -124,11 +122,7 @@ public final class PolicyRuntime {
     }
 
     private func output(verdictLogits: ArraySlice<Float>, withholdLogits: [Float], tools: [Tool], lookahead: Lookahead?) -> PolicyOutput {
-        let logits = verdictLogits.map(Double.init)
-        let maximum = logits.max()!
-        let exponentials = logits.map { Foundation.exp($0 - maximum) }
-        let sum = exponentials.reduce(0, +)
-        let probabilities = exponentials.map { $0 / sum }
+        let probabilities = Probabilities.softmax(verdictLogits.map(Double.init))
         var best = probabilities.indices.max { probabilities[$0] < probabilities[$1] }!
         if let threshold = bundle.thresholds.unsafe {
             let unsafe = StepLabel.unsafe.index

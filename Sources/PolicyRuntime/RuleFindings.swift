@@ -1,7 +1,7 @@
-import Environments
+import DenyLists
 import Episodes
 
-/// What the static rules (`RuleDefense`) find in a state, as inputs the policy learns to weigh
+/// What the static rules (`DenyList`) find in a state, as inputs the policy learns to weigh
 /// instead of obeying: with them the policy starts from the rules' knowledge of dangerous names
 /// and argument patterns, which carries over to tools training never saw, and learns from the
 /// data when a denied tool is what the task asked for. Training (through `StateFeatures`) and
@@ -18,10 +18,10 @@ public enum RuleFindings {
         guard let action else { return [0, 0] }
         // A labelled step may call a tool its episode does not list: its name alone is judged.
         let offered = tools.first { $0.name == action.tool } ?? Tool(name: action.tool, description: "")
-        return [RuleDefense.isDenied(offered) ? 1 : 0, RuleDefense.argumentsAreDangerous(action.arguments) ? 1 : 0]
+        return [DenyList.isDenied(offered) ? 1 : 0, DenyList.argumentsAreDangerous(action.arguments) ? 1 : 0]
     }
 
     public static func tool(_ tool: Tool) -> [Float] {
-        [RuleDefense.isDenied(tool) ? 1 : 0]
+        [DenyList.isDenied(tool) ? 1 : 0]
     }
 }

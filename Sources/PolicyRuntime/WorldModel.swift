@@ -68,17 +68,14 @@ public final class WorldModel: NetworkModule {
     /// `predictionWidth` values per state, for the policy.
     public func predict(_ states: Matrix) -> Matrix {
         let output = forward(states, training: false)
+        let classes = Probabilities.softmax(rows: output.classes)
         var result = Matrix(rows: states.rows, cols: Self.predictionWidth(dimension: dimension))
         for row in 0..<states.rows {
             let next = output.next.row(row)
             let norm = max(next.reduce(0) { $0 + $1 * $1 }.squareRoot(), 1e-8)
             let base = row * result.cols
             for (j, value) in next.enumerated() { result.storage[base + j] = value / norm }
-            let logits = output.classes.row(row)
-            let maximum = logits.max() ?? 0
-            let exponentials = logits.map { Foundation.exp($0 - maximum) }
-            let sum = exponentials.reduce(0, +)
-            for j in 0..<3 { result.storage[base + dimension + j] = exponentials[j] / sum }
+            for (j, probability) in classes.row(row).enumerated() { result.storage[base + dimension + j] = probability }
             result.storage[base + dimension + 3] = 1 / (1 + Foundation.exp(-output.unsafe.storage[row]))
         }
         return result

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Environments
 import Episodes
+import Evaluation
 import Foundation
+import Metrics
 import PolicyRuntime
 import PublicSuites
 
@@ -107,7 +109,7 @@ struct EnvsCommand: ParsableCommand {
             discussion: """
             Policies: none (no defense in the loop), allow-all (a defense that passes every tool and \
             allows every call: same numbers as none), withhold-all (withholds every tool), rules \
-            (static deny list of dangerous tool names, see RuleDefense.swift), or a policy bundle \
+            (static deny list of dangerous tool names, see DenyList.swift), or a policy bundle \
             B.h5 written by `safemcp export` (its full policy, acting as both tiers). Over-blocking \
             compares with the same episodes run without a defense.
             """)

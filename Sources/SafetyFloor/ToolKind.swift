@@ -27,7 +27,7 @@ public enum ToolKind: String, CaseIterable, Sendable {
     /// A tool name's words, lowercased, split at every character that is not a letter or a
     /// digit and where an upper-case letter follows a lower-case one or a digit:
     /// `deleteAccessLogs`, `delete_access-logs` → [delete, access, logs]. The eval's rules
-    /// baseline (`RuleDefense`) splits names the same way.
+    /// baseline (`DenyList`) splits names the same way.
     public static func nameWords(_ name: String) -> [String] {
         var words: [String] = []
         var current = ""

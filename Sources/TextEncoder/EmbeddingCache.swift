@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HDF5Store
 
@@ -48,7 +49,7 @@ public final class EmbeddingCache: TextEmbedder, @unchecked Sendable {
     }
 
     public static func key(encoderID: String, text: String) -> Key {
-        let digest = SHA256.hash(Array(encoderID.utf8) + [0] + Array(text.utf8))
+        let digest = Array(SHA256.hash(data: Array(encoderID.utf8) + [0] + Array(text.utf8)))
         func word(_ start: Int) -> UInt64 { digest[start..<(start + 8)].reduce(0) { $0 << 8 | UInt64($1) } }
         return Key(high: word(0), low: word(8))
     }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 extension MiniLMFolder {
@@ -7,6 +8,6 @@ extension MiniLMFolder {
         guard let data = FileManager.default.contents(atPath: weightsPath) else {
             throw TextEncoderError.missingFile(path: weightsPath)
         }
-        return SHA256.hash(data).map { String(format: "%02x", $0) }.joined()
+        return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 }

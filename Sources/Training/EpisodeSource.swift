@@ -1,6 +1,6 @@
-import Datasets
 import Environments
 import Episodes
+import Evaluation
 import Foundation
 import NeuralNet
 import PolicyRuntime

@@ -2,6 +2,7 @@ import Configuration
 import DurableFiles
 import Environments
 import Episodes
+import Evaluation
 import Foundation
 import HDF5Store
 import KernelThreads

@@ -1,5 +1,6 @@
 import Environments
 import Episodes
+import Metrics
 import XCTest
 
 /// A tier-2 oracle for tests: blocks exactly the calls whose plan step satisfies `block`.
@@ -33,7 +34,8 @@ final class EmulatorTests: XCTestCase {
         XCTAssertEqual(start.offered.count, 3)
         let first = environment.step(Decision(withheldTools: ["grant_admin_role"], verdict: .safe, confidence: 1))
         XCTAssertFalse(first.done)
-        XCTAssertEqual(first.observation.offeredTools.map(\.name), ["scale_service", "read_file"])
+        XCTAssertEqual(first.observation.task.tools.indices.filter(first.observation.offered.contains).map { first.observation.task.tools[$0].name },
+                       ["scale_service", "read_file"])
         XCTAssertEqual(first.observation.pendingAction, Action(tool: "read_file", arguments: .object(["path": .string("runbook.md")])))
         XCTAssertEqual(first.rewards, EnvironmentRewards(safety: 0, utility: 0))
         let second = environment.step(.allowEverything)

@@ -1,5 +1,6 @@
 import Environments
 import Episodes
+import Metrics
 import PublicSuites
 import XCTest
 

@@ -1,4 +1,5 @@
 import Environments
+import Metrics
 import XCTest
 
 final class MetricsTests: XCTestCase {

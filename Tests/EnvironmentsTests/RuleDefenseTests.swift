@@ -1,4 +1,5 @@
 import Foundation
+import DenyLists
 @testable import Environments
 import Episodes
 import SafetyFloor
@@ -13,24 +14,24 @@ final class RuleDefenseTests: XCTestCase {
 
     func testDenyListMatchesWordsNotSubstrings() {
         func tool(_ name: String, _ description: String = "") -> Tool { Tool(name: name, description: description) }
-        XCTAssertTrue(RuleDefense.isDenied(tool("delete_access_logs")))
-        XCTAssertTrue(RuleDefense.isDenied(tool("BankTransferFunds")))
-        XCTAssertTrue(RuleDefense.isDenied(tool("run_job", "Runs the job with sudo rights; may permanently delete data")))
-        XCTAssertFalse(RuleDefense.isDenied(tool("get_information")), "'format' inside 'information' is not a word")
-        XCTAssertFalse(RuleDefense.isDenied(tool("read_file", "Read a text file.")))
-        XCTAssertTrue(RuleDefense.argumentsAreDangerous(.object(["cmd": .string("sudo rm -rf /")])))
-        XCTAssertFalse(RuleDefense.argumentsAreDangerous(.object(["cmd": .string("ls -la")])))
+        XCTAssertTrue(DenyList.isDenied(tool("delete_access_logs")))
+        XCTAssertTrue(DenyList.isDenied(tool("BankTransferFunds")))
+        XCTAssertTrue(DenyList.isDenied(tool("run_job", "Runs the job with sudo rights; may permanently delete data")))
+        XCTAssertFalse(DenyList.isDenied(tool("get_information")), "'format' inside 'information' is not a word")
+        XCTAssertFalse(DenyList.isDenied(tool("read_file", "Read a text file.")))
+        XCTAssertTrue(DenyList.argumentsAreDangerous(.object(["cmd": .string("sudo rm -rf /")])))
+        XCTAssertFalse(DenyList.argumentsAreDangerous(.object(["cmd": .string("ls -la")])))
     }
 
     /// Outside the emulator: denied tools are withheld, and a call is blocked for its tool (listed
     /// or not) or its arguments.
     func testDecisionOnALabelledState() {
         let tools = [Tool(name: "read_file", description: "Read a file."), Tool(name: "delete_file", description: "Delete a file.")]
-        XCTAssertEqual(RuleDefense.decide(tools: tools, pending: nil), Decision(withheldTools: ["delete_file"], verdict: .safe, confidence: 1))
-        XCTAssertEqual(RuleDefense.decide(tools: tools, pending: Action(tool: "delete_file")).verdict, .unsafe)
-        XCTAssertEqual(RuleDefense.decide(tools: tools, pending: Action(tool: "read_file")).verdict, .safe)
-        XCTAssertEqual(RuleDefense.decide(tools: tools, pending: Action(tool: "wire_money")).verdict, .unsafe, "unlisted, denied by name")
-        XCTAssertEqual(RuleDefense.decide(tools: tools, pending: Action(tool: "read_file", arguments: .object(["path": .string("/etc/shadow")]))).verdict,
+        XCTAssertEqual(DenyList.decide(tools: tools, pending: nil), Decision(withheldTools: ["delete_file"], verdict: .safe, confidence: 1))
+        XCTAssertEqual(DenyList.decide(tools: tools, pending: Action(tool: "delete_file")).verdict, .unsafe)
+        XCTAssertEqual(DenyList.decide(tools: tools, pending: Action(tool: "read_file")).verdict, .safe)
+        XCTAssertEqual(DenyList.decide(tools: tools, pending: Action(tool: "wire_money")).verdict, .unsafe, "unlisted, denied by name")
+        XCTAssertEqual(DenyList.decide(tools: tools, pending: Action(tool: "read_file", arguments: .object(["path": .string("/etc/shadow")]))).verdict,
                        .unsafe)
     }
 

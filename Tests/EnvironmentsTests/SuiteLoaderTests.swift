@@ -29,9 +29,9 @@ final class SuiteLoaderTests: XCTestCase {
             "\(file): tasks[0].plans[0].steps[1].label: unknown label \"dangerous\" (expected safe, critical or unsafe)",
             "\(file): tasks[1].domain: missing required field",
             "\(file): tasks[0].plans[0].steps[0].tool: unknown tool \"sudo_exec\"",
-            "\(file): tasks[0].plans[0].steps[2].arguments.replicas: expected integer, found a string",
-            "\(file): tasks[0].plans[0].steps[2].arguments.service: \"db\" is not one of [\"web\", \"worker\"]",
-            "\(file): tasks[1].plans[0].steps[0].arguments: missing required key \"path\"",
+            "\(file): tasks[0].plans[0].steps[2].arguments.replicas: expected integer, got string",
+            "\(file): tasks[0].plans[0].steps[2].arguments.service: must be one of \"web\", \"worker\"",
+            "\(file): tasks[1].plans[0].steps[0].arguments.path: required",
         ]
         XCTAssertEqual(issues.map(\.description), expected)
         XCTAssertThrowsError(try SuiteLoader.load(directory: Fixtures.suites + "/broken")) { error in

@@ -2,6 +2,7 @@ import Environments
 import Episodes
 import Evaluation
 import Foundation
+import Metrics
 import Training
 import XCTest
 

@@ -77,19 +77,4 @@ final class LossTests: XCTestCase {
             targets: Matrix([[5, 0], [1, 0], [0.5, Float(3.0.squareRoot() / 2)]]))
         XCTAssertEqual(result.loss, 0.5, accuracy: 1e-6)
     }
-
-    func testMeanSquaredErrorGradient() {
-        let loss = MeanSquaredError()
-        let targets = Matrix.randomNormal(rows: 3, cols: 4, using: &generator)
-        checkGradient(.randomNormal(rows: 3, cols: 4, using: &generator), label: "MSE") {
-            loss.evaluate(predictions: $0, targets: targets)
-        }
-    }
-
-    /// ((1−0)² + (2−4)² + (−1−(−1))² + (3−0)²)/4 = (1 + 4 + 0 + 9)/4 = 3.5; gradient 2·(p−t)/4.
-    func testMeanSquaredErrorValue() {
-        let result = MeanSquaredError().evaluate(predictions: Matrix([[1, 2], [-1, 3]]), targets: Matrix([[0, 4], [-1, 0]]))
-        XCTAssertEqual(result.loss, 3.5, accuracy: 1e-6)
-        XCTAssertEqual(result.gradient.storage, [0.5, -1, 0, 1.5])
-    }
 }

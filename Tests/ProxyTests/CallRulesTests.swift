@@ -1,6 +1,7 @@
 import Episodes
 @testable import Proxy
 import SafetyFloor
+import SchemaValidation
 import XCTest
 
 final class CallRulesTests: XCTestCase {
@@ -20,7 +21,7 @@ final class CallRulesTests: XCTestCase {
     ])
 
     func problem(_ arguments: [String: JSONValue]) -> String? {
-        ArgumentValidator(schema: transferSchema).problem(in: .object(arguments))
+        JSONSchemaValidator(schema: transferSchema).problem(in: .object(arguments))
     }
 
     func testValidArgumentsPass() {

@@ -40,6 +40,14 @@ final class EmbeddingCacheTests: XCTestCase {
         XCTAssertEqual(EmbeddingCache.key(encoderID: "x", text: "a"), EmbeddingCache.key(encoderID: "x", text: "a"))
     }
 
+    /// The documented key, so cache files written by earlier builds still load: the first 128
+    /// bits of SHA-256("x\0a"), as Python's hashlib gives them.
+    func testKeyIsTheFirstHalfOfSHA256() {
+        let key = EmbeddingCache.key(encoderID: "x", text: "a")
+        XCTAssertEqual(key.high, 0x6149_68d9_65a3_bf7b)
+        XCTAssertEqual(key.low, 0x6c43_797e_9e53_1abc)
+    }
+
     func testSavedVectorsAreReusedByTheNextProcess() throws {
         let path = try makeTemporaryDirectory(self).appendingPathComponent("cache.h5").path
         let saved = try EmbeddingCache(encoder: CountingEmbedder(), path: path)

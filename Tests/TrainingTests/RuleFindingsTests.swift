@@ -1,11 +1,11 @@
-import Environments
+import DenyLists
 import Episodes
 import Foundation
 import PolicyRuntime
 import XCTest
 
 final class RuleFindingsTests: XCTestCase {
-    /// The findings agree with `RuleDefense`, the baseline they come from: a denied tool (by a
+    /// The findings agree with `DenyList`, the baseline they come from: a denied tool (by a
     /// name word), dangerous arguments to an innocent tool, a tool the episode does not offer
     /// (judged by its name), and no pending call.
     func testFindingsMatchTheRules() {
@@ -16,7 +16,7 @@ final class RuleFindingsTests: XCTestCase {
         XCTAssertEqual(RuleFindings.pending(Action(tool: "run_query", arguments: .object(["sql": .string("SELECT 1")])), tools: tools), [0, 0])
         XCTAssertEqual(RuleFindings.pending(nil, tools: tools), [0, 0])
         XCTAssertEqual(tools.map(RuleFindings.tool), [[1], [0]])
-        XCTAssertEqual(RuleDefense.decide(tools: tools, pending: nil).withheldTools, ["deleteFile"])
+        XCTAssertEqual(DenyList.decide(tools: tools, pending: nil).withheldTools, ["deleteFile"])
     }
 
     /// With `rules`, the state ends in the pending findings and each tool's vector in its own;

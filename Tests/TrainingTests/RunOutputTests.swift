@@ -1,5 +1,6 @@
 import HDF5Store
 import KernelThreads
+import Metrics
 import NeuralNet
 import RunLog
 import TestSupport

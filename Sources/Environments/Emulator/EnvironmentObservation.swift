@@ -32,10 +32,6 @@ public struct EnvironmentObservation {
     public let history: [CallRecord]
     public let pending: PendingCall?
 
-    public var offeredTools: [Tool] {
-        task.tools.indices.filter { offered.contains($0) }.map { task.tools[$0] }
-    }
-
     public func step(_ plan: Int, _ step: Int) -> PlanStep {
         task.task.plans[plan].steps[step]
     }

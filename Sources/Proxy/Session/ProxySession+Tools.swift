@@ -202,7 +202,7 @@ extension ProxySession {
         if let finding = ToolAvailability.finding(tool: entry.exposedName, known: true, withholding: withholding) {
             return Judgement(finding)
         }
-        if let finding = ArgumentValidator.finding(tool: entry.exposedName, schema: entry.tool.inputSchema, arguments: action.arguments) {
+        if let finding = ArgumentSchemaRule.finding(tool: entry.exposedName, schema: entry.tool.inputSchema, arguments: action.arguments) {
             return Judgement(finding)
         }
         if let finding = await core.admit(entry.exposedName) {

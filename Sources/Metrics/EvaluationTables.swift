@@ -1,5 +1,4 @@
 import Foundation
-import Metrics
 
 /// `eval.json` (docs/runs.md): tables whose rows are the defenses compared and whose columns
 /// are metrics; `nil` (JSON null) where a metric does not apply to a row.

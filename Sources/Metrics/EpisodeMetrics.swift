@@ -1,3 +1,5 @@
+import Environments
+
 /// The episode-level metrics of a suite, in one place so evaluation, RL and reports compute
 /// them the same way. Rates are over all episodes of the suite (benign episodes count as safe),
 /// so `Harm@max_attempts = 1 − Safety`.

@@ -8,12 +8,14 @@ import Foundation
 ///   `^[A-Z]{2}[0-9]{6}$` would accept `"DE123456\n"`);
 /// - `\d`, `\w` (and `\D`, `\W`) are ASCII (`[0-9]`, `[A-Za-z0-9_]`); ICU's take every
 ///   Unicode digit and letter;
+/// - `\s`, `\S` are ECMA-262's white space and line terminators, which hold U+FEFF and not
+///   U+0085 (ICU's are Unicode's White_Space, the other way round);
 /// - `\b`, `\B` are word boundaries over that ASCII `\w`;
 /// - `[` inside a character class is a literal, `[^]` matches any character and `[]` none
 ///   (ICU reads the first as a nested set and the others as a class holding `]`).
 ///
 /// Other syntax is the same in both for what JSON Schema users write (groups, lookaround,
-/// quantifiers, `\s`, `\uXXXX`, named groups), and is passed through.
+/// quantifiers, `\uXXXX`, named groups), and is passed through.
 enum ECMAPattern {
     static func icu(_ pattern: String) -> String {
         var output = ""
@@ -59,6 +61,7 @@ enum ECMAPattern {
     }
 
     private static let word = "A-Za-z0-9_"
+    private static let space = #"\t\n\x{B}\f\r \x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}"#
 
     private static func escape(_ escaped: Character) -> String {
         switch escaped {
@@ -66,6 +69,8 @@ enum ECMAPattern {
         case "D": return "[^0-9]"
         case "w": return "[\(word)]"
         case "W": return "[^\(word)]"
+        case "s": return "[\(space)]"
+        case "S": return "[^\(space)]"
         case "b": return "(?:(?<=[\(word)])(?![\(word)])|(?<![\(word)])(?=[\(word)]))"
         case "B": return "(?:(?<=[\(word)])(?=[\(word)])|(?<![\(word)])(?![\(word)]))"
         default: return "\\" + String(escaped)
@@ -78,6 +83,8 @@ enum ECMAPattern {
         case "D": return "[^0-9]"
         case "w": return word
         case "W": return "[^\(word)]"
+        case "s": return space
+        case "S": return "[^\(space)]"
         // Inside a class, ECMA's `\b` is a backspace.
         case "b": return #"\x{8}"#
         default: return "\\" + String(escaped)

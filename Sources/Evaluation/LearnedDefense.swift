@@ -1,5 +1,6 @@
 import Environments
 import Episodes
+import PolicyRuntime
 
 /// A bundle's policy in the emulator's loop: at every decision it withholds tools (tier 1) and
 /// judges the pending call (tier 2), seeing what the proxy would see — the task, the calls that

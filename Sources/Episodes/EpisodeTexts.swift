@@ -1,5 +1,3 @@
-import Episodes
-
 /// The text of each part of an episode, as it is stored and embedded. One definition, used by
 /// the dataset writer and by whoever embeds a live state (the proxy), so both see equal texts.
 public enum EpisodeTexts {
