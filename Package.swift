@@ -58,12 +58,13 @@ let package = Package(
         .target(name: "Configuration", dependencies: ["Yams"]),
         .target(name: "Metrics", dependencies: ["Environments", "Episodes"]),
         .target(name: "PolicyRuntime", dependencies: ["DenyLists", "Episodes", "NeuralNet", "HDF5Store", "TextEncoder"]),
+        .target(name: "EmulatorPolicy", dependencies: ["Environments", "Episodes", "PolicyRuntime"]),
         .target(name: "Training", dependencies: [
-            "NeuralNet", "PolicyRuntime", "Environments", "Evaluation", "HDF5Store", "Datasets", "TextEncoder", "Importers", "RunLog", "Configuration", "Metrics", "Episodes", "KernelThreads", "DurableFiles",
+            "NeuralNet", "PolicyRuntime", "Environments", "EmulatorPolicy", "HDF5Store", "Datasets", "TextEncoder", "Importers", "RunLog", "Configuration", "Metrics", "Episodes", "KernelThreads", "DurableFiles",
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "Evaluation", dependencies: [
-            "Datasets", "DenyLists", "Environments", "Episodes", "Importers", "Metrics", "PolicyRuntime", "Proxy", "TextEncoder",
+            "Datasets", "DenyLists", "EmulatorPolicy", "Environments", "Episodes", "Importers", "Metrics", "PolicyRuntime", "Proxy", "TextEncoder",
         ]),
         .target(name: "Benchmarks", dependencies: ["Environments", "Episodes", "HDF5Store", "KernelThreads", "NeuralNet", "PolicyRuntime", "TextEncoder", "Training"]),
         .target(name: "TestSupport", path: "Sources/TestSupport"),
@@ -81,6 +82,7 @@ let package = Package(
         ]),
         .executableTarget(name: "SafeMCPCLI", dependencies: [
             "Datasets",
+            "EmulatorPolicy",
             "Environments",
             "Episodes",
             "Evaluation",

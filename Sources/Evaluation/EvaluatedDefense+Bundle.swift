@@ -1,3 +1,4 @@
+import EmulatorPolicy
 import Foundation
 import PolicyRuntime
 import TextEncoder

@@ -1,3 +1,4 @@
+import EmulatorPolicy
 import Environments
 import Episodes
 import PolicyRuntime

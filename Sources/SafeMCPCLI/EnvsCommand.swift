@@ -1,4 +1,5 @@
 import ArgumentParser
+import EmulatorPolicy
 import Environments
 import Episodes
 import Evaluation

@@ -1,6 +1,6 @@
 import Environments
 import Episodes
-import Evaluation
+import EmulatorPolicy
 import Foundation
 import NeuralNet
 import PolicyRuntime

@@ -2,7 +2,7 @@ import Configuration
 import DurableFiles
 import Environments
 import Episodes
-import Evaluation
+import EmulatorPolicy
 import Foundation
 import HDF5Store
 import KernelThreads
