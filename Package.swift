@@ -55,6 +55,8 @@ let package = Package(
         .target(name: "Evaluation", dependencies: [
             "Datasets", "Environments", "Episodes", "Importers", "Metrics", "PolicyRuntime", "TextEncoder", "Training",
         ]),
+        // Sweeps of seeds × variants: the sweep file, its tasks' commands, the mean ± std table.
+        .target(name: "Sweeps", dependencies: ["Configuration", "DurableFiles", "Evaluation", "Training"]),
         .target(name: "Benchmarks", dependencies: ["Environments", "HDF5Store", "KernelThreads", "NeuralNet", "PolicyRuntime", "TextEncoder", "Training"]),
         .target(name: "TestSupport", path: "Sources/TestSupport"),
         .target(name: "Proxy", dependencies: [
@@ -77,6 +79,7 @@ let package = Package(
             "Proxy",
             "PublicSuites",
             "Report",
+            "Sweeps",
             "TextEncoder",
             "Training",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

