@@ -23,7 +23,7 @@ while (($#)); do
         --bin) bin=${2:?--bin needs a path}; shift ;;
         --python) python=${2:?--python needs a path}; shift ;;
         --) shift; sbatch_options=("$@"); break ;;
-        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,/^set /p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "sweep-slurm: unknown option $1 (see --help)" >&2; exit 2 ;;
         *) [ -z "$sweep" ] || { echo "sweep-slurm: one sweep file, not also $1" >&2; exit 2; }; sweep=$1 ;;
     esac
