@@ -38,9 +38,9 @@ public struct LabelledData {
 }
 
 /// Runs every defense on every suite and every labelled file, one table each: the rows are the
-/// defenses, in the order given. A sharded evaluation (`safemcp eval --shard I/N`) runs
-/// `rollOut` on its share of each suite's episodes and the labelled data on shard 0;
-/// `safemcp merge` joins the parts and `assemble` builds the tables, as `run` does in one process.
+/// defenses, in the order given. A sharded evaluation (`safemcp eval --shard I/N`) runs `shard`
+/// on its share of each suite's episodes (and on shard 0 the labelled data); `safemcp merge`
+/// joins the parts and `EvaluationPart.assembled` builds the tables, exactly as `run` does.
 public enum Evaluator {
     public static func run(_ plan: EvaluationPlan, defenses: [EvaluatedDefense], log: (String) -> Void) throws -> EvaluationResult {
         try shard(plan, defenses: defenses, shard: .whole, log: log).assembled()
