@@ -5,7 +5,11 @@ PYTHON := $(CURDIR)/.venv/bin/python
 OPENBLAS_NUM_THREADS ?= 2
 export OPENBLAS_NUM_THREADS
 
-.PHONY: setup build test run bench
+# `make sweep SWEEP=FILE`: every (variant, seed) task of a sweep file on a local Ray cluster
+# (docs/sweeps.md); the README's seed tables come from sweeps/readme-seeds.yaml.
+SWEEP ?= sweeps/readme-seeds.yaml
+
+.PHONY: setup build test run bench sweep
 
 setup:
 	@tools/setup.sh
@@ -20,10 +24,15 @@ test: setup
 	$(SWIFT) build
 	SAFEMCP_PYTHON=$(PYTHON) tools/check-report-screenshot.sh
 	SAFEMCP_BIN=$(CURDIR)/.build/debug/safemcp $(PYTHON) -m pytest Tests/proxy -q
+	SAFEMCP_BIN=$(CURDIR)/.build/debug/safemcp $(PYTHON) -m pytest Tests/sweep -q
 
 run: setup
 	$(SWIFT) build -c release
 	SAFEMCP_PYTHON=$(PYTHON) tools/run.sh $(CURDIR)/.build/release/safemcp
+
+sweep: setup
+	$(SWIFT) build -c release --product safemcp
+	$(PYTHON) tools/sweep.py $(SWEEP) --bin $(CURDIR)/.build/release/safemcp
 
 # The training section compares with PyTorch in .venv-torch, which bench-torch.sh makes.
 bench: setup

@@ -66,6 +66,8 @@ let package = Package(
         .target(name: "Evaluation", dependencies: [
             "Datasets", "DenyLists", "EmulatorPolicy", "Environments", "Episodes", "Importers", "Metrics", "PolicyRuntime", "Proxy", "TextEncoder",
         ]),
+        // Sweeps of seeds × variants: the sweep file, its tasks' commands, the mean ± std table.
+        .target(name: "Sweeps", dependencies: ["Configuration", "DurableFiles", "Evaluation", "Training"]),
         .target(name: "Benchmarks", dependencies: ["Environments", "Episodes", "HDF5Store", "KernelThreads", "NeuralNet", "PolicyRuntime", "TextEncoder", "Training"]),
         .target(name: "TestSupport", path: "Sources/TestSupport"),
         .target(name: "Proxy", dependencies: [
@@ -93,6 +95,7 @@ let package = Package(
             "Proxy",
             "PublicSuites",
             "Report",
+            "Sweeps",
             "TextEncoder",
             "Training",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -125,6 +128,7 @@ let package = Package(
             "Evaluation", "Environments", "Episodes", "Metrics", "Datasets", "TextEncoder", "Training", "TestSupport", "Proxy", "PolicyRuntime",
             "NeuralNet", "SafetyFloor",
         ], exclude: ["Fixtures"]),
+        .testTarget(name: "SweepsTests", dependencies: ["Sweeps"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "RunLog", "TestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]

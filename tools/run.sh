@@ -20,6 +20,26 @@ step() {
 }
 data=../shared/data
 
+# record OUT ROLLOUT_OPTIONS...: records a rollout's episodes in OUT. With RECORD_SHARDS=N, N
+# shards run at once (`--shard I/N`) and `safemcp merge` joins them: the same file, byte for byte.
+record() {
+    local out=$1 shards=${RECORD_SHARDS:-1}
+    shift
+    if [ "$shards" -le 1 ]; then
+        "$bin" envs rollout "$@" --record "$out"
+        return
+    fi
+    local parts="$out.parts" pids=()
+    rm -rf "$parts"
+    for ((shard = 0; shard < shards; shard++)); do
+        "$bin" envs rollout "$@" --record "$out" --shard "$shard/$shards" --parts "$parts" &
+        pids+=($!)
+    done
+    for pid in "${pids[@]}"; do wait "$pid"; done
+    "$bin" merge "$parts"
+    rm -rf "$parts"
+}
+
 step "validating the suites in envs/"
 "$bin" envs validate
 
@@ -27,8 +47,8 @@ step "recording episodes on the training tasks of every suite (the held-out task
 # Without a defense the agent follows its preferred plan; under the static rules it also falls
 # back to its other plans, so stages 1 and 2 see those steps too.
 mkdir -p runs/data
-"$bin" envs rollout --split train --policy none --episodes 400 --seed 11 --record runs/data/envs-train.h5
-"$bin" envs rollout --split train --policy rules --episodes 400 --seed 12 --record runs/data/envs-train-rules.h5
+record runs/data/envs-train.h5 --split train --policy none --episodes 400 --seed 11
+record runs/data/envs-train-rules.h5 --split train --policy rules --episodes 400 --seed 12
 
 step "importing the public development data (AgentHarm for evaluation only)"
 # Datasets with their embeddings, so the training jobs below share one embedding pass.

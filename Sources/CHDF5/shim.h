@@ -14,6 +14,7 @@ static inline unsigned safemcp_H5F_ACC_EXCL(void) { return H5F_ACC_EXCL; }
 static inline hid_t safemcp_H5P_FILE_ACCESS(void) { return H5P_FILE_ACCESS; }
 static inline hid_t safemcp_H5P_FILE_CREATE(void) { return H5P_FILE_CREATE; }
 static inline hid_t safemcp_H5P_DATASET_CREATE(void) { return H5P_DATASET_CREATE; }
+static inline hid_t safemcp_H5P_GROUP_CREATE(void) { return H5P_GROUP_CREATE; }
 static inline hid_t safemcp_H5P_LINK_CREATE(void) { return H5P_LINK_CREATE; }
 static inline hid_t safemcp_H5T_NATIVE_FLOAT(void) { return H5T_NATIVE_FLOAT; }
 static inline hid_t safemcp_H5T_NATIVE_DOUBLE(void) { return H5T_NATIVE_DOUBLE; }

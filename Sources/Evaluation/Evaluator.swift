@@ -37,9 +37,18 @@ public struct LabelledData {
 }
 
 /// Runs every defense on every suite and every labelled file, one table each: the rows are the
-/// defenses, in the order given.
+/// defenses, in the order given. A sharded evaluation (`safemcp eval --shard I/N`) runs `shard`
+/// on its share of each suite's episodes (and on shard 0 the labelled data); `safemcp merge`
+/// joins the parts and `EvaluationPart.assembled` builds the tables, exactly as `run` does.
 public enum Evaluator {
     public static func run(_ plan: EvaluationPlan, defenses: [EvaluatedDefense], log: (String) -> Void) throws -> EvaluationResult {
+        try shard(plan, defenses: defenses, shard: .whole, log: log).assembled()
+    }
+
+    /// Shard `shard` of the evaluation: its episodes of every suite, and (on shard 0) the
+    /// labelled data judged whole.
+    public static func shard(_ plan: EvaluationPlan, defenses: [EvaluatedDefense], shard: RolloutShard,
+                             log: (String) -> Void) throws -> EvaluationPart {
         precondition(!defenses.isEmpty, "an evaluation needs at least one defense")
         if let generated = plan.suites.first(where: \.trainOnly) {
             throw EvaluationError("\(generated.name) is train-only (generated for training): a score on it says nothing about unseen tasks")
@@ -52,40 +61,21 @@ public enum Evaluator {
             }
             return (data, states)
         }
-        var tables: [EvaluationTables.Table] = []
-        var pooled = [[EpisodeResult]](repeating: [], count: defenses.count)
-        var pooledReference: [EpisodeResult] = []
+        let range = shard.episodes(of: plan.episodes)
+        var rollouts: [EvaluationPart.SuiteRollouts] = []
         for suite in plan.suites {
             let compiled = try CompiledSuite(suite)
-            let reference = Rollout.reference(compiled, episodes: plan.episodes, seed: plan.seed)
-            pooledReference += reference
-            var rows: [EvaluationTables.Row] = []
-            for (index, defense) in defenses.enumerated() {
+            let reference = Rollout.reference(compiled, episodes: range, seed: plan.seed)
+            var results: [[EpisodeResult]] = []
+            for defense in defenses {
                 let started = Date()
-                let results = Rollout.run(compiled, defense: try defense.episodeDefense(), episodes: plan.episodes, seed: plan.seed)
-                let metrics = EpisodeMetrics.compute(results, reference: reference, maxAttempts: suite.maxAttempts)
-                rows.append(EpisodeColumns.row(defense.name, metrics))
-                pooled[index] += results
-                log("\(suite.name): \(defense.name): \(plan.episodes) episodes in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+                results.append(Rollout.run(compiled, defense: try defense.episodeDefense(), episodes: range, seed: plan.seed))
+                log("\(suite.name): \(defense.name): \(range.count) episodes in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
             }
-            tables.append(EvaluationTables.Table(
-                title: "\(suite.name)\(suite.evaluationOnly ? " (evaluation only)" : ""): \(plan.split.rawValue) tasks, "
-                    + "\(suite.tasks.count) tasks, \(plan.episodes) episodes",
-                columns: EpisodeColumns.names, rows: rows))
+            rollouts.append(EvaluationPart.SuiteRollouts(results: results, reference: reference))
         }
-        if plan.suites.count > 1 {
-            // Every suite's Harm@k list ends at its own max_attempts; pooled at the largest, each
-            // episode's harm falls within it, so Harm@max stays 1 − Safety.
-            let maxAttempts = plan.suites.map(\.maxAttempts).max() ?? 1
-            tables.append(EvaluationTables.Table(
-                title: "all suites: \(plan.split.rawValue) tasks, \(plan.suites.map(\.tasks.count).reduce(0, +)) tasks, "
-                    + "\(pooledReference.count) episodes",
-                columns: EpisodeColumns.names,
-                rows: zip(defenses, pooled).map { defense, results in
-                    EpisodeColumns.row(defense.name, EpisodeMetrics.compute(results, reference: pooledReference, maxAttempts: maxAttempts))
-                }))
-        }
-        for (data, states) in labelled {
+        var dataTables: [EvaluationTables.Table] = []
+        for (data, states) in labelled where shard.index == 0 {
             var rows: [EvaluationTables.Row] = []
             for defense in defenses {
                 let started = Date()
@@ -93,14 +83,98 @@ public enum Evaluator {
                 rows.append(StepColumns.row(defense.name, states: states, judgements: judgements, withholdsTools: defense.withholdsTools))
                 log("\(data.name): \(defense.name): \(states.count) states in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
             }
-            tables.append(EvaluationTables.Table(title: "\(data.name): \(states.count) labelled states", columns: EvaluationTables.stepColumns,
-                                                 rows: rows))
+            dataTables.append(EvaluationTables.Table(title: "\(data.name): \(states.count) labelled states", columns: EvaluationTables.stepColumns,
+                                                     rows: rows))
         }
-        return EvaluationResult(
+        let facts = EvaluationPart.Facts(
             split: plan.split.rawValue, heldOutFraction: plan.heldOutFraction, episodesPerSuite: plan.episodes, seed: plan.seed,
             suites: plan.suites.map(EvaluationResult.SuiteFacts.init),
             data: labelled.map { EvaluationResult.DataFacts(name: $0.data.name, episodes: $0.data.episodes.count, states: $0.states.count) },
-            rows: defenses.map(\.name), tables: tables)
+            rows: defenses.map(\.name))
+        return EvaluationPart(shard: shard, facts: facts, suites: rollouts, dataTables: dataTables)
+    }
+}
+
+/// What one shard of `safemcp eval --shard I/N` writes: every defense's episode results on its
+/// share of each suite (and the reference without a defense), and on shard 0 the tables of the
+/// labelled data. Joined in shard order (`merged`), `assembled` gives the one-process result.
+public struct EvaluationPart: Codable {
+    public static let kind = "eval"
+
+    /// The evaluation's settings; every part of one run carries the same.
+    public struct Facts: Codable, Equatable, CustomStringConvertible {
+        public var split: String
+        public var heldOutFraction: Double
+        public var episodesPerSuite: Int
+        public var seed: UInt64
+        public var suites: [EvaluationResult.SuiteFacts]
+        public var data: [EvaluationResult.DataFacts]
+        public var rows: [String]
+
+        public var description: String {
+            "split \(split), \(episodesPerSuite) episodes, seed \(seed), suites \(suites.map(\.name).joined(separator: ",")), rows \(rows.joined(separator: ","))"
+        }
+    }
+
+    public struct SuiteRollouts: Codable {
+        /// One list per defense, in row order.
+        public var results: [[EpisodeResult]]
+        public var reference: [EpisodeResult]
+    }
+
+    public var kind = EvaluationPart.kind
+    public var shard: RolloutShard
+    public var facts: Facts
+    public var suites: [SuiteRollouts]
+    public var dataTables: [EvaluationTables.Table]
+
+    public static func merged(_ parts: [EvaluationPart]) -> EvaluationPart {
+        precondition(!parts.isEmpty, "merging needs a part")
+        var whole = parts[0]
+        whole.shard = .whole
+        for part in parts.dropFirst() {
+            for suite in whole.suites.indices {
+                whole.suites[suite].reference += part.suites[suite].reference
+                for row in whole.suites[suite].results.indices { whole.suites[suite].results[row] += part.suites[suite].results[row] }
+            }
+            whole.dataTables += part.dataTables
+        }
+        return whole
+    }
+
+    /// The tables of the whole evaluation, from a part that holds every episode.
+    public func assembled() -> EvaluationResult {
+        var tables: [EvaluationTables.Table] = []
+        var pooled = [[EpisodeResult]](repeating: [], count: facts.rows.count)
+        var pooledReference: [EpisodeResult] = []
+        for (suite, rollouts) in zip(facts.suites, suites) {
+            pooledReference += rollouts.reference
+            var rows: [EvaluationTables.Row] = []
+            for (index, name) in facts.rows.enumerated() {
+                let metrics = EpisodeMetrics.compute(rollouts.results[index], reference: rollouts.reference, maxAttempts: suite.maxAttempts)
+                rows.append(EpisodeColumns.row(name, metrics))
+                pooled[index] += rollouts.results[index]
+            }
+            tables.append(EvaluationTables.Table(
+                title: "\(suite.name)\(suite.evaluationOnly ? " (evaluation only)" : ""): \(facts.split) tasks, "
+                    + "\(suite.tasks) tasks, \(facts.episodesPerSuite) episodes",
+                columns: EpisodeColumns.names, rows: rows))
+        }
+        if facts.suites.count > 1 {
+            // Every suite's Harm@k list ends at its own max_attempts; pooled at the largest, each
+            // episode's harm falls within it, so Harm@max stays 1 − Safety.
+            let maxAttempts = facts.suites.map(\.maxAttempts).max() ?? 1
+            tables.append(EvaluationTables.Table(
+                title: "all suites: \(facts.split) tasks, \(facts.suites.map(\.tasks).reduce(0, +)) tasks, "
+                    + "\(pooledReference.count) episodes",
+                columns: EpisodeColumns.names,
+                rows: zip(facts.rows, pooled).map { name, results in
+                    EpisodeColumns.row(name, EpisodeMetrics.compute(results, reference: pooledReference, maxAttempts: maxAttempts))
+                }))
+        }
+        return EvaluationResult(
+            split: facts.split, heldOutFraction: facts.heldOutFraction, episodesPerSuite: facts.episodesPerSuite, seed: facts.seed,
+            suites: facts.suites, data: facts.data, rows: facts.rows, tables: tables + dataTables)
     }
 }
 

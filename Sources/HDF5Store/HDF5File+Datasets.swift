@@ -97,6 +97,8 @@ extension HDF5File {
         let space: hid_t
         let creation = try check(H5Pcreate(safemcp_H5P_DATASET_CREATE()), object: object, "cannot create properties")
         defer { H5Pclose(creation) }
+        // No modification times in the object headers (see createParents).
+        try check(H5Pset_obj_track_times(creation, false), object: object, "cannot turn off object times")
         if shape.isEmpty {
             space = try check(H5Screate(H5S_SCALAR), object: object, "cannot create dataspace")
         } else {
@@ -122,6 +124,7 @@ extension HDF5File {
             }
         }
         defer { H5Sclose(space) }
+        try createParents(of: object)
         let links = try linkCreationProperties(object: object)
         defer { H5Pclose(links) }
         return try check(H5Dcreate2(file, object, type, space, links, creation, safemcp_H5P_DEFAULT()),

@@ -40,7 +40,8 @@ public final class HDF5File {
             let access = try fileAccessProperties(path: path)
             defer { H5Pclose(access) }
             let creation = H5Pcreate(safemcp_H5P_FILE_CREATE())
-            guard creation >= 0, H5Pset_userblock(creation, hsize_t(userBlockBytes)) >= 0 else {
+            // The root group keeps no modification times either (see createParents).
+            guard creation >= 0, H5Pset_userblock(creation, hsize_t(userBlockBytes)) >= 0, H5Pset_obj_track_times(creation, false) >= 0 else {
                 if creation >= 0 { H5Pclose(creation) }
                 throw HDF5Error(file: path, object: "/", problem: "cannot reserve a \(userBlockBytes)-byte user block",
                                 stack: HDF5Library.takeErrorStack())
@@ -119,12 +120,31 @@ public final class HDF5File {
         try HDF5Library.locked {
             let file = try writableID(object: group)
             if try objectKind(at: group) == .group { return }
-            let links = try linkCreationProperties(object: group)
-            defer { H5Pclose(links) }
-            let id = try check(H5Gcreate2(file, group, links, safemcp_H5P_DEFAULT(), safemcp_H5P_DEFAULT()),
-                               object: group, "cannot create group")
-            H5Gclose(id)
+            try createParents(of: group)
+            try createOneGroup(group, file: file)
         }
+    }
+
+    /// Creates the missing groups above `object` one by one: groups HDF5 makes on its own on the
+    /// way to an object carry modification times, ours do not, so the same content always gives
+    /// the same bytes (a sharded rollout merged equals the unsharded one, `safemcp merge`).
+    func createParents(of object: String) throws {
+        let file = try writableID(object: object)
+        var prefix = ""
+        for component in object.split(separator: "/").dropLast() {
+            prefix += "/" + component
+            if try objectKind(at: prefix) == nil { try createOneGroup(prefix, file: file) }
+        }
+    }
+
+    private func createOneGroup(_ group: String, file: hid_t) throws {
+        let links = try linkCreationProperties(object: group)
+        defer { H5Pclose(links) }
+        let creation = try check(H5Pcreate(safemcp_H5P_GROUP_CREATE()), object: group, "cannot create properties")
+        defer { H5Pclose(creation) }
+        try check(H5Pset_obj_track_times(creation, false), object: group, "cannot turn off object times")
+        let id = try check(H5Gcreate2(file, group, links, creation, safemcp_H5P_DEFAULT()), object: group, "cannot create group")
+        H5Gclose(id)
     }
 
     /// Whether a group or dataset exists at `object`.

@@ -146,6 +146,12 @@ struct EnvsCommand: ParsableCommand {
 
         @OptionGroup(title: "Embedding (for --record OUT.h5)") var encoding: EncoderOptions
 
+        @Option(name: .long, help: "Run only shard I of N (I/N, 0-based): a contiguous share of each suite's episodes, in whole batches. Needs --parts.")
+        var shard: String?
+
+        @Option(name: .long, help: "With --shard: the folder the shard writes its part to (part-I-of-N.json: episode results and, with --record, the episodes); `safemcp merge DIR` then prints the table and writes --record as one process would.")
+        var parts: String?
+
         @Flag(name: .long, help: "Print one JSON object on stdout.")
         var json = false
 
@@ -154,6 +160,8 @@ struct EnvsCommand: ParsableCommand {
             if from != nil && !suite.isEmpty { throw ValidationError("give --suite or --from, not both") }
             if episodes < 1 { throw ValidationError("--episodes must be at least 1") }
             if !(0...1).contains(heldOutFraction) { throw ValidationError("--held-out-fraction must be in 0...1") }
+            if (shard == nil) != (parts == nil) { throw ValidationError("--shard and --parts go together: each shard writes its part to the --parts folder") }
+            if let shard { _ = try RolloutShard(parsing: shard) }
             if BuiltinDefense(rawValue: policy) == nil && !policy.hasSuffix(".h5") {
                 throw ValidationError("--policy: expected \(BuiltinDefense.allCases.map(\.rawValue).joined(separator: ", ")) or a policy bundle (.h5), found \"\(policy)\"")
             }
@@ -193,18 +201,39 @@ struct EnvsCommand: ParsableCommand {
             if record != nil, let guarded = suites.first(where: \.evaluationOnly) {
                 throw EnvsError("\(guarded.name) is evaluation-only (AgentHarm terms): its episodes are not recorded, so they cannot reach training data")
             }
-            var rows: [Row] = []
-            var recorded: [Episode] = []
+            let shard = try self.shard.map(RolloutShard.init(parsing:)) ?? .whole
+            let range = shard.episodes(of: episodes)
             let defense = try makeDefense()
+            var suiteParts: [RolloutPart.SuitePart] = []
             for suite in suites {
                 let compiled = try CompiledSuite(suite)
-                let results = Environments.Rollout.run(compiled, defense: defense, episodes: episodes, seed: seed)
-                let reference = Environments.Rollout.reference(compiled, episodes: episodes, seed: seed)
-                let metrics = EpisodeMetrics.compute(results, reference: reference, maxAttempts: suite.maxAttempts)
-                rows.append(Row(suite: suite.name, split: split.rawValue, tasks: suite.tasks.count, policy: policy, evaluationOnly: suite.evaluationOnly, metrics: metrics))
-                if record != nil { recorded += results.map { $0.episode(in: compiled) } }
+                let results = Environments.Rollout.run(compiled, defense: defense, episodes: range, seed: seed)
+                let reference = Environments.Rollout.reference(compiled, episodes: range, seed: seed)
+                suiteParts.append(RolloutPart.SuitePart(
+                    name: suite.name, tasks: suite.tasks.count, evaluationOnly: suite.evaluationOnly, maxAttempts: suite.maxAttempts,
+                    results: results, reference: reference, recorded: record == nil ? nil : results.map { $0.episode(in: compiled) }))
             }
-            if let record {
+            let facts = RolloutPart.Facts(policy: policy, split: split.rawValue, heldOutFraction: heldOutFraction, episodes: episodes, seed: seed,
+                                          suites: suites.map(\.name), record: record)
+            let part = RolloutPart(shard: shard, facts: facts, suites: suiteParts)
+            if let parts {
+                try ShardParts.write(part, shard: shard, to: parts)
+                log("envs rollout: shard \(shard): episodes \(range.lowerBound)..<\(range.upperBound) of \(episodes) per suite in \(parts)/\(ShardParts.fileName(of: shard)); "
+                    + "`safemcp merge \(parts)` joins the parts")
+                return
+            }
+            try Self.finish(part, encoding: encoding, json: json)
+        }
+
+        /// The table (and the recorded episodes) of a whole run: one process's, or the parts of
+        /// a sharded run joined by `safemcp merge`, so both give the same bytes.
+        static func finish(_ part: RolloutPart, encoding: EncoderOptions, json: Bool) throws {
+            let rows = part.suites.map { suite in
+                Row(suite: suite.name, split: part.facts.split, tasks: suite.tasks, policy: part.facts.policy, evaluationOnly: suite.evaluationOnly,
+                    metrics: EpisodeMetrics.compute(suite.results, reference: suite.reference, maxAttempts: suite.maxAttempts))
+            }
+            if let record = part.facts.record {
+                let recorded = part.suites.flatMap { $0.recorded ?? [] }
                 let url = URL(fileURLWithPath: record)
                 if url.pathExtension == "jsonl" {
                     try EpisodeLines.write(recorded, to: url)
@@ -232,7 +261,7 @@ struct EnvsCommand: ParsableCommand {
             }
         }
 
-        private func decimal(_ value: Double) -> String { String(format: "%.3f", value) }
+        private static func decimal(_ value: Double) -> String { String(format: "%.3f", value) }
     }
 
     struct Import: ParsableCommand {

@@ -71,6 +71,12 @@ struct EvalCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON object on stdout instead of the tables.")
     var json = false
 
+    @Option(name: .long, help: "Run only shard I of N (I/N, 0-based): a contiguous share of each suite's episodes, in whole batches; shard 0 also judges the --data files. Needs --parts.")
+    var shard: String?
+
+    @Option(name: .long, help: "With --shard: the folder the shard writes its part to (part-I-of-N.json); `safemcp merge DIR` prints what one process would.")
+    var parts: String?
+
     func validate() throws {
         if bundle.isEmpty && runs.isEmpty && !baselines {
             throw ValidationError("give --bundle B.h5 or --run runs/NAME (or --baselines alone for the built-in baselines)")
@@ -83,6 +89,8 @@ struct EvalCommand: ParsableCommand {
         if data.isEmpty && !format.isEmpty { throw ValidationError("--format applies to --data files; none given") }
         if noSuites && data.isEmpty { throw ValidationError("--no-suites leaves nothing to evaluate without --data") }
         if noSuites && !suite.isEmpty { throw ValidationError("give --suite or --no-suites, not both") }
+        if (shard == nil) != (parts == nil) { throw ValidationError("--shard and --parts go together: each shard writes its part to the --parts folder") }
+        if let shard { _ = try RolloutShard(parsing: shard) }
     }
 
     func run() throws {
@@ -101,7 +109,17 @@ struct EvalCommand: ParsableCommand {
             try LabelledData.load(path, format: format.count == 1 ? format[0] : format[index], log: log)
         }
         let plan = EvaluationPlan(suites: suites, split: split, heldOutFraction: heldOutFraction, episodes: episodes, seed: seed, data: labelled)
-        let result = try Evaluator.run(plan, defenses: defenses, log: log)
+        let shard = try self.shard.map(RolloutShard.init(parsing:)) ?? .whole
+        let part = try Evaluator.shard(plan, defenses: defenses, shard: shard, log: log)
+        if let parts {
+            try ShardParts.write(part, shard: shard, to: parts)
+            log("shard \(shard) in \(parts)/\(ShardParts.fileName(of: shard)); `safemcp merge \(parts)` joins the parts")
+            return
+        }
+        try Self.printResult(part.assembled(), json: json)
+    }
+
+    static func printResult(_ result: EvaluationResult, json: Bool) throws {
         if json {
             print(String(decoding: try result.jsonData(), as: UTF8.self))
         } else {

@@ -16,7 +16,7 @@ struct ReportCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "Run folders, e.g. runs/default. Several runs are drawn on the same charts.")
+    @Argument(help: "Run folders, e.g. runs/default, or a sweep folder (its run folders, `safemcp sweep`). Several runs are drawn on the same charts.")
     var runs: [String]
 
     @Option(name: .long, help: "Where to write the page (default: report.html in the first run folder).")
@@ -28,13 +28,24 @@ struct ReportCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON object on stdout (the page written, its runs and tags) instead of the path.")
     var json = false
 
+    /// A run folder (it has run.json) is itself; any other folder, a sweep's, stands for the run
+    /// folders directly inside it, in name order.
+    static func runFolders(_ path: String) throws -> [String] {
+        let manager = FileManager.default
+        if manager.fileExists(atPath: "\(path)/run.json") { return [path] }
+        let names = (try? manager.contentsOfDirectory(atPath: path)) ?? []
+        let runs = names.sorted().map { "\(path)/\($0)" }.filter { manager.fileExists(atPath: "\($0)/run.json") }
+        guard !runs.isEmpty else { return [path] }
+        return runs
+    }
+
     func validate() throws {
         guard !runs.isEmpty else { throw ValidationError("give at least one run folder") }
         guard smoothing >= 0, smoothing < 1 else { throw ValidationError("--smoothing must be at least 0 and below 1, not \(smoothing)") }
     }
 
     func run() throws {
-        let directories = try runs.map { try RunRecord.load(URL(fileURLWithPath: $0)) }
+        let directories = try runs.flatMap(Self.runFolders).map { try RunRecord.load(URL(fileURLWithPath: $0)) }
         let output = out.map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: runs[0]).appendingPathComponent("report.html")
         let page = ReportPage(runs: directories, smoothing: smoothing)
         try page.write(to: output)

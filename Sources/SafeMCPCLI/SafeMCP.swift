@@ -17,6 +17,8 @@ struct SafeMCP: ParsableCommand {
             TrainCommand.self,
             ExportCommand.self,
             EvalCommand.self,
+            MergeCommand.self,
+            SweepCommand.self,
             ActionClassifierCommand.self,
             ProxyCommand.self,
             PinsCommand.self,

@@ -145,7 +145,7 @@ public struct EmulatedEnvironment {
 }
 
 /// The outcome of one emulated episode, in the terms the metrics use.
-public struct EpisodeResult: Hashable, Sendable {
+public struct EpisodeResult: Codable, Hashable, Sendable {
     public let taskIndex: Int
     public let seed: UInt64
     public let kind: TaskKind

@@ -1,7 +1,7 @@
 import Episodes
 
 /// What happened to a call the agent proposed.
-public enum CallOutcome: UInt8, Sendable {
+public enum CallOutcome: UInt8, Codable, Sendable {
     /// It ran; `verdict` is what tier 2 said (`critical` allows it, and is recorded).
     case executed
     /// Tier 2 said `unsafe`.
@@ -11,7 +11,7 @@ public enum CallOutcome: UInt8, Sendable {
 }
 
 /// One proposed call in an episode's history, by plan and step index into the task.
-public struct CallRecord: Hashable, Sendable {
+public struct CallRecord: Codable, Hashable, Sendable {
     public let plan: Int32
     public let step: Int32
     public let outcome: CallOutcome

@@ -6,12 +6,20 @@ public enum Rollout {
     /// reproducible from (suite, defense, episodes, seed) whatever the batch size. A nil
     /// `defense` is no defense at all: nothing withheld, every call allowed, no policy called.
     public static func run(_ suite: CompiledSuite, defense: DefensePolicy?, episodes: Int, seed: UInt64,
-                           batchSize: Int = 256) -> [EpisodeResult] {
+                           batchSize: Int = Rollout.batchSize) -> [EpisodeResult] {
+        run(suite, defense: defense, episodes: 0..<episodes, seed: seed, batchSize: batchSize)
+    }
+
+    /// Episodes `range` of a run, each exactly as the whole run gives it. Batches start at
+    /// `range.lowerBound`: a shard (`RolloutShard`) begins on a batch boundary, so a learned
+    /// policy decides on the same batches as in one process and its products match bit for bit.
+    public static func run(_ suite: CompiledSuite, defense: DefensePolicy?, episodes range: Range<Int>, seed: UInt64,
+                           batchSize: Int = Rollout.batchSize) -> [EpisodeResult] {
         var results: [EpisodeResult] = []
-        results.reserveCapacity(episodes)
-        var start = 0
-        while start < episodes {
-            let count = min(batchSize, episodes - start)
+        results.reserveCapacity(range.count)
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let count = min(batchSize, range.upperBound - start)
             var batch = VectorEnvironment(suite: suite, count: count)
             var observations = batch.reset(
                 seeds: (start..<start + count).map { SplitMix64.derive(seed, $0) },
@@ -32,4 +40,11 @@ public enum Rollout {
     public static func reference(_ suite: CompiledSuite, episodes: Int, seed: UInt64) -> [EpisodeResult] {
         run(suite, defense: nil, episodes: episodes, seed: seed)
     }
+
+    public static func reference(_ suite: CompiledSuite, episodes range: Range<Int>, seed: UInt64) -> [EpisodeResult] {
+        run(suite, defense: nil, episodes: range, seed: seed)
+    }
+
+    /// Episodes a defense decides on together.
+    public static let batchSize = 256
 }
