@@ -2,7 +2,8 @@
 # `make run`: the main job, end to end: record episodes on the suites' training tasks, import
 # the public development data, train stages 1-3 on both, export a policy bundle, and evaluate it
 # beside the baselines on the held-out tasks and on the public development suites and files.
-# Arguments: the safemcp binary (a release build).
+# Arguments: the safemcp binary (a release build), which is built first with $SWIFT (swift) when
+# it lives in this project's .build, so the build is one of the timed phases.
 set -euo pipefail
 
 bin=${1:?usage: tools/run.sh SAFEMCP_BINARY}
@@ -19,6 +20,11 @@ step() {
     printf '\n== %s\n' "$*" >&2
 }
 data=../shared/data
+
+if [[ "$bin" == "$root/.build/"* ]]; then
+    step "building the release binary (${SWIFT:-swift} build -c release)"
+    "${SWIFT:-swift}" build -c release
+fi
 
 step "validating the suites in envs/"
 "$bin" envs validate
