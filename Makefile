@@ -21,9 +21,9 @@ test: setup
 	SAFEMCP_PYTHON=$(PYTHON) tools/check-report-screenshot.sh
 	SAFEMCP_BIN=$(CURDIR)/.build/debug/safemcp $(PYTHON) -m pytest Tests/proxy -q
 
+# run.sh builds the release binary itself, so the build is timed as one of its phases.
 run: setup
-	$(SWIFT) build -c release
-	SAFEMCP_PYTHON=$(PYTHON) tools/run.sh $(CURDIR)/.build/release/safemcp
+	SWIFT=$(SWIFT) SAFEMCP_PYTHON=$(PYTHON) tools/run.sh $(CURDIR)/.build/release/safemcp
 
 # The training section compares with PyTorch in .venv-torch, which bench-torch.sh makes.
 bench: setup

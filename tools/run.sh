@@ -51,7 +51,9 @@ rm -rf runs/data/public
 
 step "training stages 1-3 (configs/default.yaml) into runs/default"
 rm -rf runs/default
-"$bin" train --config configs/default.yaml --run default --stage all
+# Its stderr also goes to a log, whose "phase time:" lines (data and embedding, each stage,
+# baselines) are printed under this phase at the end.
+"$bin" train --config configs/default.yaml --run default --stage all 2> >(tee runs/default.train.log >&2)
 
 step "exporting the policy bundle"
 "$bin" export --run runs/default --out runs/default/policy.h5
@@ -59,7 +61,7 @@ step "exporting the policy bundle"
 step "ablation: the same job without stage 1 (a policy that does not read the world model), stages 2-3"
 rm -rf runs/without-stage1
 "$bin" train --config configs/default.yaml --run without-stage1 --stage all \
-    --set stage2.useWorldModel=false --set baselines.enabled=false > /dev/null
+    --set stage2.useWorldModel=false --set baselines.enabled=false > /dev/null 2> >(tee runs/without-stage1.train.log >&2)
 "$bin" export --run runs/without-stage1 --out runs/without-stage1/policy.h5
 
 step "evaluating on the held-out tasks beside the baselines and the ablation"
@@ -78,6 +80,11 @@ step "report"
 
 step "done"
 printf '\nTime per phase:\n%s' "$phases"
+for job in default without-stage1; do
+    printf '\nInside `safemcp train --run %s`:\n' "$job"
+    awk '/^train: phase time: / { sub(/^train: phase time: /, ""); seconds = $(NF - 1) " " $NF; NF -= 2; printf "%9s  %s\n", seconds, $0 }' \
+        "runs/$job.train.log"
+done
 cat <<NOTE
 
 Finished in $((SECONDS - started)) s.
