@@ -26,9 +26,9 @@ test: setup
 	SAFEMCP_BIN=$(CURDIR)/.build/debug/safemcp $(PYTHON) -m pytest Tests/proxy -q
 	SAFEMCP_BIN=$(CURDIR)/.build/debug/safemcp $(PYTHON) -m pytest Tests/sweep -q
 
+# run.sh builds the release binary itself, so the build is timed as one of its phases.
 run: setup
-	$(SWIFT) build -c release
-	SAFEMCP_PYTHON=$(PYTHON) tools/run.sh $(CURDIR)/.build/release/safemcp
+	SWIFT=$(SWIFT) SAFEMCP_PYTHON=$(PYTHON) tools/run.sh $(CURDIR)/.build/release/safemcp
 
 sweep: setup
 	$(SWIFT) build -c release --product safemcp

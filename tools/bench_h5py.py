@@ -1,6 +1,8 @@
-"""Reference figures for `safemcp-bench --only hdf5`: h5py doing the same work as
-Sources/SafeMCPCLI/HDF5StoreBenchmark.swift (uniform floats in [-1, 1), same chunking and filters).
-Run with .venv/bin/python tools/bench_h5py.py; prints the median seconds of each measurement."""
+"""The reference for `safemcp-bench --only hdf5`: h5py doing the same work as
+Sources/Benchmarks/HDF5StoreBenchmark.swift (uniform floats in [-1, 1), same chunking and filters),
+in the same run. Run with .venv/bin/python tools/bench_h5py.py; prints one JSON object, the median
+seconds of each measurement by the name the Swift benchmark gives it."""
+import json
 import os
 import tempfile
 import time
@@ -46,10 +48,13 @@ def main():
         with h5py.File(strings_path, "r") as f:
             [text.decode("utf-8") for text in f["texts"][()]]
 
-    print(f"write 10k×384 float32, gzip 1 + shuffle: {seconds(write_floats, 3):.3f} s")
-    print(f"read 10k×384 float32: {seconds(read_floats, 5):.3f} s")
-    print(f"write 10k UTF-8 strings: {seconds(write_strings, 5):.4f} s")
-    print(f"read 10k UTF-8 strings: {seconds(read_strings, 5):.4f} s")
+    figures = {
+        "write 10k×384 float32, gzip 1 + shuffle": seconds(write_floats, 3),
+        "read 10k×384 float32": seconds(read_floats, 5),
+        "write 10k UTF-8 strings": seconds(write_strings, 5),
+        "read 10k UTF-8 strings": seconds(read_strings, 5),
+    }
+    print(json.dumps({"h5py": h5py.__version__, "seconds": figures}, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 # `make run`: the main job, end to end: record episodes on the suites' training tasks, import
 # the public development data, train stages 1-3 on both, export a policy bundle, and evaluate it
 # beside the baselines on the held-out tasks and on the public development suites and files.
-# Arguments: the safemcp binary (a release build).
+# Arguments: the safemcp binary (a release build), which is built first with $SWIFT (swift) when
+# it lives in this project's .build, so the build is one of the timed phases.
 set -euo pipefail
 
 bin=${1:?usage: tools/run.sh SAFEMCP_BINARY}
@@ -19,6 +20,11 @@ step() {
     printf '\n== %s\n' "$*" >&2
 }
 data=../shared/data
+
+if [[ "$bin" == "$root/.build/"* ]]; then
+    step "building the release binary (${SWIFT:-swift} build -c release)"
+    "${SWIFT:-swift}" build -c release
+fi
 
 # record OUT ROLLOUT_OPTIONS...: records a rollout's episodes in OUT. With RECORD_SHARDS=N, N
 # shards run at once (`--shard I/N`) and `safemcp merge` joins them: the same file, byte for byte.
@@ -65,7 +71,9 @@ rm -rf runs/data/public
 
 step "training stages 1-3 (configs/default.yaml) into runs/default"
 rm -rf runs/default
-"$bin" train --config configs/default.yaml --run default --stage all
+# Its stderr also goes to a log, whose "phase time:" lines (data and embedding, each stage,
+# baselines) are printed under this phase at the end.
+"$bin" train --config configs/default.yaml --run default --stage all 2> >(tee runs/default.train.log >&2)
 
 step "exporting the policy bundle"
 "$bin" export --run runs/default --out runs/default/policy.h5
@@ -73,7 +81,7 @@ step "exporting the policy bundle"
 step "ablation: the same job without stage 1 (a policy that does not read the world model), stages 2-3"
 rm -rf runs/without-stage1
 "$bin" train --config configs/default.yaml --run without-stage1 --stage all \
-    --set stage2.useWorldModel=false --set baselines.enabled=false > /dev/null
+    --set stage2.useWorldModel=false --set baselines.enabled=false > /dev/null 2> >(tee runs/without-stage1.train.log >&2)
 "$bin" export --run runs/without-stage1 --out runs/without-stage1/policy.h5
 
 step "evaluating on the held-out tasks beside the baselines and the ablation"
@@ -92,6 +100,11 @@ step "report"
 
 step "done"
 printf '\nTime per phase:\n%s' "$phases"
+for job in default without-stage1; do
+    printf '\nInside `safemcp train --run %s`:\n' "$job"
+    awk '/^train: phase time: / { sub(/^train: phase time: /, ""); seconds = $(NF - 1) " " $NF; NF -= 2; printf "%9s  %s\n", seconds, $0 }' \
+        "runs/$job.train.log"
+done
 cat <<NOTE
 
 Finished in $((SECONDS - started)) s.

@@ -4,23 +4,33 @@ public struct BenchmarkResult: Codable, Sendable {
     public var name: String
     public var value: Double
     public var unit: String
-    /// A figure for the same work measured elsewhere on this kind of machine (PyTorch, ONNX Runtime).
-    public var reference: Reference?
+    /// The same work done by other implementations in the same run (PyTorch, ONNX Runtime,
+    /// h5py, the upstream called directly), so the ratios hold on whatever machine ran them. A
+    /// target on the ratio is against the first.
+    public var references: [Reference]
     public var target: Target?
+    /// The 1-minute load average when the section that measured this started and when it ended
+    /// (our own threads count too): how much else shared the cores.
+    public var loadAverage: [Double]?
 
-    public init(section: String, name: String, value: Double, unit: String, reference: Reference? = nil, target: Target? = nil) {
+    public init(section: String, name: String, value: Double, unit: String, references: [Reference] = [], target: Target? = nil) {
         self.section = section
         self.name = name
         self.value = value
         self.unit = unit
-        self.reference = reference
+        self.references = references
         self.target = target
     }
 
-    /// How many times better than the reference: above 1 is faster, whichever way the unit points.
-    public var ratio: Double? {
-        guard let reference, reference.value > 0, value > 0 else { return nil }
+    /// How many times better than `reference`: above 1 is faster, whichever way the unit points.
+    public func ratio(to reference: Reference) -> Double? {
+        guard reference.value > 0, value > 0 else { return nil }
         return reference.higherIsBetter ? value / reference.value : reference.value / value
+    }
+
+    /// The ratio to the first reference, the one a ratio target is set against.
+    public var ratio: Double? {
+        references.first.flatMap(ratio(to:))
     }
 
     public var meetsTarget: Bool? {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The plain-text table `safemcp-bench` prints: one row per measurement, with the reference,
-/// the ratio and whether the target holds.
+/// the ratio and whether the target holds, and the load average while its section ran.
 public struct BenchmarkTable {
     let measurements: [BenchmarkResult]
 
@@ -10,14 +10,15 @@ public struct BenchmarkTable {
     }
 
     public func render() -> String {
-        let header = ["section", "measurement", "value", "unit", "reference", "ratio", "target", "met"]
+        let header = ["section", "measurement", "value", "unit", "reference (same run)", "ratio", "target", "met", "load"]
         let rows = measurements.map { m -> [String] in
             [
                 m.section, m.name, Self.format(m.value), m.unit,
-                m.reference.map { "\(Self.format($0.value)) (\($0.label))" } ?? "",
-                m.ratio.map { String(format: "%.2f×", $0) } ?? "",
+                m.references.map { "\(Self.format($0.value)) (\($0.label))" }.joined(separator: "; "),
+                m.references.map { m.ratio(to: $0).map { String(format: "%.2f×", $0) } ?? "-" }.joined(separator: "; "),
                 m.target?.description ?? "",
                 m.meetsTarget.map { $0 ? "yes" : "NO" } ?? "",
+                m.loadAverage.map { $0.map { String(format: "%.1f", $0) }.joined(separator: "–") } ?? "",
             ]
         }
         let widths = header.indices.map { column in

@@ -2,9 +2,16 @@ import Foundation
 import HDF5Store
 
 /// Speed of the HDF5 storage behind the episode dataset, the embedding cache and checkpoints.
-/// References are h5py 3.16 doing the same work on this machine (`tools/bench_h5py.py`).
+/// The reference is h5py doing the same work in the same run (`tools/bench_h5py.py` in `.venv`).
 public struct HDF5StoreBenchmark: BenchmarkSection {
     public let name = "hdf5"
+    static let h5pyScript = "tools/bench_h5py.py"
+
+    /// What the script prints.
+    struct H5pyMeasurement: Decodable {
+        let h5py: String
+        let seconds: [String: Double]
+    }
 
     public init() {}
 
@@ -18,11 +25,9 @@ public struct HDF5StoreBenchmark: BenchmarkSection {
         let floats = Self.uniformFloats(count: Self.rows * Self.width)
         let texts = (0..<Self.rows).map { "step \($0): " + String(repeating: "the agent calls read_file with path /tmp/x and gets ü ", count: 4) }
         var results: [BenchmarkResult] = []
-        func record(_ measurement: String, _ seconds: Double, reference: Double? = nil) {
+        func record(_ measurement: String, _ seconds: Double) {
             log("\(measurement): \(String(format: "%.4f", seconds)) s")
-            results.append(BenchmarkResult(
-                section: name, name: measurement, value: seconds, unit: "s",
-                reference: reference.map { Reference(label: "h5py", value: $0, higherIsBetter: false) }))
+            results.append(BenchmarkResult(section: name, name: measurement, value: seconds, unit: "s"))
         }
 
         let floatsPath = folder.appendingPathComponent("floats.h5").path
@@ -30,11 +35,11 @@ public struct HDF5StoreBenchmark: BenchmarkSection {
             let file = try HDF5File.create(floatsPath)
             try file.write(floats, shape: [Self.rows, Self.width], to: "embeddings")
             try file.close()
-        }, reference: 0.323)
+        })
         let reader = try HDF5File.open(floatsPath)
         record("read 10k×384 float32", try Stopwatch.secondsPerCall(iterations: 1, rounds: 5) {
             _ = try reader.read(Float.self, from: "embeddings")
-        }, reference: 0.073)
+        })
         record("read 32 rows of 384 float32", try Stopwatch.secondsPerCall(iterations: 100, rounds: 3) {
             _ = try reader.read(Float.self, from: "embeddings", rows: 5000..<5032)
         })
@@ -56,11 +61,11 @@ public struct HDF5StoreBenchmark: BenchmarkSection {
             let file = try HDF5File.create(stringsPath)
             try file.write(strings: texts, to: "texts")
             try file.close()
-        }, reference: 0.0156)
+        })
         let stringReader = try HDF5File.open(stringsPath)
         record("read 10k UTF-8 strings", try Stopwatch.secondsPerCall(iterations: 1, rounds: 5) {
             _ = try stringReader.readStrings(from: "texts")
-        }, reference: 0.0121)
+        })
         try stringReader.close()
 
         var checkpoint = Checkpoint(configJSON: "{}")
@@ -77,6 +82,20 @@ public struct HDF5StoreBenchmark: BenchmarkSection {
         record("checkpoint load and verify, 2 × 393k float32", try Stopwatch.secondsPerCall(iterations: 1, rounds: 3) {
             _ = try Checkpoint.load(from: checkpointPath)
         })
+        guard let h5py = try ReferencePython.locate(.project, script: Self.h5pyScript) else {
+            log("no h5py comparison: \(ReferencePython.Environment.project.pythonSubpath) not found; run tools/setup.sh to make it")
+            return results
+        }
+        let reference = try h5py.run(Self.h5pyScript, arguments: [], as: H5pyMeasurement.self)
+        log("h5py \(reference.h5py): " + reference.seconds.sorted { $0.key < $1.key }.map { "\($0.key) " + String(format: "%.4f s", $0.value) }
+            .joined(separator: ", "))
+        for figure in reference.seconds.keys where !results.contains(where: { $0.name == figure }) {
+            throw BenchmarkFailure("\(Self.h5pyScript) printed \"\(figure)\", which no row measures")
+        }
+        for index in results.indices {
+            guard let seconds = reference.seconds[results[index].name] else { continue }
+            results[index].references = [Reference(label: "h5py \(reference.h5py)", value: seconds, higherIsBetter: false)]
+        }
         return results
     }
 

@@ -3,15 +3,29 @@ import NeuralNet
 
 /// The numeric core: raw sgemm speed, and training and inference of the action classifier
 /// (Agent Action Guard's shape: 384 → 128 → 64 → 3, each hidden block Linear + LayerNorm +
-/// GELU + Dropout 0.1, weighted softmax cross-entropy, Adam).
+/// GELU + Dropout 0.1, weighted softmax cross-entropy, Adam), against PyTorch doing the same in
+/// the same run (`tools/bench_torch_classifier.py` in `.venv-torch`).
 public struct NumericBenchmarks: BenchmarkSection {
     public let name = "numeric"
-
-    /// PyTorch 2.15 with 2 threads on this kind of machine, the same model and step.
-    static let pytorchTrainingSamplesPerSecond: [Int: Double] = [4: 6_700, 32: 46_000, 256: 179_000]
-    static let pytorchInferenceMicroseconds = 46.0
+    static let trainingBatches = [4, 32, 256]
+    /// Ours and PyTorch take turns this many times; each figure is the median.
+    static let attempts = 3
 
     public init() {}
+
+    /// What `tools/bench_torch_classifier.py` prints.
+    struct PyTorchMeasurement: Decodable {
+        let torch: String
+        let threads: Int
+        let trainingSeconds: [String: Double]
+        let inferenceSeconds: Double
+
+        enum CodingKeys: String, CodingKey {
+            case torch, threads
+            case trainingSeconds = "training_seconds"
+            case inferenceSeconds = "inference_seconds"
+        }
+    }
 
     public func run(log: (String) -> Void) throws -> [BenchmarkResult] {
         var results: [BenchmarkResult] = []
@@ -24,28 +38,62 @@ public struct NumericBenchmarks: BenchmarkSection {
             log("sgemm \(shape.label): \(gflops) GFLOPS")
             results.append(BenchmarkResult(section: name, name: "sgemm \(shape.label)", value: gflops, unit: "GFLOPS"))
         }
-        for batch in [4, 32, 256] {
-            let timing = Self.trainingStepSeconds(batch: batch)
-            log("training batch \(batch): \(Double(batch) / timing.wall) samples/s, \(Double(batch) / timing.cpu) samples per CPU-second")
+
+        let pytorch = try ReferencePython.locate(.torch, script: Self.pytorchScript)
+        if pytorch == nil {
+            log("no PyTorch comparison: \(ReferencePython.Environment.torch.pythonSubpath) not found; run tools/bench-torch.sh to make it")
+        }
+        var wall: [[String: Double]] = [], cpu: [[String: Double]] = [], theirs: [[String: Double]] = []
+        var version = ""
+        for attempt in 1...(pytorch == nil ? 1 : Self.attempts) {
+            var ourWall: [String: Double] = [:], ourCPU: [String: Double] = [:]
+            for batch in Self.trainingBatches {
+                let timing = Self.trainingStepSeconds(batch: batch)
+                log("attempt \(attempt), training batch \(batch): \(Double(batch) / timing.wall) samples/s, \(Double(batch) / timing.cpu) samples per CPU-second")
+                (ourWall["\(batch)"], ourCPU["\(batch)"]) = (timing.wall, timing.cpu)
+            }
+            let inference = Self.inferenceSeconds()
+            log("attempt \(attempt), inference, one sample: \(inference.wall * 1e6) µs, \(inference.cpu * 1e6) µs of CPU time")
+            (ourWall["inference"], ourCPU["inference"]) = (inference.wall, inference.cpu)
+            wall.append(ourWall)
+            cpu.append(ourCPU)
+            if let pytorch {
+                let measured = try pytorch.run(Self.pytorchScript, arguments: ["--threads", EncoderReferences.threads, "--batches"]
+                                                + Self.trainingBatches.map(String.init), as: PyTorchMeasurement.self)
+                var figures = measured.trainingSeconds
+                figures["inference"] = measured.inferenceSeconds
+                guard Set(figures.keys) == Set(ourWall.keys) else {
+                    throw BenchmarkFailure("\(Self.pytorchScript) printed \(figures.keys.sorted()), not \(ourWall.keys.sorted())")
+                }
+                log("attempt \(attempt), PyTorch \(measured.torch): " + Self.trainingBatches.map {
+                    String(format: "batch %d %.0f samples/s", $0, Double($0) / figures["\($0)"]!)
+                }.joined(separator: ", ") + String(format: ", inference %.1f µs", measured.inferenceSeconds * 1e6)
+                    + ", load average \(EncoderBenchmarks.loadAverage())")
+                theirs.append(figures)
+                version = "PyTorch \(measured.torch), \(measured.threads) threads"
+            }
+        }
+        let (ours, ourCPU, reference) = (Stopwatch.medians(wall), Stopwatch.medians(cpu), Stopwatch.medians(theirs))
+        for batch in Self.trainingBatches {
             let target: Target? = batch == 32 ? .ratioAtLeast(3) : (batch == 256 ? .ratioAtLeast(1.3) : nil)
             results.append(BenchmarkResult(
-                section: name, name: "classifier training, batch \(batch)", value: Double(batch) / timing.wall, unit: "samples/s",
-                reference: Reference(label: "PyTorch 2 threads", value: Self.pytorchTrainingSamplesPerSecond[batch]!, higherIsBetter: true),
+                section: name, name: "classifier training, batch \(batch)", value: Double(batch) / ours["\(batch)"]!, unit: "samples/s",
+                references: reference["\(batch)"].map { [Reference(label: version, value: Double(batch) / $0, higherIsBetter: true)] } ?? [],
                 target: target))
             results.append(BenchmarkResult(
-                section: name, name: "classifier training, batch \(batch), CPU time", value: Double(batch) / timing.cpu,
+                section: name, name: "classifier training, batch \(batch), CPU time", value: Double(batch) / ourCPU["\(batch)"]!,
                 unit: "samples/CPU-s"))
         }
-        let inference = Self.inferenceSeconds()
-        log("inference, one sample: \(inference.wall * 1e6) µs, \(inference.cpu * 1e6) µs of CPU time")
         results.append(BenchmarkResult(
-            section: name, name: "classifier inference, 1 sample", value: inference.wall * 1e6, unit: "µs",
-            reference: Reference(label: "PyTorch 2 threads", value: Self.pytorchInferenceMicroseconds, higherIsBetter: false),
+            section: name, name: "classifier inference, 1 sample", value: ours["inference"]! * 1e6, unit: "µs",
+            references: reference["inference"].map { [Reference(label: version, value: $0 * 1e6, higherIsBetter: false)] } ?? [],
             target: .atMost(10)))
         results.append(BenchmarkResult(
-            section: name, name: "classifier inference, 1 sample, CPU time", value: inference.cpu * 1e6, unit: "CPU-µs"))
+            section: name, name: "classifier inference, 1 sample, CPU time", value: ourCPU["inference"]! * 1e6, unit: "CPU-µs"))
         return results
     }
+
+    static let pytorchScript = "tools/bench_torch_classifier.py"
 
     /// Enough calls per timed round for about 0.2 s, judged from one call.
     static func iterations(for body: () -> Void) -> Int {

@@ -4,12 +4,13 @@ import Foundation
 /// `tools/bench_torch_stage2.py` run by the Python of `.venv-torch` (made by
 /// `tools/bench-torch.sh`) — measured in the same run as ours, so both see the same machine load.
 struct PyTorchStage2Reference {
-    static let environmentVariable = "SAFEMCP_TORCH_PYTHON"
+    static let environmentVariable = ReferencePython.Environment.torch.variable
     static let scriptSubpath = "tools/bench_torch_stage2.py"
-    static let venvPythonSubpath = ".venv-torch/bin/python"
+    static let venvPythonSubpath = ReferencePython.Environment.torch.pythonSubpath
 
-    let python: String
-    let script: String
+    let runner: ReferencePython
+    var python: String { runner.python }
+    var script: String { runner.path(of: Self.scriptSubpath) }
 
     /// What the script prints.
     struct Measurement: Decodable {
@@ -41,36 +42,12 @@ struct PyTorchStage2Reference {
         }
     }
 
-    /// The interpreter is `$SAFEMCP_TORCH_PYTHON`, else `.venv-torch/bin/python` in the project:
-    /// the first of the current directory and the folders above the running executable that
-    /// holds the script. Nil when no `.venv-torch` exists (the comparison is optional); an error
-    /// when the variable names no executable or no project folder holds the script.
+    /// `.venv-torch`'s interpreter (`ReferencePython.locate`); nil when there is none.
     static func locate(environment: [String: String] = ProcessInfo.processInfo.environment,
                        currentDirectory: String = FileManager.default.currentDirectoryPath,
                        executablePath: String? = Bundle.main.executablePath) throws -> PyTorchStage2Reference? {
-        let files = FileManager.default
-        var folders = [currentDirectory]
-        if let executablePath {
-            var folder = ((executablePath as NSString).resolvingSymlinksInPath as NSString).deletingLastPathComponent
-            while folder != "/" && !folder.isEmpty {
-                folders.append(folder)
-                folder = (folder as NSString).deletingLastPathComponent
-            }
-        }
-        let root = folders.first { files.fileExists(atPath: ($0 as NSString).appendingPathComponent(scriptSubpath)) }
-        if let configured = environment[environmentVariable], !configured.isEmpty {
-            guard files.isExecutableFile(atPath: configured) else {
-                throw BenchmarkFailure("\(environmentVariable)=\(configured) is not an executable; run tools/bench-torch.sh to make .venv-torch")
-            }
-            guard let root else {
-                throw BenchmarkFailure("\(scriptSubpath) is in none of \(folders.joined(separator: ", ")); run safemcp-bench from the project folder")
-            }
-            return PyTorchStage2Reference(python: configured, script: (root as NSString).appendingPathComponent(scriptSubpath))
-        }
-        guard let root else { return nil }
-        let python = (root as NSString).appendingPathComponent(venvPythonSubpath)
-        guard files.isExecutableFile(atPath: python) else { return nil }
-        return PyTorchStage2Reference(python: python, script: (root as NSString).appendingPathComponent(scriptSubpath))
+        try ReferencePython.locate(.torch, script: scriptSubpath, environment: environment, currentDirectory: currentDirectory,
+                                   executablePath: executablePath).map(PyTorchStage2Reference.init)
     }
 
     /// PyTorch's best examples per second for each batch size, of two runs: with OpenMP's
@@ -97,24 +74,8 @@ struct PyTorchStage2Reference {
     /// Examples per second for each batch size in one run of the script; its progress goes to
     /// our stderr.
     func measure(batchSizes: [Int], toolsPerStep: Int, environment: [String: String]) throws -> Measurement {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script, "--tools-per-step", String(toolsPerStep), "--batches"] + batchSizes.map(String.init)
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let printed = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw BenchmarkFailure("\(python) \(script) exited with status \(process.terminationStatus)")
-        }
-        let measurement: Measurement
-        do {
-            measurement = try JSONDecoder().decode(Measurement.self, from: printed)
-        } catch {
-            throw BenchmarkFailure("\(script) printed \"\(String(decoding: printed, as: UTF8.self))\", not its JSON object: \(error)")
-        }
+        let measurement = try runner.run(Self.scriptSubpath, arguments: ["--tools-per-step", String(toolsPerStep), "--batches"] + batchSizes.map(String.init),
+                                         environment: environment, as: Measurement.self)
         for batch in batchSizes where measurement.examplesPerSecond[String(batch)] == nil || measurement.examplesPerCPUSecond[String(batch)] == nil {
             throw BenchmarkFailure("\(script) printed no figure for batch \(batch)")
         }

@@ -22,3 +22,16 @@ public enum Stopwatch {
         return perCall[perCall.count / 2]
     }
 }
+
+extension Stopwatch {
+    /// Each figure's median over several runs that measured the same figures (a key missing from
+    /// a run is left out of that figure's median): each side of a comparison is measured in turn
+    /// several times, so a burst of other work on the machine moves one run, not the figure.
+    public static func medians(_ runs: [[String: Double]]) -> [String: Double] {
+        var samples: [String: [Double]] = [:]
+        for run in runs {
+            for (key, value) in run { samples[key, default: []].append(value) }
+        }
+        return samples.mapValues { values in values.sorted()[values.count / 2] }
+    }
+}

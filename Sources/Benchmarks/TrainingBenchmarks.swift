@@ -12,8 +12,7 @@ import Training
 /// itself).
 ///
 /// On a shared machine one measurement swings several-fold with the other jobs, so ours and
-/// PyTorch's alternate `attempts` times and each side keeps its best: the figures of the least
-/// disturbed moments, closest to what an idle machine gives both.
+/// PyTorch's alternate `attempts` times and each figure is the median of its attempts.
 public struct TrainingBenchmarks: BenchmarkSection {
     public let name = "training"
     static let batchSizes = [32, 64]
@@ -30,33 +29,43 @@ public struct TrainingBenchmarks: BenchmarkSection {
         if pytorch == nil {
             log("no PyTorch comparison: \(PyTorchStage2Reference.venvPythonSubpath) not found; run tools/bench-torch.sh to make it (or set \(PyTorchStage2Reference.environmentVariable))")
         }
-        var ours: [(batch: Int, kernels: KernelSet, examplesPerSecond: Double)] = []
+        let kernelSets = KernelSet.allCases.filter(\.isSupported)
+        var ours: [[String: Double]] = [], theirs: [[String: Double]] = []
         var reference: PyTorchStage2Reference.Measurement?
         let used = NetworkKernels.current
         defer { NetworkKernels.current = used }
         for attempt in 1...(pytorch == nil ? 1 : Self.attempts) {
-            var measured: [(batch: Int, kernels: KernelSet, examplesPerSecond: Double)] = []
-            for kernels in KernelSet.allCases where kernels.isSupported {
+            var measured: [String: Double] = [:]
+            for kernels in kernelSets {
                 NetworkKernels.current = kernels
-                measured += measure(kernels, log: log)
+                for (batch, rate) in measure(kernels, log: log) { measured[Self.key(kernels, batch)] = rate }
             }
-            ours = ours.isEmpty ? measured : zip(ours, measured).map { $0.examplesPerSecond >= $1.examplesPerSecond ? $0 : $1 }
+            ours.append(measured)
             if let pytorch {
                 log("PyTorch, attempt \(attempt) of \(Self.attempts), the same step with \(pytorch.python)")
                 let measurement = try pytorch.measureFastest(batchSizes: Self.batchSizes, toolsPerStep: Self.toolsPerStep, log: log)
-                reference = reference.map { $0.faster(measurement) } ?? measurement
+                theirs.append(measurement.examplesPerSecond)
+                reference = measurement
             }
         }
-        return ours.map { measured in
-            BenchmarkResult(
-                section: name, name: "stage-2 training step, batch \(measured.batch), \(Self.toolsPerStep) tools each, \(Self.label(measured.kernels))",
-                value: measured.examplesPerSecond, unit: "examples/s",
-                reference: reference.map {
-                    Reference(label: "PyTorch \($0.torch), \($0.threads) threads", value: $0.examplesPerSecond[String(measured.batch)]!,
-                              higherIsBetter: true)
-                },
-                target: measured.batch == Self.targetBatch && measured.kernels == used ? .ratioAtLeast(Self.targetRatio) : nil)
+        let (rates, referenceRates) = (Stopwatch.medians(ours), Stopwatch.medians(theirs))
+        return kernelSets.flatMap { kernels in
+            Self.batchSizes.map { batch in
+                BenchmarkResult(
+                    section: name, name: "stage-2 training step, batch \(batch), \(Self.toolsPerStep) tools each, \(Self.label(kernels))",
+                    value: rates[Self.key(kernels, batch)]!, unit: "examples/s",
+                    references: reference.flatMap { measurement in
+                        referenceRates[String(batch)].map {
+                            [Reference(label: "PyTorch \(measurement.torch), \(measurement.threads) threads", value: $0, higherIsBetter: true)]
+                        }
+                    } ?? [],
+                    target: batch == Self.targetBatch && kernels == used ? .ratioAtLeast(Self.targetRatio) : nil)
+            }
         }
+    }
+
+    static func key(_ kernels: KernelSet, _ batch: Int) -> String {
+        "\(kernels.rawValue) \(batch)"
     }
 
     static func label(_ kernels: KernelSet) -> String {
@@ -64,7 +73,7 @@ public struct TrainingBenchmarks: BenchmarkSection {
     }
 
     /// Our examples per second at each batch size, with `kernels`, the ones now selected.
-    func measure(_ kernels: KernelSet, log: (String) -> Void) -> [(batch: Int, kernels: KernelSet, examplesPerSecond: Double)] {
+    func measure(_ kernels: KernelSet, log: (String) -> Void) -> [(batch: Int, examplesPerSecond: Double)] {
         Self.batchSizes.map { batch in
             let step = SupervisedInit.benchmarkStep(batchSize: batch, toolsPerStep: Self.toolsPerStep)
             let iterations = max(1, 640 / batch)
@@ -74,7 +83,7 @@ public struct TrainingBenchmarks: BenchmarkSection {
             let cpuPerStep = (NumericBenchmarks.processCPUSeconds() - cpuBefore) / Double(6 * iterations)
             log("\(Self.label(kernels)), " + String(format: "stage 2, batch %d: %.0f examples/s (wall), %.0f per CPU-second", batch, rate,
                                         Double(batch) / cpuPerStep) + ", load average \(EncoderBenchmarks.loadAverage())")
-            return (batch, kernels, rate)
+            return (batch, rate)
         }
     }
 }

@@ -24,6 +24,16 @@ public enum CPUFeatures {
         field("model name", in: cpuinfo) ?? "unknown"
     }
 
+    /// The model name with the CPU family and model numbers, for the benchmark header: a virtual
+    /// machine may report a bare "AMD EPYC", and the numbers tell its generations apart.
+    public static let modelDescription: String = modelDescription(cpuinfo: cpuinfo)
+
+    /// The first processor's model name, then "(family F, model M)" where the text has both.
+    public static func modelDescription(cpuinfo: String) -> String {
+        guard let family = field("cpu family", in: cpuinfo), let model = field("model", in: cpuinfo) else { return modelName(cpuinfo: cpuinfo) }
+        return "\(modelName(cpuinfo: cpuinfo)) (family \(family), model \(model))"
+    }
+
     private static func field(_ name: String, in cpuinfo: String) -> String? {
         for line in cpuinfo.split(separator: "\n") {
             guard let colon = line.firstIndex(of: ":"), line[..<colon].trimmingCharacters(in: .whitespaces) == name else { continue }

@@ -13,11 +13,12 @@ import Training
 struct SafeMCPBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "safemcp-bench",
-        abstract: "Measure speed against the reference figures and print the ratios.",
+        abstract: "Measure speed beside the references, measured in the same run, and print the ratios.",
         discussion: """
-        Run from a release build (`make bench`). Figures depend on OPENBLAS_NUM_THREADS and on \
-        whatever else the machine is doing; the ratio column compares with figures measured for \
-        the same work on this kind of machine.
+        Run from a release build (`make bench`, which makes .venv-torch with PyTorch, ONNX Runtime \
+        and sentence-transformers). Figures depend on OPENBLAS_NUM_THREADS and on whatever else \
+        the machine is doing: each reference does the same work in the same run, and the load \
+        column gives the 1-minute load average when each section started and ended.
         """
     )
 
@@ -47,25 +48,47 @@ struct SafeMCPBench: ParsableCommand {
         TrainingBenchmarks(),
     ]
 
+    /// /proc/loadavg's three load averages, or "unknown".
+    static func loadAverages() -> String {
+        (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)).map { $0.split(separator: " ").prefix(3).joined(separator: ", ") } ?? "unknown"
+    }
+
+    static func oneMinuteLoad() -> Double? {
+        (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.flatMap { Double($0) }
+    }
+
     func run() throws {
         let selected = Self.sections.filter { only == nil || $0.name.localizedCaseInsensitiveContains(only!) }
         var measurements: [BenchmarkResult] = []
+        let started = Date()
         for section in selected {
-            FileHandle.standardError.write(Data("bench: \(section.name)\n".utf8))
-            measurements += try section.run { line in
+            FileHandle.standardError.write(Data("bench: \(section.name), load average \(Self.loadAverages())\n".utf8))
+            let loadBefore = Self.oneMinuteLoad()
+            var sectionResults = try section.run { line in
                 FileHandle.standardError.write(Data("bench:   \(line)\n".utf8))
             }
+            let loadAfter = Self.oneMinuteLoad()
+            if let loadBefore, let loadAfter {
+                for index in sectionResults.indices { sectionResults[index].loadAverage = [loadBefore, loadAfter] }
+            }
+            measurements += sectionResults
         }
         let threads = ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "unset"
-        let cpu = CPUFeatures.modelName
+        let cpu = CPUFeatures.modelDescription
         let kernels = RunFacts.kernelsInUse()
+        let date = ISO8601DateFormatter().string(from: started)
         if json {
-            struct Output: Encodable { let openblasThreads: String; let cpu: String; let kernels: String; let measurements: [BenchmarkResult] }
+            struct Output: Encodable {
+                let date: String; let openblasThreads: String; let cpu: String; let cores: Int; let kernels: String; let measurements: [BenchmarkResult]
+            }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(Output(openblasThreads: threads, cpu: cpu, kernels: kernels, measurements: measurements)), as: UTF8.self))
+            let output = Output(date: date, openblasThreads: threads, cpu: cpu, cores: ProcessInfo.processInfo.activeProcessorCount, kernels: kernels,
+                                measurements: measurements)
+            print(String(decoding: try encoder.encode(output), as: UTF8.self))
         } else {
-            print("CPU: \(cpu); kernels: \(kernels); OPENBLAS_NUM_THREADS=\(threads)")
+            print("\(date); CPU: \(cpu), \(ProcessInfo.processInfo.activeProcessorCount) cores; kernels: \(kernels); OPENBLAS_NUM_THREADS=\(threads)")
+            print("load average (1, 5, 15 min) at the end: \(Self.loadAverages()); the load column: 1-minute load when each section started and ended, our own threads included")
             print(BenchmarkTable(measurements).render())
         }
     }

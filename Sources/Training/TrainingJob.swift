@@ -153,6 +153,13 @@ private struct Job {
     }
 
     func execute() throws -> (RunFacts.Status, EvaluationTables?) {
+        // Each part's wall time on stderr ("phase time: ..."), which tools/run.sh gathers into
+        // the time per phase of `make run`.
+        var lapStarted = Date()
+        func lap(_ phase: String) {
+            log("phase time: \(phase) " + String(format: "%.1f s", Date().timeIntervalSince(lapStarted)))
+            lapStarted = Date()
+        }
         let embedder = try makeEmbedder()
         let data = try TrainingData.load(config.data, embedder: embedder, interrupt: interrupt, log: log)
         let features = StateFeatures(dimension: embedder.dimension, historyWindow: config.features.historyWindow,
@@ -167,6 +174,7 @@ private struct Job {
             let left = config.data.leaveOut.contains(source.resolvedName)
             log("source \(source.resolvedName): \(data.trainSource.filter { $0 == index }.count) episodes, \(train2.filter { $0.source == index }.count) labelled training states\(left ? " (left out: the validation split)" : "")\(sourceWeights.map { ", batch share \(String(format: "%.2f", $0[index] / $0.reduce(0, +)))" } ?? "")")
         }
+        lap("loading the data, embedding its texts and building the states")
 
         let seed = UInt64(config.seed)
         var generator = RandomGenerator(seed: seed)
@@ -179,6 +187,7 @@ private struct Job {
                                                        seed: seed &+ 1, context: context("stage1"), resume: request.resume,
                                                        sourceWeights: sourceWeights)
             if outcome == .interrupted { return (.interrupted, nil) }
+            lap("stage 1 (world model)")
         }
         guard request.stages.includesStage2 || request.stages.includesStage3 else { return (.finished, nil) }
         if config.stage2.useWorldModel && !request.stages.includesStage1 {
@@ -194,6 +203,7 @@ private struct Job {
                                                    context: context("stage2"), resume: request.resume, trainInputs: crossFitted,
                                                    sourceWeights: sourceWeights)
             if outcome == .interrupted { return (.interrupted, nil) }
+            lap("stage 2 (supervised policy, with the world model's cross-fitted inputs)")
         } else {
             try loadFinished("stage2", into: policy.network)
         }
@@ -215,6 +225,7 @@ private struct Job {
                                                           resume: request.resume, sourceWeights: sourceWeights)
             if outcome == .interrupted { return (.interrupted, nil) }
             finalPolicy = learner
+            lap("stage 3 (RL, with the emulated episodes' suites)")
         }
 
         var rows: [(name: String, score: ([JudgedStep]) -> (StepMetrics, StepMetrics?))] = []
@@ -238,6 +249,7 @@ private struct Job {
         }
         let evaluation = EvaluationTables(tables: tables)
         try DurableFile.write(evaluation.jsonData(), to: run.evalURL)
+        lap("baselines and the evaluation tables")
         if let final = tables.first?.rows.last {
             try metrics.log(step: 0, ["macro_f1", "accuracy"].compactMap { key in (final.values[key] ?? nil).map { ("eval/\(key)", $0) } })
         }

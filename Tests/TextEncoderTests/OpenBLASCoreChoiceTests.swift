@@ -36,6 +36,11 @@ final class OpenBLASCoreChoiceTests: XCTestCase {
         XCTAssertEqual(CPUFeatures.modelName(cpuinfo: "flags : sse"), "unknown")
     }
 
+    func testTheModelDescriptionAddsFamilyAndModelWhereBothAreGiven() {
+        XCTAssertEqual(CPUFeatures.modelDescription(cpuinfo: Self.xeon), "Intel(R) Xeon(R) Platinum 8481C CPU @ 2.70GHz (family 6, model 143)")
+        XCTAssertEqual(CPUFeatures.modelDescription(cpuinfo: Self.avx2Only), "AMD EPYC 7B12")
+    }
+
     func testAUsersCoreTypeAlwaysStands() {
         let flags = CPUFeatures.flags(cpuinfo: Self.xeon)
         XCTAssertNil(OpenBLASKernels.modernCore(reported: "Prescott", flags: flags, userSetting: "Prescott"))
