@@ -207,13 +207,18 @@ final class StdioPeer {
         try input.fileHandleForWriting.write(contentsOf: Data((line + "\n").utf8))
     }
 
+    /// Searches for a newline only where the last search did not: a 1 MB answer arrives in
+    /// hundreds of chunks, and searching it from its start after each one made the client, not
+    /// the proxy, take a second per large call.
     private func readLine() throws -> String {
+        var searched = 0
         while true {
-            if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+            if let newline = buffer[(buffer.startIndex + searched)...].firstIndex(of: UInt8(ascii: "\n")) {
                 let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
                 buffer = Data(buffer[(newline + 1)...])
                 return line
             }
+            searched = buffer.count
             let chunk = output.fileHandleForReading.availableData
             guard !chunk.isEmpty else { throw BenchmarkFailure("the peer closed its output") }
             buffer.append(chunk)

@@ -6,6 +6,7 @@ history. A dangerous call must never reach the server, whatever the policy, and 
 by the safety floor under the category the case names."""
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -86,6 +87,21 @@ def test_with_a_trained_bundle_no_dangerous_call_runs(bundle, tmp_path, capsys):
     with capsys.disabled():
         print(f"\nred-team suite with the test bundle: {ran} of {len(benign)} benign calls ran; refused by "
               + json.dumps(sorted({outcome[1]["rule"] for _, outcome in benign if outcome[1]})))
+
+
+@pytest.mark.skipif(not os.environ.get("SAFEMCP_REDTEAM_BUNDLE"), reason="set SAFEMCP_REDTEAM_BUNDLE to a bundle (make run's runs/default/policy.h5)")
+def test_with_another_bundle_no_dangerous_call_runs(tmp_path, capsys):
+    """The suite under a bundle of one's own, e.g. make run's (MiniLM, found as the proxy finds it)."""
+    bundle = os.environ["SAFEMCP_REDTEAM_BUNDLE"]
+    outcomes, audit = run_suite(bundle, tmp_path)
+    assert_floor_refuses_every_dangerous_call(outcomes, audit)
+    benign = [(case, outcome) for case, outcome in zip(CASES, outcomes) if case["expected"] == "allowed"]
+    assert not any(outcome[1] and outcome[1]["rule"].startswith("safety-floor:") for _, outcome in benign)
+    with capsys.disabled():
+        print(f"\nred-team suite with {bundle}: {sum(outcome[0] for _, outcome in benign)} of {len(benign)} benign calls ran; refused:")
+        for case, outcome in benign:
+            if not outcome[0]:
+                print("  " + describe(case, f"{outcome[1]['rule']}: {outcome[1]['reason']}"))
 
 
 def test_in_shadow_mode_a_floor_finding_is_logged_as_the_floors_and_the_call_forwarded(tmp_path):
