@@ -27,7 +27,7 @@ def test_ray_sweep_matches_the_serial_runs(tmp_path, serial_sweep):
     pooled = next(t for t in sweep["tables"] if t["title"].startswith("powerseeking"))
     rows = {(r["variant"], r["name"]): r["values"] for r in pooled["rows"]}
     assert set(rows) == {(variant, row) for variant in ("full", "without-stage1")
-                         for row in ("no defense", "static rules", "stage 2 only", "full (stages 1-3)")}
+                         for row in ("no defense", "deny list", "static rules", "stage 2 only", "full (stages 1-3)")}
     # The mean and the sample standard deviation are those of the two per-seed values, each read
     # back from that task's own `safemcp eval --json`.
     for variant in ("full", "without-stage1"):
