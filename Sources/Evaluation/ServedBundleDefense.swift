@@ -5,16 +5,17 @@ import PolicyRuntime
 import Proxy
 
 /// A bundle's policy as `safemcp proxy --policy B.h5` serves it, so its rows measure what a user
-/// runs: the safety floor refuses what it refuses whatever the policy says, a call to a tool the
-/// policy withholds is refused, and the policy reads what `BundlePolicy` gives it — the texts as
-/// written (as training read them), the calls that ran, and for a pending call one state with
-/// the call and every offered tool, both tiers decided from it.
+/// runs: the network decides as in training (`LearnedDefense`: the texts as written, the calls
+/// that ran, one state with the pending call and every offered tool for both tiers, as
+/// `BundlePolicy` asks it), then the proxy's layers apply — the safety floor refuses what it
+/// refuses whatever the network says, a call to a tool the network withholds is refused, and a
+/// state with no pending call is never refused (the proxy only withholds tools then).
 public final class ServedBundleDefense: DefensePolicy {
     public let name: String
-    public let runtime: PolicyRuntime
+    private let network: LearnedDefense
 
     public init(runtime: PolicyRuntime, name: String) {
-        self.runtime = runtime
+        network = LearnedDefense(runtime: runtime, name: name)
         self.name = name
     }
 
@@ -23,32 +24,33 @@ public final class ServedBundleDefense: DefensePolicy {
     }
 
     public func decide(batch observations: [EnvironmentObservation]) -> [Decision] {
-        // Every text is embedded by an encoder already loaded; the emulator cannot report a
-        // failure mid-episode, so one here is a broken invariant, not bad input.
-        try! decide(observations.map(PolicyInput.init(observation:)))
+        zip(observations, network.decide(batch: observations)).map { observation, decision in
+            Self.served(decision, pending: observation.pendingAction, tools: observation.task.tools)
+        }
     }
 
-    /// Judges labelled states the same way.
+    /// Judges labelled states the same way; the history is what the session keeps (the calls
+    /// that ran).
     public func judge(_ states: [LabelledState]) throws -> [StepJudgement] {
-        try decide(states.map { PolicyInput(task: $0.task, history: $0.history, pending: $0.pending, tools: $0.tools) })
-            .map { StepJudgement(verdict: $0.verdict, withheld: $0.withheldTools) }
+        let window = network.runtime.bundle.features.historyWindow
+        let outputs = try network.runtime.decide(states.map {
+            PolicyInput(task: $0.task, history: BundlePolicy.retained($0.history, window: window), pending: $0.pending, tools: $0.tools)
+        })
+        return zip(states, outputs).map { state, output in
+            let decision = Self.served(Decision(withheldTools: output.withheld, verdict: output.verdict, confidence: output.confidence),
+                                       pending: state.pending, tools: state.tools)
+            return StepJudgement(verdict: decision.verdict, withheld: decision.withheldTools)
+        }
     }
 
-    private func decide(_ inputs: [PolicyInput]) throws -> [Decision] {
-        let served = inputs.map { input in
-            var served = input
-            served.history = BundlePolicy.retained(input.history, window: runtime.bundle.features.historyWindow)
-            return served
+    private static func served(_ decision: Decision, pending: Action?, tools: [Tool]) -> Decision {
+        guard let pending else {
+            return Decision(withheldTools: decision.withheldTools, verdict: .safe, confidence: 1)
         }
-        return zip(served, try runtime.decide(served)).map { input, output in
-            guard let pending = input.pending else {
-                return Decision(withheldTools: output.withheld, verdict: .safe, confidence: 1)
-            }
-            let tool = input.tools.first { $0.name == pending.tool } ?? Tool(name: pending.tool, description: "")
-            if ServedDefense.floor(tool, pending) != nil || output.withheld.contains(pending.tool) {
-                return Decision(withheldTools: output.withheld, verdict: .unsafe, confidence: 1)
-            }
-            return Decision(withheldTools: output.withheld, verdict: output.verdict, confidence: output.confidence)
+        let tool = tools.first { $0.name == pending.tool } ?? Tool(name: pending.tool, description: "")
+        if ServedDefense.floor(tool, pending) != nil || decision.withheldTools.contains(pending.tool) {
+            return Decision(withheldTools: decision.withheldTools, verdict: .unsafe, confidence: 1)
         }
+        return decision
     }
 }
