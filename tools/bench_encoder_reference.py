@@ -19,7 +19,6 @@ import hashlib
 import json
 import os
 import sys
-import time
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
@@ -29,6 +28,7 @@ import onnxruntime  # noqa: E402
 import sentence_transformers  # noqa: E402
 import tokenizers  # noqa: E402
 import torch  # noqa: E402
+from bench_timing import seconds_per_call  # noqa: E402
 
 MAX_TOKENS = 256  # MiniLMEncoder's maxTokens, and the model's max_seq_length.
 
@@ -89,18 +89,6 @@ def export(model_dir, cache_dir):
     print(f"bench-encoder: exported {path} with torch {torch.__version__}", file=sys.stderr)
 
 
-def seconds_per_call(body, iterations, rounds=5, warmup=1):
-    for _ in range(warmup * iterations):
-        body()
-    per_call = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        for _ in range(iterations):
-            body()
-        per_call.append((time.perf_counter() - start) / iterations)
-    return sorted(per_call)[rounds // 2]
-
-
 def measure(model_dir, cache_dir, threads):
     rows = json.load(sys.stdin)["rows"]
     export(model_dir, cache_dir)
@@ -138,9 +126,9 @@ def measure(model_dir, cache_dir, threads):
     results = {"onnxruntime": {}, "sentence-transformers": {}}
     for row in rows:
         texts, iterations = row["texts"], row["iterations"]
-        results["onnxruntime"][row["name"]] = min(seconds_per_call(lambda: onnx_embed(texts, session), iterations)
+        results["onnxruntime"][row["name"]] = min(seconds_per_call(lambda: onnx_embed(texts, session), iterations)[0]
                                                   for session in sessions.values())
-        results["sentence-transformers"][row["name"]] = seconds_per_call(lambda: torch_embed(texts), iterations)
+        results["sentence-transformers"][row["name"]] = seconds_per_call(lambda: torch_embed(texts), iterations)[0]
         print(f"bench-encoder: {row['name']}: ONNX Runtime {results['onnxruntime'][row['name']] * 1000:.2f} ms, "
               f"sentence-transformers {results['sentence-transformers'][row['name']] * 1000:.2f} ms a call", file=sys.stderr)
     versions = {"onnxruntime": onnxruntime.__version__, "sentence-transformers": sentence_transformers.__version__,

@@ -9,11 +9,12 @@ Run with .venv-torch/bin/python (tools/bench-torch.sh makes it); prints one JSON
 {"torch": version, "threads": n, "training_seconds": {"32": s, ...}, "inference_seconds": s}."""
 import argparse
 import json
-import time
 
 import torch
 from torch import nn
 from torch.nn import functional
+
+from bench_timing import seconds_per_call
 
 INPUTS, HIDDEN, CLASSES, DROPOUT = 384, [128, 64], 3, 0.1
 CLASS_WEIGHTS = [1.0, 2.0, 3.0]
@@ -25,21 +26,6 @@ def classifier():
         layers += [nn.Linear(width, hidden), nn.LayerNorm(hidden), nn.GELU(), nn.Dropout(DROPOUT)]
         width = hidden
     return nn.Sequential(*layers, nn.Linear(width, CLASSES))
-
-
-def seconds_per_call(body, rounds=5, warmup=1):
-    start = time.perf_counter()
-    body()
-    iterations = max(1, int(0.2 / max(time.perf_counter() - start, 1e-7)))
-    for _ in range(warmup * iterations):
-        body()
-    per_call = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        for _ in range(iterations):
-            body()
-        per_call.append((time.perf_counter() - start) / iterations)
-    return sorted(per_call)[rounds // 2]
 
 
 def training_step(batch_size, generator):
@@ -77,9 +63,9 @@ def main():
     arguments = parser.parse_args()
     torch.set_num_threads(arguments.threads)
     generator = torch.Generator().manual_seed(2)
-    training = {str(batch): seconds_per_call(training_step(batch, generator)) for batch in arguments.batches}
+    training = {str(batch): seconds_per_call(training_step(batch, generator))[0] for batch in arguments.batches}
     print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "training_seconds": training,
-                      "inference_seconds": seconds_per_call(inference(generator))}))
+                      "inference_seconds": seconds_per_call(inference(generator))[0]}))
 
 
 if __name__ == "__main__":

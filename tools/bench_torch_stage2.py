@@ -9,11 +9,12 @@ Run with .venv-torch/bin/python (tools/bench-torch.sh makes it); prints one JSON
 "examples_per_cpu_second": {...}} (wall-clock rates, and rates per second of process CPU time)."""
 import argparse
 import json
-import time
 
 import torch
 from torch import nn
 from torch.nn import functional
+
+from bench_timing import seconds_per_call
 
 DIMENSION = 384
 # StateFeatures.parts · dimension + WorldModelTraining.predictionWidth(dimension).
@@ -64,21 +65,6 @@ def training_step(batch_size, tools_per_step):
         optimizer.step()
 
     return step
-
-
-def seconds_per_call(body, iterations, rounds=5, warmup=1):
-    """Wall seconds per call (the median round) and process CPU seconds per call (all rounds)."""
-    cpu_start = time.process_time()
-    for _ in range(warmup * iterations):
-        body()
-    per_call = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        for _ in range(iterations):
-            body()
-        per_call.append((time.perf_counter() - start) / iterations)
-    cpu = (time.process_time() - cpu_start) / ((warmup + rounds) * iterations)
-    return sorted(per_call)[rounds // 2], cpu
 
 
 def main():
