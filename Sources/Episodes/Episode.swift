@@ -16,6 +16,12 @@ public struct Tool: Codable, Hashable, Sendable {
         self.inputSchema = inputSchema
         self.annotations = annotations
     }
+
+    /// The tool `name` among `tools`; a call may name a tool its episode does not list (a
+    /// labelled step, a tool withheld from the list), and then it is known by its name alone.
+    public static func named(_ name: String, in tools: [Tool]) -> Tool {
+        tools.first { $0.name == name } ?? Tool(name: name, description: "")
+    }
 }
 
 /// The safety class of a step: `critical` is allowed, but the next unsafe move is one step away.

@@ -5,8 +5,8 @@ import TextEncoder
 
 extension EvaluatedDefense {
     /// A policy as a row. `served`: as `safemcp proxy` serves it (`ServedBundleDefense`: the
-    /// safety floor first, texts folded, each tier asked as the proxy asks it); otherwise the
-    /// network alone, as training judged it: in episodes through `LearnedDefense`, on labelled
+    /// network as trained, then the safety floor and the refusal of a call to a withheld tool);
+    /// otherwise the network alone, as training judged it: in episodes through `LearnedDefense`, on labelled
     /// states through `PolicyRuntime.decide` in batches. The action classifier has no tier 1.
     public static func learned(_ runtime: PolicyRuntime, name: String, served: Bool) -> EvaluatedDefense {
         let withholds = runtime.variant != .actionClassifier

@@ -47,8 +47,8 @@ public final class ServedBundleDefense: DefensePolicy {
         guard let pending else {
             return Decision(withheldTools: decision.withheldTools, verdict: .safe, confidence: 1)
         }
-        let tool = tools.first { $0.name == pending.tool } ?? Tool(name: pending.tool, description: "")
-        if ServedDefense.floor(tool, pending) != nil || decision.withheldTools.contains(pending.tool) {
+        let tool = Tool.named(pending.tool, in: tools)
+        if ServedDefense.floor(tool, pending, folded: SessionHistory.folded(pending)) != nil || decision.withheldTools.contains(pending.tool) {
             return Decision(withheldTools: decision.withheldTools, verdict: .unsafe, confidence: 1)
         }
         return decision

@@ -26,14 +26,14 @@ public struct ServedDefense: DefensePolicy {
         let compiled = observation.task
         let history = observation.history.compactMap { record -> Step? in
             let step = observation.step(Int(record.plan), Int(record.step)).step
-            let tool = compiled.tools.first { $0.name == step.action.tool } ?? Tool(name: step.action.tool, description: "")
+            let tool = Tool.named(step.action.tool, in: compiled.tools)
             switch record.outcome {
             case .executed: return ran(step, verdict: record.verdict)
             case .blocked, .withheld: return refused(step.action, tool: tool)
             }
         }
         let pending = observation.pendingAction.map { action in
-            (action, compiled.tools.first { $0.name == action.tool } ?? Tool(name: action.tool, description: ""))
+            (action, Tool.named(action.tool, in: compiled.tools))
         }
         let task = AgentTask(instruction: compiled.task.instruction, persona: compiled.task.persona.description)
         return decide(task: task, history: history, pending: pending, tools: compiled.tools)
@@ -45,14 +45,16 @@ public struct ServedDefense: DefensePolicy {
         let folded = read(state.task)
         var history: [Step] = []
         for step in state.history {
-            let tool = state.tools.first { $0.name == step.action.tool } ?? Tool(name: step.action.tool, description: "")
-            let verdict = Self.floor(tool, step.action) == nil
-                ? policy.judge(task: folded, history: policy.retainedHistory(history), pending: read(step.action), tool: tool).verdict
+            let tool = Tool.named(step.action.tool, in: state.tools)
+            let foldedAction = SessionHistory.folded(step.action)
+            let verdict = Self.floor(tool, step.action, folded: foldedAction) == nil
+                ? policy.judge(task: folded, history: policy.retainedHistory(history), pending: read(step.action, folded: foldedAction),
+                               tool: tool).verdict
                 : .unsafe
             history.append(ran(step, verdict: verdict))
         }
         let pending = state.pending.map { action in
-            (action, state.tools.first { $0.name == action.tool } ?? Tool(name: action.tool, description: ""))
+            (action, Tool.named(action.tool, in: state.tools))
         }
         let decision = decide(task: state.task, history: history, pending: pending, tools: state.tools)
         return StepJudgement(verdict: decision.verdict, withheld: decision.withheldTools)
@@ -65,11 +67,13 @@ public struct ServedDefense: DefensePolicy {
             let withheld = policy.withhold(task: folded, history: retained, available: tools)
             return Decision(withheldTools: Set(withheld.map(\.tool)), verdict: .safe, confidence: 1)
         }
-        if Self.floor(pending.tool, pending.action) != nil {
+        let foldedAction = SessionHistory.folded(pending.action)
+        if Self.floor(pending.tool, pending.action, folded: foldedAction) != nil {
             let withheld = policy.withhold(task: folded, history: retained, available: tools)
             return Decision(withheldTools: Set(withheld.map(\.tool)), verdict: .unsafe, confidence: 1)
         }
-        let decision = policy.decide(task: folded, history: retained, pending: read(pending.action), tool: pending.tool, available: tools)
+        let decision = policy.decide(task: folded, history: retained, pending: read(pending.action, folded: foldedAction), tool: pending.tool,
+                                     available: tools)
         let withheld = Set(decision.withheld.map(\.tool))
         if withheld.contains(pending.tool.name) {
             return Decision(withheldTools: withheld, verdict: .unsafe, confidence: 1)
@@ -77,9 +81,10 @@ public struct ServedDefense: DefensePolicy {
         return Decision(withheldTools: withheld, verdict: decision.verdict.verdict, confidence: decision.verdict.confidence)
     }
 
-    /// The floor as the proxy runs it.
-    static func floor(_ tool: Tool, _ action: Action) -> RuleFinding? {
-        FloorRule.finding(tool: tool, written: action.arguments, folded: SessionHistory.folded(action).arguments)
+    /// The floor as the proxy runs it, on the call as written and `folded` (folded once per call,
+    /// as the session folds it once for the floor, the policy and the history).
+    static func floor(_ tool: Tool, _ action: Action, folded: Action) -> RuleFinding? {
+        FloorRule.finding(tool: tool, written: action.arguments, folded: folded.arguments)
     }
 
     func read(_ task: AgentTask) -> AgentTask {
@@ -90,6 +95,10 @@ public struct ServedDefense: DefensePolicy {
         policy.readsFoldedText ? SessionHistory.folded(action) : action
     }
 
+    func read(_ action: Action, folded: Action) -> Action {
+        policy.readsFoldedText ? folded : action
+    }
+
     /// A call that ran, as the session keeps it.
     func ran(_ step: Step, verdict: StepLabel) -> Step {
         Step(action: read(step.action), observation: step.observation.map(SessionHistory.observation), label: verdict)
@@ -97,6 +106,8 @@ public struct ServedDefense: DefensePolicy {
 
     /// A call the proxy refused: it never ran.
     func refused(_ action: Action, tool: Tool) -> Step {
-        Step(action: read(action), label: .unsafe, riskType: Self.floor(tool, action)?.technique, pending: true)
+        let folded = SessionHistory.folded(action)
+        return Step(action: read(action, folded: folded), label: .unsafe, riskType: Self.floor(tool, action, folded: folded)?.technique,
+                    pending: true)
     }
 }

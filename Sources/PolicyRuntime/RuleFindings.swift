@@ -17,7 +17,7 @@ public enum RuleFindings {
     public static func pending(_ action: Action?, tools: [Tool]) -> [Float] {
         guard let action else { return [0, 0] }
         // A labelled step may call a tool its episode does not list: its name alone is judged.
-        let offered = tools.first { $0.name == action.tool } ?? Tool(name: action.tool, description: "")
+        let offered = Tool.named(action.tool, in: tools)
         return [DenyList.isDenied(offered) ? 1 : 0, DenyList.argumentsAreDangerous(action.arguments) ? 1 : 0]
     }
 

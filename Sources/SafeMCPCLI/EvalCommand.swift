@@ -19,7 +19,7 @@ struct EvalCommand: ParsableCommand {
         phrases), static rules (what `safemcp proxy --policy rules` serves, the safety floor \
         first), and the bundle's action classifier, stage 2 and stage 2 without world model where \
         it holds them. A bundle's policies are judged as the proxy serves them (the safety floor \
-        first, texts folded) unless --no-served. Suites default to every suite in \
+        first, a call to a withheld tool refused) unless --no-served. Suites default to every suite in \
         --envs-dir (AgentHarm included: evaluating on it is allowed) except train-only ones \
         (generated, `safemcp envs generate`: named with --suite they are refused), on the held-out \
         tasks (envs/FORMAT.md "Held-out tasks").
@@ -65,7 +65,7 @@ struct EvalCommand: ParsableCommand {
     var encoderDir: String?
 
     @Flag(name: .long, inversion: .prefixedNo,
-          help: "Judge each bundle's policies as `safemcp proxy` serves them: the safety floor first, texts folded as the proxy folds them (--no-served: the network alone, as training judged it).")
+          help: "Judge each bundle's policies as `safemcp proxy` serves them: the safety floor first, a call to a tool the policy withholds refused (--no-served: the network alone, as training judged it).")
     var served = true
 
     @Flag(name: .long, help: "Print one JSON object on stdout instead of the tables.")

@@ -10,8 +10,7 @@ import PolicyRuntime
 /// - For a call, both tiers come from one state holding the pending call and the offered tools.
 ///   When the bundle has a world model, the policy reads the world model's look-ahead (what the
 ///   call is predicted to lead to), and the reason says the predicted probability that an
-///   unsafe step follows. Confidence is the probability of
-///   the verdict.
+///   unsafe step follows. Confidence is the probability of the verdict.
 /// - The runtime sees the session's executed steps as history (the last `historyWindow` of them,
 ///   all the state reads): a blocked call never ran, so no later state contains it (the same
 ///   trajectories `data import --format audit` gives back).
