@@ -15,6 +15,7 @@ median of five; ONNX Runtime's the faster of its two thread-spinning settings), 
 included as in ours. `max_abs_difference` is the largest difference between the two references'
 embeddings of every row: they must compute the same thing before their speeds mean anything."""
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -81,7 +82,8 @@ def export(model_dir, cache_dir):
     shapes = tuple({0: batch, 1: tokens} for _ in names)
     os.makedirs(cache_dir, exist_ok=True)
     partial = path + ".partial"
-    with torch.no_grad():
+    # The exporter prints its progress on stdout, where the caller reads one JSON object.
+    with torch.no_grad(), contextlib.redirect_stdout(sys.stderr):
         torch.onnx.export(embedder, arguments, partial, input_names=names, output_names=["sentence_embedding"],
                           dynamic_shapes=shapes, dynamo=True,
                           external_data=False)
