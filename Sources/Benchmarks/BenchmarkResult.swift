@@ -62,9 +62,9 @@ public enum Target: Codable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .ratioAtLeast(let bound): return "≥ \(bound)× ref"
-        case .atLeast(let bound): return "≥ \(bound)"
-        case .atMost(let bound): return "≤ \(bound)"
+        case .ratioAtLeast(let bound): return "≥ \(BenchmarkTable.format(bound))× ref"
+        case .atLeast(let bound): return "≥ \(BenchmarkTable.format(bound))"
+        case .atMost(let bound): return "≤ \(BenchmarkTable.format(bound))"
         }
     }
 }

@@ -99,4 +99,11 @@ final class SameRunReferenceTests: XCTestCase {
         result.value = 5
         XCTAssertEqual(result.meetsTarget, false, "the target is against the first reference (4 ms), though the second is slower")
     }
+
+    func testTargetsPrintTheirBoundsAsTheTablePrintsValues() {
+        XCTAssertEqual(Target.ratioAtLeast(1 / 1.1).description, "≥ 0.909× ref")
+        XCTAssertEqual(Target.ratioAtLeast(3).description, "≥ 3× ref")
+        XCTAssertEqual(Target.atMost(15).description, "≤ 15.0")
+        XCTAssertEqual(Target.atLeast(100_000).description, "≥ 100000")
+    }
 }
