@@ -82,7 +82,14 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
             throw ConfigError(origin: decoder.tree.origin, line: decoder.tree.line,
                               keyPath: ConfigTree.join(decoder.keyPath, key.stringValue), message: "missing")
         }
-        return try T(from: decoder.child(tree, key: key))
+        let child = decoder.child(tree, key: key)
+        do {
+            return try T(from: child)
+        } catch let error as DecodingError {
+            // An enum option given a word it does not have: name the words it does.
+            if case .dataCorrupted = error, let words = choices(of: T.self) { throw child.mismatch(words) }
+            throw error
+        }
     }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
@@ -179,4 +186,16 @@ private struct SingleValue: SingleValueDecodingContainer {
     func decode(_ type: UInt32.Type) throws -> UInt32 { try integer(type) }
     func decode(_ type: UInt64.Type) throws -> UInt64 { try integer(type) }
     func decode<T: Decodable>(_ type: T.Type) throws -> T { try T(from: decoder) }
+}
+
+/// The words an enum option takes, "a, b or c" (its raw values, else its case names); nil for
+/// a type that is not an enum.
+func choices(of type: Any.Type) -> String? {
+    guard let cases = type as? any CaseIterable.Type else { return nil }
+    func words<Choice: CaseIterable>(_: Choice.Type) -> [String] {
+        Choice.allCases.map { choice in (choice as? any RawRepresentable).map { "\($0.rawValue)" } ?? "\(choice)" }
+    }
+    let all = words(cases)
+    guard let last = all.last else { return nil }
+    return all.count == 1 ? last : all.dropLast().joined(separator: ", ") + " or " + last
 }

@@ -36,7 +36,7 @@ public final class AdamW {
 
     /// One update of every parameter from its current gradient times `gradientScale` (gradients
     /// are left as they are). Passing `gradientClipScale(parameters, maxNorm:)` gives exactly the
-    /// values of `clipGradients` followed by `update`, without a pass that rewrites the gradients.
+    /// values of scaling the gradients first and updating with scale 1.
     public func update(learningRate: Float, gradientScale: Float = 1) {
         step += 1
         let c = configuration

@@ -1,22 +1,7 @@
-/// Scales all gradients together so that their global L2 norm is at most `maxNorm`, as PyTorch's
-/// `clip_grad_norm_` (factor maxNorm/(norm + 1e-6), never above 1). Returns the norm before
-/// clipping, which is worth logging.
-@discardableResult
-public func clipGradients(_ parameters: [Parameter], maxNorm: Float) -> Float {
-    let norm = gradientNorm(parameters)
-    let factor = maxNorm / (norm + 1e-6)
-    if factor < 1 {
-        for parameter in parameters {
-            parameter.gradient.storage.withUnsafeMutableBufferPointer { g in
-                for i in g.indices { g[i] *= factor }
-            }
-        }
-    }
-    return norm
-}
-
-/// The factor `clipGradients` would scale the gradients by (1 when it would leave them), for
-/// `AdamW.update(learningRate:gradientScale:)`, which applies it while it reads them.
+/// The factor that scales all gradients together so that their global L2 norm is at most
+/// `maxNorm`, as PyTorch's `clip_grad_norm_` (maxNorm/(norm + 1e-6), never above 1), for
+/// `AdamW.update(learningRate:gradientScale:)`, which applies it while it reads them: every
+/// stage clips this one way, without a pass that rewrites the gradients.
 public func gradientClipScale(_ parameters: [Parameter], maxNorm: Float) -> Float {
     min(1, maxNorm / (gradientNorm(parameters) + 1e-6))
 }

@@ -7,8 +7,8 @@
 /// let logits = model.forward(batch, training: true)
 /// let (loss, gradient) = crossEntropy.evaluate(logits: logits, targets: labels)
 /// model.backward(gradient)
-/// let gradientNorm = clipGradients(optimizer.parameters, maxNorm: 1)
-/// optimizer.update(learningRate: schedule.rate(atStep: optimizer.step))
+/// optimizer.update(learningRate: schedule.rate(atStep: optimizer.step),
+///                  gradientScale: gradientClipScale(optimizer.parameters, maxNorm: 1))
 /// ```
 /// Several heads on one trunk: each head's `backwardToInput` gives a gradient for the trunk's
 /// output; sum them (`Matrix.add`) and pass the sum to the trunk's `backward`.

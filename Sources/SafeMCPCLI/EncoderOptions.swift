@@ -7,12 +7,8 @@ import TextEncoder
 /// How a command embeds text: the encoder, where its weights are, and the embedding cache.
 /// Shared by `embed`, `data import` and `envs rollout --record`.
 struct EncoderOptions: ParsableArguments {
-    enum Kind: String, ExpressibleByArgument, CaseIterable {
-        case minilm, hashing
-    }
-
     @Option(name: .long, help: "Which encoder: minilm (all-MiniLM-L6-v2) or hashing (no files; for tests only).")
-    var encoder: Kind = .minilm
+    var encoder: EncoderKind = .minilm
 
     @Option(name: .customLong("encoder-dir"), help: "Folder with model.safetensors and vocab.txt (minilm only).")
     var encoderDir: String?
@@ -58,3 +54,4 @@ struct EncoderOptions: ParsableArguments {
         return directory.appendingPathComponent("embeddings-\(encoderID).h5").path
     }
 }
+extension EncoderKind: ExpressibleByArgument {}

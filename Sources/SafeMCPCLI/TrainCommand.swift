@@ -18,15 +18,11 @@ struct TrainCommand: ParsableCommand {
         """
     )
 
-    enum Stage: String, ExpressibleByArgument, CaseIterable {
-        case one = "1", two = "2", three = "3", all
-    }
-
     @Option(name: .long, help: "The config file (YAML).")
     var config: String
 
     @Option(name: .long, help: "Which stages: 1, 2, 3 or all. Stage 2 or 3 alone uses the finished earlier stages of the same run (with --resume).")
-    var stage: Stage = .all
+    var stage: StageSelection = .all
 
     @Option(name: .customLong("run"), help: "The run's name, a folder under --runs (default: the config file's name).")
     var runName: String?
@@ -48,7 +44,7 @@ struct TrainCommand: ParsableCommand {
         interrupt.install()
         let request = TrainingRequest(
             configURL: URL(fileURLWithPath: config), overrides: overrides,
-            stages: StageSelection(rawValue: stage.rawValue)!, runName: runName, runsRoot: URL(fileURLWithPath: runs),
+            stages: stage, runName: runName, runsRoot: URL(fileURLWithPath: runs),
             resume: resume, command: (["safemcp"] + CommandLine.arguments.dropFirst()).joined(separator: " "))
         let result: TrainingResult
         do {
@@ -71,3 +67,5 @@ struct TrainCommand: ParsableCommand {
         }
     }
 }
+
+extension StageSelection: ExpressibleByArgument {}

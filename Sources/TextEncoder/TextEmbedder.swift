@@ -7,3 +7,12 @@ public protocol TextEmbedder: AnyObject {
     var dimension: Int { get }
     func embed(_ texts: [String]) throws -> [[Float]]
 }
+
+/// Which encoder embeds the texts: the name a config (`encoder.kind`) and the command line
+/// (`--encoder`) both take.
+public enum EncoderKind: String, Codable, CaseIterable, Sendable {
+    /// all-MiniLM-L6-v2.
+    case minilm
+    /// Feature hashing: no files, fast, for tests only.
+    case hashing
+}

@@ -56,7 +56,7 @@ public enum PolicyExport {
         }
         let encoderID: String
         let digest: String
-        if config.encoder.kind == "hashing" {
+        if config.encoder.kind == .hashing {
             encoderID = HashingEmbedder(dimension: config.encoder.hashingDimension).id
             digest = ""
         } else {
@@ -83,7 +83,7 @@ public enum PolicyExport {
 
     /// The state layout `config` trains on: MiniLM's width, or the hashing encoder's.
     public static func features(_ config: TrainingConfig) -> StateFeatures {
-        StateFeatures(dimension: config.encoder.kind == "hashing" ? config.encoder.hashingDimension : MiniLMWeights.hidden,
+        StateFeatures(dimension: config.encoder.kind == .hashing ? config.encoder.hashingDimension : MiniLMWeights.hidden,
                       historyWindow: config.features.historyWindow, grounding: config.features.grounding,
                       rules: config.features.rules)
     }

@@ -33,7 +33,7 @@ public enum ReinforcementLearning {
         /// Weight β of the KL penalty to the stage-2 policy.
         public var klWeight = 0.05
         /// `lagrangian` (r = r_tools + λ·r_safety, λ adapted) or `tchebycheff` (fixed weights).
-        public var combination = "lagrangian"
+        public var combination = RewardCombination.Method.lagrangian
         /// Starting λ of the Lagrangian combination.
         public var initialLambda = 1.0
         /// Mean safety reward λ is pushed toward.
@@ -73,8 +73,6 @@ public enum ReinforcementLearning {
             try require(learningRate > 0, "learningRate", "must be positive")
             try require(warmupSteps >= 0, "warmupSteps", "must not be negative")
             try require(klWeight >= 0, "klWeight", "must not be negative")
-            try require(RewardCombination.Method(rawValue: combination) != nil, "combination",
-                        "expected lagrangian or tchebycheff, found \"\(combination)\"")
             try require(initialLambda >= 0, "initialLambda", "must not be negative")
             try require(safetyTarget >= 0 && safetyTarget <= 1, "safetyTarget", "must be in [0, 1]")
             try require(lambdaLearningRate >= 0, "lambdaLearningRate", "must not be negative")
@@ -92,7 +90,7 @@ public enum ReinforcementLearning {
         }
 
         func makeCombination() -> RewardCombination {
-            RewardCombination(method: RewardCombination.Method(rawValue: combination) ?? .lagrangian, initialLambda: initialLambda,
+            RewardCombination(method: combination, initialLambda: initialLambda,
                               safetyTarget: safetyTarget, lambdaLearningRate: lambdaLearningRate,
                               safetyWeight: safetyWeight, utilityWeight: toolsWeight, mu: mu)
         }
@@ -208,8 +206,7 @@ public enum ReinforcementLearning {
                 }
                 optimizer.zeroGradients()
                 let kl = applyGradient(decisions, policy: policy, reference: reference, klWeight: config.klWeight)
-                clipGradients(network.parameters, maxNorm: Float(config.gradientClip))
-                optimizer.update(learningRate: rate)
+                optimizer.update(learningRate: rate, gradientScale: gradientClipScale(network.parameters, maxNorm: Float(config.gradientClip)))
 
                 let meanSafety = safety.reduce(0, +) / Double(safety.count)
                 let lambda = combination.lambda

@@ -8,7 +8,7 @@ import Foundation
 /// - `tchebycheff`: the smooth Tchebycheff reward of the two shortfalls `1 − r_safety` and
 ///   `1 − r_utility` under fixed weights.
 public struct RewardCombination: Equatable, Sendable {
-    public enum Method: String, Codable, Sendable {
+    public enum Method: String, Codable, CaseIterable, Sendable {
         case lagrangian
         case tchebycheff
     }

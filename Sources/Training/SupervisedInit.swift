@@ -40,7 +40,7 @@ public enum SupervisedInit {
         /// What of the world model's prediction the policy reads: `prediction` (next embedding and risk probabilities) or `risk` (the four probabilities alone).
         public var worldModelInput = WorldModel.PolicyInput.prediction
         /// Verdict class weights: `balanced` (n / (3·count) from the training split) or `none`; ignored when classWeights is set.
-        public var classWeighting = "balanced"
+        public var classWeighting = ClassWeighting.balanced
         /// Explicit verdict class weights for safe, critical, unsafe; empty: use classWeighting.
         public var classWeights: [Double] = []
         /// Weight of the withhold loss beside the verdict loss.
@@ -53,19 +53,23 @@ public enum SupervisedInit {
         func validate(prefix: String) throws {
             try validateCommon(prefix: prefix, steps: steps, batchSize: batchSize, hidden: hidden, dropout: dropout,
                                warmupSteps: warmupSteps, evalInterval: evalInterval)
-            guard ["balanced", "none"].contains(classWeighting) else {
-                throw TrainingError.invalidConfig("\(prefix).classWeighting", "expected balanced or none, found \"\(classWeighting)\"")
-            }
             guard classWeights.isEmpty || (classWeights.count == 3 && classWeights.allSatisfy { $0 >= 0 }) else {
                 throw TrainingError.invalidConfig("\(prefix).classWeights", "expected three weights ≥ 0 (safe, critical, unsafe)")
             }
             guard patience >= 1 else { throw TrainingError.invalidConfig("\(prefix).patience", "must be at least 1") }
         }
 
+        /// How verdict classes are weighted when no explicit weights are given.
+        public enum ClassWeighting: String, Codable, CaseIterable, Sendable {
+            /// n / (3·count) from the training split, so rare labels weigh as much as common ones.
+            case balanced
+            case unweighted = "none"
+        }
+
         /// The class weights for these training labels.
         func resolvedClassWeights(_ labels: [StepLabel]) -> [Float]? {
             if !classWeights.isEmpty { return classWeights.map(Float.init) }
-            guard classWeighting == "balanced" else { return nil }
+            guard classWeighting == .balanced else { return nil }
             var counts = [Int](repeating: 0, count: 3)
             for label in labels { counts[label.index] += 1 }
             return counts.map { $0 == 0 ? 0 : Float(labels.count) / Float(3 * $0) }

@@ -1,4 +1,5 @@
 import Foundation
+import TextEncoder
 
 /// Everything a training job reads from `configs/*.yaml` (every key with its default and meaning
 /// is in docs/config.md, which a test keeps equal to these structs). Stage hyperparameters are
@@ -23,7 +24,7 @@ public struct EncoderConfig: Codable, Equatable, Sendable {
     public init() {}
 
     /// `minilm` (all-MiniLM-L6-v2) or `hashing` (fast, for tests only).
-    public var kind = "minilm"
+    public var kind = EncoderKind.minilm
     /// Folder with model.safetensors and vocab.txt; empty: the installed package.
     public var directory = ""
     /// Vector size of the hashing encoder (MiniLM is always 384).
@@ -80,7 +81,7 @@ public struct DataConfig: Codable, Equatable, Sendable {
     /// Sources of data.train (by name, or the group before a `/` in names) kept out of every stage's training and used as the validation split instead (leave-one-source-out; sources without labelled steps validate on a share of the other tasks); a stage3.episodeSuites folder of the same name is not rolled out either.
     public var leaveOut: [String] = []
 
-    public enum ValidationUnit: String, Codable, Equatable, Sendable {
+    public enum ValidationUnit: String, Codable, CaseIterable, Equatable, Sendable {
         case task
         case episode
     }
@@ -121,7 +122,6 @@ extension TrainingConfig {
         func require(_ condition: Bool, _ key: String, _ message: String) throws {
             if !condition { throw TrainingError.invalidConfig(key, message) }
         }
-        try require(["minilm", "hashing"].contains(encoder.kind), "encoder.kind", "expected minilm or hashing, found \"\(encoder.kind)\"")
         try require(encoder.hashingDimension > 0, "encoder.hashingDimension", "must be positive")
         try require(data.validationFraction > 0 && data.validationFraction < 1, "data.validationFraction", "must be in (0, 1)")
         try require(features.historyWindow >= 1, "features.historyWindow", "must be at least 1")

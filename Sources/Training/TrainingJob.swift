@@ -385,7 +385,7 @@ private struct Job {
     }
 
     private func makeEmbedder() throws -> TextEmbedder {
-        if config.encoder.kind == "hashing" { return HashingEmbedder(dimension: config.encoder.hashingDimension) }
+        if config.encoder.kind == .hashing { return HashingEmbedder(dimension: config.encoder.hashingDimension) }
         return try MiniLMEncoder(explicitFolder: config.encoder.directory.isEmpty ? nil : config.encoder.directory)
     }
 

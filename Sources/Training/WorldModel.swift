@@ -99,8 +99,7 @@ extension WorldModelTraining {
                     scatter(unsafeResult.gradient, rows: labelled, into: &unsafeGradient, scale: Float(config.unsafeWeight))
                 }
                 model.backward(next: nextGradient, classes: classGradient, unsafe: unsafeGradient)
-                clipGradients(model.parameters, maxNorm: Float(config.gradientClip))
-                optimizer.update(learningRate: rate)
+                optimizer.update(learningRate: rate, gradientScale: gradientClipScale(model.parameters, maxNorm: Float(config.gradientClip)))
                 let loss = Float(config.nextWeight) * nextLoss + Float(config.classWeight) * classLoss + Float(config.unsafeWeight) * unsafeLoss
                 return [("stage1/loss", Double(loss)), ("stage1/loss_next", Double(nextLoss)),
                         ("stage1/loss_class", Double(classLoss)), ("stage1/loss_unsafe", Double(unsafeLoss))]

@@ -12,8 +12,18 @@ private struct Source: Codable, Equatable {
     var path: String
 }
 
+private enum Weighting: String, Codable, CaseIterable {
+    case balanced, unweighted = "none", inverse
+}
+
+private enum Unit: String, Codable, CaseIterable {
+    case task, episode
+}
+
 private struct ExampleConfig: Codable, Equatable {
     var seed = 7
+    var weighting = Weighting.balanced
+    var unit = Unit.task
     var name = "base"
     var stage1 = Optimiser()
     var sources: [Source] = []
@@ -55,7 +65,7 @@ final class StrictConfigLoaderTests: XCTestCase {
     func testUnknownKeyNamesFileLineAndKnownKeys() {
         assertError("seed: 1\nstage1:\n  lr: 0.1\n  lrr: 0.2\n",
                     "configs/test.yaml:4: stage1.lrr: unknown key (known here: lr, steps, useWarmup)")
-        assertError("seed: 1\nstage9: {}\n", "configs/test.yaml:2: stage9: unknown key (known here: seed, name, stage1, sources, classWeights)")
+        assertError("seed: 1\nstage9: {}\n", "configs/test.yaml:2: stage9: unknown key (known here: seed, weighting, unit, name, stage1, sources, classWeights)")
     }
 
     func testUnknownKeyInsideAListElement() {
@@ -70,6 +80,14 @@ final class StrictConfigLoaderTests: XCTestCase {
         assertError("stage1: 3\n", "configs/test.yaml:1: stage1: expected a mapping, found \"3\"")
         assertError("sources: {format: x}\n", "configs/test.yaml:1: sources: expected a list, found a mapping")
         assertError("sources:\n  - {format: x}\n", "configs/test.yaml:2: sources[0].path: missing")
+    }
+
+    func testAnEnumOptionNamesTheWordsItTakes() throws {
+        XCTAssertEqual(try load("weighting: none\nunit: episode\n").weighting, .unweighted)
+        XCTAssertEqual(try load("unit: episode\n").unit, .episode)
+        assertError("seed: 1\nweighting: balance\n", "configs/test.yaml:2: weighting: expected balanced, none or inverse, found \"balance\"")
+        assertError("unit: step\n", "configs/test.yaml:1: unit: expected task or episode, found \"step\"")
+        assertError("", overrides: ["unit=tasks"], "--set: unit: expected task or episode, found \"tasks\"")
     }
 
     func testOverridesApplyLastAndAreChecked() throws {

@@ -50,8 +50,8 @@ final class AdamWTests: XCTestCase {
     }
 
     /// Two parameters, one large enough to be split across threads, after two updates from
-    /// `gradients`, with `BLASThreads.count` at `threads`; `separateClip` picks clipGradients then update
-    /// (true) or update with gradientClipScale (false).
+    /// `gradients`, with `BLASThreads.count` at `threads`; `separateClip` picks rewriting the gradients
+    /// by the clip factor, then updating with scale 1 (true), or updating with gradientClipScale (false).
     private func valuesAfterTwoUpdates(threads: Int, separateClip: Bool) -> [Matrix] {
         var generator = RandomGenerator(seed: 5)
         let parameters = [
@@ -67,7 +67,10 @@ final class AdamWTests: XCTestCase {
                 parameter.gradient = .randomNormal(rows: parameter.value.rows, cols: parameter.value.cols, using: &generator)
             }
             if separateClip {
-                clipGradients(parameters, maxNorm: 10)
+                let factor = gradientClipScale(parameters, maxNorm: 10)
+                for parameter in parameters {
+                    for i in parameter.gradient.storage.indices { parameter.gradient.storage[i] *= factor }
+                }
                 optimizer.update(learningRate: 0.01)
             } else {
                 optimizer.update(learningRate: 0.01, gradientScale: gradientClipScale(parameters, maxNorm: 10))

@@ -33,7 +33,7 @@ final class ConfigTests: XCTestCase {
         let (folder, url) = try write("stage2: {steps: 10}\n")
         let config = try TrainingJob.loadConfig(url, overrides: ["stage2.steps=25", "encoder.kind=hashing"])
         XCTAssertEqual(config.stage2.steps, 25)
-        XCTAssertEqual(config.encoder.kind, "hashing")
+        XCTAssertEqual(config.encoder.kind, .hashing)
         XCTAssertThrowsError(try TrainingJob.loadConfig(url, overrides: ["stage2.classWeighting=sqrt"])) { error in
             XCTAssertTrue("\(error)".contains("stage2.classWeighting"), "\(error)")
         }

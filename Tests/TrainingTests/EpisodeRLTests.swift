@@ -75,7 +75,7 @@ final class EpisodeRLTests: XCTestCase {
         config.warmupSteps = 0
         config.klWeight = 0.01
         config.evalInterval = 1000
-        config.combination = "tchebycheff"
+        config.combination = .tchebycheff
         let context = StageContext(name: "stage3", checkpoints: nil, checkpointInterval: 1000, logInterval: 10, metrics: nil,
                                    interrupt: InterruptFlag(), configJSON: "{}", log: { _ in }, afterStep: nil, showProgress: false)
         let status = try ReinforcementLearning.train(policy, reference: network(), train: [], validation: [], episodes: source,
