@@ -87,29 +87,6 @@ final class ResumeTests: XCTestCase {
         XCTAssertEqual(last.evaluation, straight.evaluation)
     }
 
-    /// `stage3.reservedFraction` takes episodes from stage 2's training steps and gives them to
-    /// stage 3 alone: the two counts add up to what stage 2 trains on without it.
-    func testReservedEpisodesGoToStage3Alone() throws {
-        let folder = try TemporaryFolder(prefix: "training-tests")
-        let config = try SyntheticData.writeRun(in: folder.url)
-        let runs = folder.url.appendingPathComponent("runs")
-        func counts(_ name: String, _ overrides: [String]) throws -> (stage2: Int, stage3: Int) {
-            let log = LogLines()
-            _ = try run(request(config, runs: runs, name: name, overrides: overrides + ["stage1.steps=2", "stage2.steps=2", "stage3.steps=2"]),
-                        log: log)
-            let line = try XCTUnwrap(log.lines.first { $0.hasPrefix("stage 1:") })
-            let numbers = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
-            // "stage 1: A training states, B validation; stage 2: C labelled training states, D validation, E test; stage 3: F prompts"
-            return (numbers[4], numbers[8])
-        }
-        let shared = try counts("shared", [])
-        XCTAssertEqual(shared.stage2, shared.stage3)
-        let reserved = try counts("reserved", ["stage3.reservedFraction=0.3"])
-        XCTAssertGreaterThan(reserved.stage3, 0)
-        XCTAssertLessThan(reserved.stage3, shared.stage2 / 2)
-        XCTAssertEqual(reserved.stage2 + reserved.stage3, shared.stage2)
-    }
-
     /// A damaged newest checkpoint is passed over, the job says so, and resumes from the one
     /// before it, still ending where an uninterrupted run ends.
     func testTornLastCheckpointFallsBackToThePreviousOne() throws {

@@ -83,6 +83,28 @@ final class SourceSamplingTests: XCTestCase {
         XCTAssertEqual(batchSources(config(names: names, weights: [nil, nil, nil], leaveOut: ["other"])).train, [0, 1])
     }
 
+    /// `stage3.reservedFraction` takes episodes from stage 2's training steps and gives them to
+    /// stage 3 alone: no episode is on both sides, the two add up to what stage 2 trains on
+    /// without it, and the validation split does not move.
+    func testReservedEpisodesGoToStage3Alone() {
+        let data = data(sizes: [90, 60])
+        let features = StateFeatures(dimension: 4, historyWindow: 2)
+        var config = config(names: ["own", "public"], weights: [nil, nil], leaveOut: [])
+        let shared = TrainingJob.partition(data, config: config, features: features) { _ in }
+        XCTAssertFalse(shared.reservesPrompts)
+        XCTAssertEqual(shared.train3.map(\.episode), shared.train2.map(\.episode))
+        config.stage3.reservedFraction = 0.3
+        let reserved = TrainingJob.partition(data, config: config, features: features) { _ in }
+        XCTAssertTrue(reserved.reservesPrompts)
+        let stage2 = Set(reserved.train2.map(\.episode)), stage3 = Set(reserved.train3.map(\.episode))
+        XCTAssertTrue(stage2.isDisjoint(with: stage3))
+        XCTAssertGreaterThan(reserved.train3.count, 0)
+        XCTAssertLessThan(reserved.train3.count, shared.train2.count / 2)
+        XCTAssertEqual(reserved.train2.count + reserved.train3.count, shared.train2.count)
+        XCTAssertEqual(reserved.validation2.map(\.episode), shared.validation2.map(\.episode))
+        XCTAssertTrue(Set(reserved.train1.map(\.episode)).isDisjoint(with: stage3), "reserved episodes are kept from stage 1 too")
+    }
+
     /// Stage 3 does not roll out the suite folder of a left-out source.
     func testLeftOutSuiteIsNotRolledOut() {
         var config = config(names: ["envs", "powerseeking-dev"], weights: [nil, nil], leaveOut: ["powerseeking-dev"])
