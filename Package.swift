@@ -56,7 +56,7 @@ let package = Package(
         .target(name: "RunLog", dependencies: ["Checksums"]),
         .target(name: "Report", dependencies: ["DurableFiles", "RunLog"]),
         .target(name: "Configuration", dependencies: ["Yams"]),
-        .target(name: "Metrics", dependencies: ["Environments", "Episodes"]),
+        .target(name: "Metrics", dependencies: ["Environments", "Episodes", "RunLog"]),
         .target(name: "PolicyRuntime", dependencies: ["DenyLists", "Episodes", "NeuralNet", "HDF5Store", "TextEncoder"]),
         .target(name: "EmulatorPolicy", dependencies: ["Environments", "Episodes", "PolicyRuntime"]),
         .target(name: "Training", dependencies: [
@@ -64,7 +64,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "Evaluation", dependencies: [
-            "Datasets", "DenyLists", "EmulatorPolicy", "Environments", "Episodes", "Importers", "Metrics", "PolicyRuntime", "Proxy", "TextEncoder",
+            "Datasets", "DenyLists", "EmulatorPolicy", "Environments", "Episodes", "Importers", "Metrics", "PolicyRuntime", "Proxy", "RunLog", "TextEncoder",
         ]),
         // Sweeps of seeds × variants: the sweep file, its tasks' commands, the mean ± std table.
         .target(name: "Sweeps", dependencies: ["Configuration", "DurableFiles", "Evaluation", "Training"]),
@@ -126,7 +126,7 @@ let package = Package(
         ]),
         .testTarget(name: "EvaluationTests", dependencies: [
             "Evaluation", "Environments", "Episodes", "Metrics", "Datasets", "TextEncoder", "Training", "TestSupport", "Proxy", "PolicyRuntime",
-            "NeuralNet", "SafetyFloor",
+            "NeuralNet", "RunLog", "SafetyFloor",
         ], exclude: ["Fixtures"]),
         .testTarget(name: "SweepsTests", dependencies: ["Sweeps"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "RunLog", "TestSupport"], exclude: ["Fixtures"]),

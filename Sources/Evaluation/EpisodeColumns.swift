@@ -1,5 +1,6 @@
 import Environments
 import Metrics
+import RunLog
 
 /// The columns of an episode table (DESIGN.md "Metrics"), from a suite's `SuiteMetrics`.
 public enum EpisodeColumns {

@@ -1,6 +1,7 @@
 import Environments
 import Foundation
 import Metrics
+import RunLog
 
 /// What `safemcp eval` prints: one table per suite, one over all suites, one per labelled file,
 /// with the facts needed to reproduce them. `--json` prints it as one object (snake_case keys).

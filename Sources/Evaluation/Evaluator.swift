@@ -2,6 +2,7 @@ import Environments
 import Episodes
 import Foundation
 import Metrics
+import RunLog
 
 /// What to evaluate: suites already restricted to their split, and labelled data.
 public struct EvaluationPlan {

@@ -200,7 +200,7 @@ public struct ReportPage {
 
     /// Rows are the defenses compared (baselines first, as eval writes them); the best value of
     /// each column is bold, judged by the column's direction (`over_blocking`: lower is better).
-    static func evalTable(_ table: EvalReport.Table) -> String {
+    static func evalTable(_ table: EvaluationTables.Table) -> String {
         var best: [String: Double] = [:]
         for column in table.columns {
             let values = table.rows.compactMap { $0.values[column] ?? nil }.filter(\.isFinite)

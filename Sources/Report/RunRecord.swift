@@ -13,7 +13,7 @@ public struct RunRecord: Sendable {
     public var series: [String: [ScalarPoint]]
     public var facts: RunRecordFacts?
     public var configText: String?
-    public var evalReport: EvalReport?
+    public var evalReport: EvaluationTables?
     public var missingFiles: [String]
 
     public static let metricsFile = "metrics.jsonl"
@@ -22,7 +22,7 @@ public struct RunRecord: Sendable {
     public static let evalFile = "eval.json"
 
     public init(name: String, url: URL, series: [String: [ScalarPoint]], facts: RunRecordFacts?, configText: String?,
-                evalReport: EvalReport?, missingFiles: [String]) {
+                evalReport: EvaluationTables?, missingFiles: [String]) {
         self.name = name
         self.url = url
         self.series = series
@@ -64,7 +64,7 @@ public struct RunRecord: Sendable {
                 throw ReportError.malformedFile(file: file.path, reason: "not UTF-8 text")
             }
         }
-        let evalReport = try existing(evalFile).map { try decodeJSON(EvalReport.self, from: $0) }
+        let evalReport = try existing(evalFile).map { try decodeJSON(EvaluationTables.self, from: $0) }
         return RunRecord(name: url.standardizedFileURL.lastPathComponent, url: url, series: series, facts: facts,
                             configText: configText, evalReport: evalReport, missingFiles: missing)
     }

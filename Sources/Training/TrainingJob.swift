@@ -196,8 +196,9 @@ private struct Job {
         let policy = makePolicy(useWorldModel: config.stage2.useWorldModel, worldModel: worldModel, features: features, seed: seed)
         if request.stages.includesStage2 {
             let crossFitted = config.stage2.useWorldModel && config.stage1.crossFitFolds >= 2
-                ? try crossFittedInputs(train1: train1, train2: train2, episodes: data.train, features: features, policy: policy,
-                                        sourceWeights: sourceWeights)
+                ? try WorldModelTraining.crossFittedInputs(train1: train1, train2: train2, tasks: Self.groups(data.train, by: .task),
+                                                           episodeCount: data.train.count, features: features, policy: policy,
+                                                           config: config, sourceWeights: sourceWeights, context: context, log: log)
                 : nil
             let outcome = try SupervisedInit.train(policy, train: train2, validation: validation2, config: config.stage2, seed: seed &+ 3,
                                                    context: context("stage2"), resume: request.resume, trainInputs: crossFitted,
@@ -294,47 +295,6 @@ private struct Job {
         let path = try directory.save(Checkpoint(tensors: saved, trainingState: ["complete": 1], configJSON: configJSON), step: 1)
         log("baselines: checkpoint \(path)")
         return rows
-    }
-
-    /// The policy's stage-2 inputs with out-of-fold world-model predictions. The world model
-    /// fits the labels of the tasks it trained on, and its class head predicts what the verdict
-    /// head must: a policy that learns from in-sample predictions learns to copy them, and fails
-    /// where the world model is wrong — on tasks neither has seen. So the training tasks are split
-    /// into `crossFitFolds` folds, a world model is trained without each fold (same config, no
-    /// checkpoints), and each step reads the prediction of the model that did not see its task.
-    private func crossFittedInputs(train1: [JudgedStep], train2: [JudgedStep], episodes: [Episode], features: StateFeatures,
-                                   policy: Policy, sourceWeights: [Double]?) throws -> Matrix {
-        let folds = config.stage1.crossFitFolds
-        let groups = Self.groups(episodes, by: .task)
-        var order = Array(groups.indices)
-        var shuffler = RandomGenerator(seed: UInt64(config.seed) &+ 9)
-        shuffler.shuffle(&order)
-        var foldOfEpisode = [Int](repeating: 0, count: episodes.count)
-        for (position, group) in order.enumerated() {
-            for episode in groups[group] { foldOfEpisode[episode] = position % folds }
-        }
-        let states = Matrix.stacking(train2.map(\.state), cols: features.width)
-        var inputs = Matrix(rows: train2.count, cols: states.cols + config.stage2.worldModelInput.width(dimension: features.dimension))
-        for fold in 0..<folds {
-            var generator = RandomGenerator(seed: UInt64(config.seed) &+ 10 &+ UInt64(fold))
-            let model = WorldModel(inputs: features.width, dimension: features.dimension, config: config.stage1, generator: &generator)
-            var foldContext = context("stage1_fold\(fold + 1)")
-            foldContext.checkpoints = nil
-            foldContext.metrics = nil
-            _ = try WorldModelTraining.train(model, train: train1.filter { foldOfEpisode[$0.episode] != fold }, validation: [],
-                                             config: config.stage1, seed: UInt64(config.seed) &+ 20 &+ UInt64(fold),
-                                             context: foldContext, resume: false, sourceWeights: sourceWeights)
-            let rows = train2.indices.filter { foldOfEpisode[train2[$0].episode] == fold }
-            guard !rows.isEmpty else { continue }
-            let foldPolicy = Policy(network: policy.network, worldModel: model, stateWidth: policy.stateWidth,
-                                    toolDimension: policy.toolDimension, worldModelInput: policy.worldModelInput)
-            let foldInputs = foldPolicy.inputs(states: states.gathering(rows: rows))
-            for (source, row) in rows.enumerated() {
-                for j in 0..<inputs.cols { inputs.storage[row * inputs.cols + j] = foldInputs.storage[source * inputs.cols + j] }
-            }
-        }
-        log("stage 2 reads cross-fitted world-model predictions (\(folds) folds by task)")
-        return inputs
     }
 
     /// Greedy episodes of the training tasks under the policy as it is now, through the same

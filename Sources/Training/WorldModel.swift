@@ -141,6 +141,51 @@ func validateCommon(prefix: String, steps: Int, batchSize: Int, hidden: Int, dro
     try require(evalInterval >= 1, "evalInterval", "must be at least 1")
 }
 
+extension WorldModelTraining {
+    /// The policy's stage-2 inputs with out-of-fold world-model predictions. The world model
+    /// fits the labels of the tasks it trained on, and its class head predicts what the verdict
+    /// head must: a policy that learns from in-sample predictions learns to copy them, and fails
+    /// where the world model is wrong — on tasks neither has seen. So the training tasks
+    /// (`tasks`: the episodes' indices grouped by task) are split into `stage1.crossFitFolds`
+    /// folds, a world model is trained without each fold (same config, no checkpoints), and each
+    /// step reads the prediction of the model that did not see its task. `context` makes each
+    /// fold's stage context from its name.
+    static func crossFittedInputs(train1: [JudgedStep], train2: [JudgedStep], tasks groups: [[Int]], episodeCount: Int,
+                                  features: StateFeatures, policy: Policy, config: TrainingConfig, sourceWeights: [Double]?,
+                                  context: (String) -> StageContext, log: (String) -> Void) throws -> Matrix {
+        let folds = config.stage1.crossFitFolds
+        var order = Array(groups.indices)
+        var shuffler = RandomGenerator(seed: UInt64(config.seed) &+ 9)
+        shuffler.shuffle(&order)
+        var foldOfEpisode = [Int](repeating: 0, count: episodeCount)
+        for (position, group) in order.enumerated() {
+            for episode in groups[group] { foldOfEpisode[episode] = position % folds }
+        }
+        let states = Matrix.stacking(train2.map(\.state), cols: features.width)
+        var inputs = Matrix(rows: train2.count, cols: states.cols + config.stage2.worldModelInput.width(dimension: features.dimension))
+        for fold in 0..<folds {
+            var generator = RandomGenerator(seed: UInt64(config.seed) &+ 10 &+ UInt64(fold))
+            let model = WorldModel(inputs: features.width, dimension: features.dimension, config: config.stage1, generator: &generator)
+            var foldContext = context("stage1_fold\(fold + 1)")
+            foldContext.checkpoints = nil
+            foldContext.metrics = nil
+            _ = try train(model, train: train1.filter { foldOfEpisode[$0.episode] != fold }, validation: [],
+                          config: config.stage1, seed: UInt64(config.seed) &+ 20 &+ UInt64(fold),
+                          context: foldContext, resume: false, sourceWeights: sourceWeights)
+            let rows = train2.indices.filter { foldOfEpisode[train2[$0].episode] == fold }
+            guard !rows.isEmpty else { continue }
+            let foldPolicy = Policy(network: policy.network, worldModel: model, stateWidth: policy.stateWidth,
+                                    toolDimension: policy.toolDimension, worldModelInput: policy.worldModelInput)
+            let foldInputs = foldPolicy.inputs(states: states.gathering(rows: rows))
+            for (source, row) in rows.enumerated() {
+                for j in 0..<inputs.cols { inputs.storage[row * inputs.cols + j] = foldInputs.storage[source * inputs.cols + j] }
+            }
+        }
+        log("stage 2 reads cross-fitted world-model predictions (\(folds) folds by task)")
+        return inputs
+    }
+}
+
 extension WorldModel {
     convenience init(inputs: Int, dimension: Int, config: WorldModelTraining.Config, generator: inout RandomGenerator) {
         self.init(inputs: inputs, dimension: dimension, hidden: config.hidden, dropout: config.dropout, generator: &generator)

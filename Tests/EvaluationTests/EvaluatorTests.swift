@@ -3,6 +3,7 @@ import Episodes
 import Evaluation
 import Foundation
 import Metrics
+import RunLog
 import Training
 import XCTest
 

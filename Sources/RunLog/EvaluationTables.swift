@@ -1,7 +1,8 @@
 import Foundation
 
 /// `eval.json` (docs/runs.md): tables whose rows are the defenses compared and whose columns
-/// are metrics; `nil` (JSON null) where a metric does not apply to a row.
+/// are metrics; `nil` (JSON null) where a metric does not apply to a row. The one type of the
+/// file: training and `safemcp eval` write it, the report reads it.
 public struct EvaluationTables: Codable, Equatable, Sendable {
     public struct Row: Codable, Equatable, Sendable {
         public var name: String
@@ -29,18 +30,6 @@ public struct EvaluationTables: Codable, Equatable, Sendable {
 
     public init(tables: [Table]) {
         self.tables = tables
-    }
-
-    public static let stepColumns = ["macro_f1", "accuracy", "unsafe_recall", "withheld_f1", "withheld_precision",
-                                     "withheld_recall", "withheld_exact_match"]
-
-    /// A row of step metrics; the withheld-set columns are null for a defense without tier 1.
-    public static func row(_ name: String, verdict: StepMetrics, withheld: StepMetrics?) -> Row {
-        Row(name: name, values: [
-            "macro_f1": verdict.macroF1, "accuracy": verdict.verdictAccuracy, "unsafe_recall": verdict.unsafeRecall,
-            "withheld_f1": withheld?.withheldF1, "withheld_precision": withheld?.withheldPrecision,
-            "withheld_recall": withheld?.withheldRecall, "withheld_exact_match": withheld?.withheldExactMatch,
-        ])
     }
 
     public func jsonData() throws -> Data {
