@@ -36,8 +36,8 @@ import json, sys
 out, folds = sys.argv[1], int(sys.argv[2])
 rows = {}
 for fold in range(folds):
-    table = json.load(open(f"{out}/fold-{fold}.json"))["tables"][0]
-    states = int(table["title"].split(": ")[-1].split()[0])
+    result = json.load(open(f"{out}/fold-{fold}.json"))
+    table, states = result["tables"][0], result["data"][0]["states"]
     for row in table["rows"]:
         rows.setdefault(row["name"], []).append((states, row["values"]["accuracy"], row["values"]["macro_f1"]))
 print(f"HarmActions, {folds}-fold cross-validated (each fold judged by the bundle trained without it): accuracy over all rows, macro-F1 as the folds' mean weighted by their rows, then each fold's accuracy")

@@ -54,4 +54,5 @@ struct EncoderOptions: ParsableArguments {
         return directory.appendingPathComponent("embeddings-\(encoderID).h5").path
     }
 }
+
 extension EncoderKind: ExpressibleByArgument {}

@@ -197,8 +197,8 @@ private struct Job {
         if request.stages.includesStage2 {
             let crossFitted = config.stage2.useWorldModel && config.stage1.crossFitFolds >= 2
                 ? try WorldModelTraining.crossFittedInputs(train1: train1, train2: train2, tasks: Self.groups(data.train, by: .task),
-                                                           episodeCount: data.train.count, features: features, policy: policy,
-                                                           config: config, sourceWeights: sourceWeights, context: context, log: log)
+                                                           features: features, policy: policy, config: config,
+                                                           sourceWeights: sourceWeights, context: context, log: log)
                 : nil
             let outcome = try SupervisedInit.train(policy, train: train2, validation: validation2, config: config.stage2, seed: seed &+ 3,
                                                    context: context("stage2"), resume: request.resume, trainInputs: crossFitted,

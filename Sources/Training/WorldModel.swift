@@ -150,14 +150,14 @@ extension WorldModelTraining {
     /// folds, a world model is trained without each fold (same config, no checkpoints), and each
     /// step reads the prediction of the model that did not see its task. `context` makes each
     /// fold's stage context from its name.
-    static func crossFittedInputs(train1: [JudgedStep], train2: [JudgedStep], tasks groups: [[Int]], episodeCount: Int,
-                                  features: StateFeatures, policy: Policy, config: TrainingConfig, sourceWeights: [Double]?,
+    static func crossFittedInputs(train1: [JudgedStep], train2: [JudgedStep], tasks groups: [[Int]], features: StateFeatures, policy: Policy, config: TrainingConfig, sourceWeights: [Double]?,
                                   context: (String) -> StageContext, log: (String) -> Void) throws -> Matrix {
         let folds = config.stage1.crossFitFolds
         var order = Array(groups.indices)
         var shuffler = RandomGenerator(seed: UInt64(config.seed) &+ 9)
         shuffler.shuffle(&order)
-        var foldOfEpisode = [Int](repeating: 0, count: episodeCount)
+        // The groups partition the episodes: every index below their total is in one.
+        var foldOfEpisode = [Int](repeating: 0, count: groups.reduce(0) { $0 + $1.count })
         for (position, group) in order.enumerated() {
             for episode in groups[group] { foldOfEpisode[episode] = position % folds }
         }
