@@ -19,11 +19,13 @@ extension ProxyBenchmarks {
         var generator = RandomGenerator(seed: 1)
         let worldModel = WorldModel(inputs: features.width, dimension: features.dimension, hidden: config.stage1.hidden, dropout: 0,
                                     generator: &generator)
-        let policy = PolicyNetwork(inputs: features.width + config.stage2.worldModelInput.width(dimension: features.dimension),
-                                   toolDimension: features.toolWidth, hidden: config.stage2.hidden, toolHidden: config.stage2.toolHidden,
-                                   dropout: 0, name: "policy", generator: &generator)
-        policy.verdictHead.bias.value = Matrix(rows: 1, cols: 3, storage: [20, 0, 0])
-        var bundle = PolicyExport.bundle(worldModel: worldModel, policy: policy, config: config, encoderID: MiniLMEncoder.modelID)
+        let network = PolicyNetwork(inputs: features.width + config.stage2.worldModelInput.width(dimension: features.dimension),
+                                    toolDimension: features.toolWidth, hidden: config.stage2.hidden, toolHidden: config.stage2.toolHidden,
+                                    dropout: 0, name: "policy", generator: &generator)
+        network.verdictHead.bias.value = Matrix(rows: 1, cols: 3, storage: [20, 0, 0])
+        let policy = Policy(network: network, worldModel: worldModel, stateWidth: features.width, toolDimension: features.toolWidth,
+                            worldModelInput: config.stage2.worldModelInput)
+        var bundle = PolicyExport.bundle(policy, config: config, encoderID: MiniLMEncoder.modelID)
         bundle.encoderWeightsHash = try folder.weightsDigest()
         bundle.thresholds = PolicyThresholds(withhold: 1)
         bundle.source = "safemcp-bench: untrained weights at the default shapes"

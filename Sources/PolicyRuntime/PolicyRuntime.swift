@@ -17,10 +17,8 @@ public final class PolicyRuntime {
 
     /// How many texts the embedding cache holds now.
     public var cachedTexts: Int { embedder.count }
-    private let worldModel: WorldModel?
-    private let policy: PolicyNetwork?
+    private let policy: Policy?
     private let classifier: Sequential?
-    private var worldModelInput: WorldModel.PolicyInput { bundle.shapes.worldModelInput ?? .prediction }
 
     /// Loads the bundle and the encoder it names: MiniLM from `encoderDirectory`, else
     /// `SAFEMCP_MINILM_DIR` or the installed package, refused when its weights differ from the
@@ -58,12 +56,11 @@ public final class PolicyRuntime {
         // Weights are loaded, never trained here: the generator only fills what `load` overwrites.
         var generator = RandomGenerator(seed: 0)
         let features = bundle.features
+        var worldModel: WorldModel?
         if usesWorldModel, let hidden = bundle.shapes.worldModelHidden {
             let model = WorldModel(inputs: features.width, dimension: features.dimension, hidden: hidden, dropout: 0, generator: &generator)
             try model.load(bundle.tensors, file: file)
             worldModel = model
-        } else {
-            worldModel = nil
         }
         if variant == .actionClassifier {
             let network = Sequential.classifier(inputs: features.dimension, hidden: bundle.shapes.actionClassifierHidden, classes: 3,
@@ -72,11 +69,13 @@ public final class PolicyRuntime {
             classifier = network
             policy = nil
         } else {
-            let inputs = features.width + (usesWorldModel ? (bundle.shapes.worldModelInput ?? .prediction).width(dimension: features.dimension) : 0)
+            let worldModelInput = bundle.shapes.worldModelInput ?? .prediction
+            let inputs = features.width + (usesWorldModel ? worldModelInput.width(dimension: features.dimension) : 0)
             let network = PolicyNetwork(inputs: inputs, toolDimension: features.toolWidth, hidden: bundle.shapes.policyHidden,
                                         toolHidden: bundle.shapes.policyToolHidden, dropout: 0, name: "policy", generator: &generator)
             try network.load(bundle.tensors, prefix: variant.rawValue + "/", file: file)
-            policy = network
+            policy = Policy(network: network, worldModel: worldModel, stateWidth: features.width, toolDimension: features.toolWidth,
+                            worldModelInput: worldModelInput)
             classifier = nil
         }
     }
@@ -96,18 +95,10 @@ public final class PolicyRuntime {
                 output(verdictLogits: logits.row(row), withholdLogits: [], tools: inputs[row].tools, lookahead: nil)
             }
         }
+        let policy = self.policy!
         let states = Matrix.stacking(inputs.map { features.vector(for: $0, embedding: vector) }, cols: features.width)
-        var networkInputs = states
-        var prediction: Matrix?
-        if let worldModel {
-            let predicted = worldModel.predict(states)
-            networkInputs = states.concatenatingColumns(worldModel.policyInput(prediction: predicted, worldModelInput))
-            prediction = predicted
-        }
-        let pairs = inputs.enumerated().flatMap { row, input in
-            input.tools.map { (row: row, embedding: features.toolVector($0, embedding: vector)) }
-        }
-        let result = policy!.forward(networkInputs, toolPairs: pairs, toolDimension: features.toolWidth, training: false)
+        let (networkInputs, prediction) = policy.inputs(states: states)
+        let result = policy.forward(networkInputs, tools: inputs.map { $0.tools.map { features.toolVector($0, embedding: vector) } })
         var pair = 0
         return inputs.indices.map { row in
             let count = inputs[row].tools.count

@@ -26,12 +26,7 @@ public final class WorldModel: NetworkModule {
         public func width(dimension: Int) -> Int { self == .prediction ? WorldModel.predictionWidth(dimension: dimension) : 4 }
     }
 
-    /// The policy's extra input for each state.
-    public func policyInput(_ states: Matrix, _ input: PolicyInput) -> Matrix {
-        policyInput(prediction: predict(states), input)
-    }
-
-    /// The part of `predict`'s output the policy reads.
+    /// The part of `predict`'s output the policy reads (`Policy.inputs(states:)`).
     public func policyInput(prediction: Matrix, _ input: PolicyInput) -> Matrix {
         guard input == .risk else { return prediction }
         var risk = Matrix(rows: prediction.rows, cols: 4)

@@ -73,11 +73,11 @@ public enum PolicyExport {
     /// A bundle of the networks in memory (the full policy alone), laid out as `config` trains
     /// them: for evaluating a policy while it trains through the same inference path the proxy
     /// uses, and for the proxy benchmark's bundle of untrained weights.
-    public static func bundle(worldModel: WorldModel?, policy: PolicyNetwork, config: TrainingConfig, encoderID: String) -> PolicyBundle {
-        var tensors = policy.tensors(prefix: PolicyVariant.full.rawValue + "/")
-        if let worldModel { tensors.merge(worldModel.tensors()) { current, _ in current } }
+    public static func bundle(_ policy: Policy, config: TrainingConfig, encoderID: String) -> PolicyBundle {
+        var tensors = policy.network.tensors(prefix: PolicyVariant.full.rawValue + "/")
+        if let worldModel = policy.worldModel { tensors.merge(worldModel.tensors()) { current, _ in current } }
         return PolicyBundle(encoderID: encoderID, encoderWeightsHash: "", features: features(config), thresholds: PolicyThresholds(),
-                            shapes: shapes(config), variants: [.full: worldModel != nil], source: "in training",
+                            shapes: shapes(config), variants: [.full: policy.worldModel != nil], source: "in training",
                             trainingConfig: "{}", tensors: tensors)
     }
 

@@ -265,8 +265,7 @@ public enum ReinforcementLearning {
     /// the policy's probabilities.
     static func draw(policy: Policy, inputs: Matrix, tools: [[[Float]]], pending: [Bool], sampling: inout RandomGenerator)
         -> [SampledDecision] {
-        let pairs = tools.enumerated().flatMap { row, embeddings in embeddings.map { (row: row, embedding: $0) } }
-        let output = policy.network.forward(inputs, toolPairs: pairs, toolDimension: policy.toolDimension, training: false)
+        let output = policy.forward(inputs, tools: tools)
         let verdictProbabilities = Probabilities.softmax(rows: output.verdicts)
         let withholdProbabilities = output.withhold.map(Probabilities.sigmoid)
         var pair = 0
@@ -303,7 +302,7 @@ public enum ReinforcementLearning {
             let active = environments.indices.filter { !environments[$0].done }
             guard !active.isEmpty else { break }
             let states = active.map { source.state(environments[$0].observation) }
-            let inputs = policy.inputs(states: Matrix.stacking(states.map(\.state), cols: source.features.width))
+            let inputs = policy.inputs(states: Matrix.stacking(states.map(\.state), cols: source.features.width)).inputs
             let drawn = draw(policy: policy, inputs: inputs, tools: states.map(\.toolEmbeddings), pending: states.map(\.pending),
                              sampling: &sampling)
             for (row, index) in active.enumerated() {

@@ -77,30 +77,16 @@ public enum SupervisedInit {
     }
 }
 
-/// A policy with the inputs it needs: the state, and the world model's prediction when used.
-struct Policy {
-    let network: PolicyNetwork
-    let worldModel: WorldModel?
-    let stateWidth: Int
-    let toolDimension: Int
-    /// What of the world model's prediction the network reads.
-    var worldModelInput = WorldModel.PolicyInput.prediction
-
+extension Policy {
+    /// The network's input for each step (`inputs(states:)` of their states).
     func inputs(_ steps: [JudgedStep]) -> Matrix {
-        inputs(states: Matrix.stacking(steps.map(\.state), cols: stateWidth))
-    }
-
-    /// The states, beside the world model's prediction for each when the policy reads it.
-    func inputs(states: Matrix) -> Matrix {
-        guard let worldModel else { return states }
-        return states.concatenatingColumns(worldModel.policyInput(states, worldModelInput))
+        inputs(states: Matrix.stacking(steps.map(\.state), cols: stateWidth)).inputs
     }
 
     /// The verdict and the withheld tools (logit > 0) for each step.
     func decide(_ steps: [JudgedStep]) -> [(verdict: StepLabel, withheld: Set<String>)] {
         guard !steps.isEmpty else { return [] }
-        let pairs = steps.enumerated().flatMap { row, step in step.toolEmbeddings.map { (row: row, embedding: $0) } }
-        let output = network.forward(inputs(steps), toolPairs: pairs, toolDimension: toolDimension, training: false)
+        let output = forward(inputs(steps), tools: steps.map(\.toolEmbeddings))
         var withheld = [Set<String>](repeating: [], count: steps.count)
         var pair = 0
         for (row, step) in steps.enumerated() {

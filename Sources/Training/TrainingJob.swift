@@ -307,7 +307,7 @@ private struct Job {
         let lookup = TableEmbedder(table: source.embeddings, fallback: embedder)
         let maxAttempts = source.suites.map(\.suite.maxAttempts).max() ?? 1
         return {
-            let bundle = PolicyExport.bundle(worldModel: policy.worldModel, policy: policy.network, config: config, encoderID: embedder.id)
+            let bundle = PolicyExport.bundle(policy, config: config, encoderID: embedder.id)
             let defense = LearnedDefense(runtime: try PolicyRuntime(bundle: bundle, variant: .full, embedder: lookup), name: "stage 3")
             let results = source.suites.flatMap { Rollout.run($0, defense: defense, episodes: episodes, seed: seed) }
             let metrics = EpisodeMetrics.compute(results, reference: references.flatMap { $0 }, maxAttempts: maxAttempts)

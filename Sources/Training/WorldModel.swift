@@ -176,7 +176,7 @@ extension WorldModelTraining {
             guard !rows.isEmpty else { continue }
             let foldPolicy = Policy(network: policy.network, worldModel: model, stateWidth: policy.stateWidth,
                                     toolDimension: policy.toolDimension, worldModelInput: policy.worldModelInput)
-            let foldInputs = foldPolicy.inputs(states: states.gathering(rows: rows))
+            let foldInputs = foldPolicy.inputs(states: states.gathering(rows: rows)).inputs
             for (source, row) in rows.enumerated() {
                 for j in 0..<inputs.cols { inputs.storage[row * inputs.cols + j] = foldInputs.storage[source * inputs.cols + j] }
             }
