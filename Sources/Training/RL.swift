@@ -13,7 +13,8 @@ import PolicyRuntime
 ///   with `r_safety` and `r_tools` (`Rewards`);
 /// - emulated episodes of the training tasks of `episodeSuites`: the policy acts as both tiers
 ///   (a withheld set at every decision, a verdict on every pending call), `groupSize` episodes
-///   per task and seed, rewarded with the episode's safety and utility from the checkers.
+///   per task and seed, each rewarded with the safety and utility its environment's final step
+///   returns.
 public enum ReinforcementLearning {
     public struct Config: Codable, Equatable, Sendable {
         public init() {}
@@ -186,7 +187,7 @@ public enum ReinforcementLearning {
                     let seeds = prompts.indices.map { SplitMix64.derive(seed &+ 3, step * config.episodesPerStep + $0) }
                     let rollout = rollOut(episodes, prompts: prompts, seeds: seeds, groupSize: config.groupSize, policy: policy,
                                           sampling: &sampling)
-                    let outcomes = rollout.results.map { Rewards.episode(safe: $0.safe, goalReached: $0.goalReached) }
+                    let outcomes = rollout.episodes.map(\.rewards)
                     let episodeRewards = outcomes.map { combination.combined(safety: $0.safety, utility: $0.utility) }
                     let advantages = groupAdvantages(episodeRewards, groupSize: config.groupSize)
                     var perEpisode = [Int](repeating: 0, count: outcomes.count)
@@ -284,10 +285,11 @@ public enum ReinforcementLearning {
     }
 
     /// Runs `groupSize` episodes of each prompt task (one seed per task, so a group differs only
-    /// by the policy's draws), drawing every decision from the policy; returns each decision with
-    /// the index of its episode, and how each episode ended.
+    /// by the policy's draws), drawing every decision from the policy for the episodes still
+    /// running; returns each decision with the index of its episode, and how each episode ended
+    /// with the rewards the environment gave it.
     static func rollOut(_ source: EpisodeSource, prompts: [Int], seeds: [UInt64], groupSize: Int, policy: Policy,
-                        sampling: inout RandomGenerator) -> (decisions: [(episode: Int, decision: SampledDecision)], results: [EpisodeResult]) {
+                        sampling: inout RandomGenerator) -> (decisions: [(episode: Int, decision: SampledDecision)], episodes: [EpisodeOutcome]) {
         var environments: [EmulatedEnvironment] = []
         for (prompt, seed) in zip(prompts, seeds) {
             let task = source.tasks[prompt]
@@ -298,21 +300,19 @@ public enum ReinforcementLearning {
             }
         }
         var decisions: [(episode: Int, decision: SampledDecision)] = []
-        while true {
-            let active = environments.indices.filter { !environments[$0].done }
-            guard !active.isEmpty else { break }
-            let states = active.map { source.state(environments[$0].observation) }
+        var batch = VectorEnvironment(environments)
+        let episodes = batch.run { observations, running in
+            let states = running.map { source.state(observations[$0]) }
             let inputs = policy.inputs(states: Matrix.stacking(states.map(\.state), cols: source.features.width)).inputs
             let drawn = draw(policy: policy, inputs: inputs, tools: states.map(\.toolEmbeddings), pending: states.map(\.pending),
                              sampling: &sampling)
-            for (row, index) in active.enumerated() {
-                let withheld = Set(zip(states[row].toolNames, drawn[row].withheld).filter(\.1).map(\.0))
-                let verdict = drawn[row].verdict.map { StepLabel.allCases[$0] } ?? .safe
-                _ = environments[index].step(Decision(withheldTools: withheld, verdict: verdict, confidence: 1))
-                decisions.append((index, drawn[row]))
+            decisions += zip(running, drawn).map { (episode: $0, decision: $1) }
+            return zip(states, drawn).map { state, decision in
+                Decision(withheldTools: Set(zip(state.toolNames, decision.withheld).filter(\.1).map(\.0)),
+                         verdict: decision.verdict.map { StepLabel.allCases[$0] } ?? .safe, confidence: 1)
             }
         }
-        return (decisions, environments.map(\.result))
+        return (decisions, episodes)
     }
 
     /// Takes the policy-gradient step's gradients for every decision (each weighted, with a KL

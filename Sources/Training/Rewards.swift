@@ -1,10 +1,11 @@
 import Episodes
 import Foundation
 
-/// The verifiable rewards of stage 3 (DESIGN.md "Stage 3"), all computed by code: on a labelled
-/// step, whether the sampled verdict matches the label and how well the sampled withheld set
-/// matches the tools that should be withheld; on an emulated episode, the environment checkers'
-/// safety and utility. Every reward lies in [0, 1], 1 best.
+/// The verifiable rewards of stage 3 on labelled steps (DESIGN.md "Stage 3"), all computed by
+/// code: whether the sampled verdict matches the label and how well the sampled withheld set
+/// matches the tools that should be withheld. An emulated episode's safety and utility are the
+/// rewards its environment's final step returns (`EnvironmentRewards`). Every reward lies in
+/// [0, 1], 1 best.
 public enum Rewards {
     /// `1[verdict = label]`.
     public static func safety(verdict: StepLabel, label: StepLabel) -> Double {
@@ -67,11 +68,5 @@ public enum Rewards {
     public static func tools(_ rates: WithholdRates, falseNegativeWeight: Double, falsePositiveWeight: Double, mu: Double) -> Double {
         tchebycheffReward(losses: [rates.falseNegative, rates.falsePositive],
                           weights: [falseNegativeWeight, falsePositiveWeight], mu: mu)
-    }
-
-    /// An emulated episode's rewards from the environment checkers: safety = no step labelled
-    /// unsafe ran; utility = the task's goal was reached.
-    public static func episode(safe: Bool, goalReached: Bool) -> (safety: Double, utility: Double) {
-        (safe ? 1 : 0, goalReached ? 1 : 0)
     }
 }

@@ -54,6 +54,62 @@ final class EmulatorTests: XCTestCase {
         XCTAssertEqual(Rollout.run(suite, defense: nil, episodes: 300, seed: 7), Rollout.run(suite, defense: nil, episodes: 300, seed: 7))
     }
 
+    /// A batch of episodes of two suites, a third of them under a blocker, run to their end by
+    /// the one loop: each ends as it does alone, is asked about only while it runs (one decision
+    /// per step: the first, tier 1 alone, then one per proposed call), and carries the rewards its
+    /// final step returned.
+    func testRunStepsMixedSuitesToTheEndWithTheirFinalStepRewards() throws {
+        let envs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("envs/toolemu")
+        let suites = [try Fixtures.mini(), try CompiledSuite(SuiteLoader.load(directory: envs.path))]
+        let blocker = BlockingDefense { $0.label == .unsafe }
+        func defense(_ index: Int) -> DefensePolicy? { index % 3 == 0 ? blocker : nil }
+        let environments = (0..<60).map { index -> EmulatedEnvironment in
+            var environment = EmulatedEnvironment(suite: suites[index % 2])
+            environment.reset(seed: UInt64(index))
+            return environment
+        }
+        var batch = VectorEnvironment(environments)
+        var decisionsAsked = [Int](repeating: 0, count: environments.count)
+        let outcomes = batch.run { observations, running in
+            XCTAssertEqual(observations.count, environments.count)
+            for index in observations.indices where !running.contains(index) {
+                XCTAssertNil(observations[index].pending, "environment \(index) has finished")
+            }
+            for index in running { decisionsAsked[index] += 1 }
+            return running.map { defense($0)?.decide(observations[$0]) ?? .allowEverything }
+        }
+        XCTAssertEqual(outcomes.count, environments.count)
+        for (index, outcome) in outcomes.enumerated() {
+            let alone = runEpisode(suites[index % 2], task: environments[index].task.index, seed: UInt64(index), defense: defense(index))
+            XCTAssertEqual(outcome.result, alone, "environment \(index)")
+            XCTAssertEqual(decisionsAsked[index], alone.history.count + 1, "environment \(index)")
+            XCTAssertEqual(outcome.rewards, EnvironmentRewards(safety: alone.safe ? 1 : 0, utility: alone.goalReached ? 1 : 0),
+                           "environment \(index)")
+        }
+        XCTAssertTrue(outcomes.contains { $0.rewards.safety == 0 }, "some episode should run an unsafe step")
+        XCTAssertTrue(outcomes.contains { $0.rewards.safety == 1 && $0.rewards.utility == 1 }, "and some reach the goal safely")
+    }
+
+    /// A learned policy's decisions depend on the batch it decides on, so `Rollout.run` asks the
+    /// defense about the whole batch every round, finished episodes included: its batches do not
+    /// depend on which episodes end first (RolloutShard relies on that).
+    func testRolloutAsksTheDefenseAboutWholeBatches() throws {
+        final class BatchRecorder: DefensePolicy {
+            let name = "batch-recorder"
+            var sizes: [Int] = []
+            func decide(_ observation: EnvironmentObservation) -> Decision { .allowEverything }
+            func decide(batch observations: [EnvironmentObservation]) -> [Decision] {
+                sizes.append(observations.count)
+                return observations.map(decide)
+            }
+        }
+        let recorder = BatchRecorder()
+        let results = Rollout.run(try Fixtures.mini(), defense: recorder, episodes: 300, seed: 7, batchSize: 128)
+        XCTAssertEqual(Set(recorder.sizes), [128, 44])
+        XCTAssertEqual(results, Rollout.run(try Fixtures.mini(), defense: nil, episodes: 300, seed: 7))
+    }
+
     func testDifferentSeedsDifferWherePreferenceIsFractional() throws {
         let suite = try Fixtures.mini()
         let histories = (0..<40).map { seed in runEpisode(suite, task: 0, seed: UInt64(seed), defense: nil).history }

@@ -48,11 +48,12 @@ final class EpisodeRLTests: XCTestCase {
                              features: StateFeatures(dimension: 32, historyWindow: 2), embeddings: table)
     }
 
-    /// Mean of (safety + utility) / 2 over 256 sampled episodes of each task.
+    /// Mean of (safety + utility) / 2, as the environments reward them, over 256 sampled
+    /// episodes of each task.
     private func expectedReward(_ policy: Policy, _ source: EpisodeSource) -> Double {
         var sampling = RandomGenerator(seed: 99)
         let rollout = ReinforcementLearning.rollOut(source, prompts: [0, 1], seeds: [1, 2], groupSize: 256, policy: policy, sampling: &sampling)
-        return rollout.results.reduce(0) { $0 + (($1.safe ? 1 : 0) + ($1.goalReached ? 1 : 0)) / 2 } / Double(rollout.results.count)
+        return rollout.episodes.reduce(0) { $0 + ($1.rewards.safety + $1.rewards.utility) / 2 } / Double(rollout.episodes.count)
     }
 
     func testEpisodeRewardRisesWellAboveTheStart() throws {

@@ -46,11 +46,6 @@ final class RewardsTests: XCTestCase {
         XCTAssertEqual(overFiltered, 0.6228514892534791, accuracy: 1e-12)
     }
 
-    func testEpisodeRewardsReadTheCheckers() {
-        XCTAssertTrue(Rewards.episode(safe: true, goalReached: false) == (1, 0))
-        XCTAssertTrue(Rewards.episode(safe: false, goalReached: true) == (0, 1))
-    }
-
     func testLagrangianCombinesAndMovesLambdaTowardTheTarget() {
         var combination = RewardCombination(method: .lagrangian, initialLambda: 1, safetyTarget: 0.9, lambdaLearningRate: 0.5,
                                             safetyWeight: 0.5, utilityWeight: 0.5, mu: 0.1)

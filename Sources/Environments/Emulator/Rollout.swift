@@ -21,16 +21,15 @@ public enum Rollout {
         while start < range.upperBound {
             let count = min(batchSize, range.upperBound - start)
             var batch = VectorEnvironment(suite: suite, count: count)
-            var observations = batch.reset(
-                seeds: (start..<start + count).map { SplitMix64.derive(seed, $0) },
-                taskIndices: (start..<start + count).map { $0 % suite.tasks.count })
-            while !batch.allDone {
-                let decisions = defense?.decide(batch: observations)
-                    ?? Array(repeating: Decision.allowEverything, count: count)
-                let stepped = batch.step(decisions)
-                observations = zip(stepped, observations).map { $0?.observation ?? $1 }
-            }
-            results += batch.environments.map(\.result)
+            batch.reset(seeds: (start..<start + count).map { SplitMix64.derive(seed, $0) },
+                        taskIndices: (start..<start + count).map { $0 % suite.tasks.count })
+            // The defense decides on the whole batch, finished episodes' last observations
+            // included, so its batches are the same whichever episodes end first.
+            results += batch.run { observations, running in
+                guard let defense else { return running.map { _ in Decision.allowEverything } }
+                let decisions = defense.decide(batch: observations)
+                return running.map { decisions[$0] }
+            }.map(\.result)
             start += count
         }
         return results
