@@ -117,7 +117,7 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Episodes"]),
         .testTarget(name: "SafetyFloorTests", dependencies: ["SafetyFloor", "Episodes"]),
         .testTarget(name: "SchemaValidationTests", dependencies: ["SchemaValidation", "Episodes", "TestSupport"]),
-        .testTarget(name: "ProxyTests", dependencies: ["Proxy", "SafetyFloor", "SchemaValidation", "Episodes", "PolicyRuntime", "NeuralNet", "TextEncoder", "TestSupport",
+        .testTarget(name: "ProxyTests", dependencies: ["Proxy", "Importers", "SafetyFloor", "SchemaValidation", "Episodes", "PolicyRuntime", "NeuralNet", "TextEncoder", "TestSupport",
                                                 .product(name: "MCP", package: "swift-sdk")]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog", "Checksums", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: [

@@ -1,3 +1,4 @@
+import Episodes
 import Foundation
 import NeuralNet
 import PolicyRuntime
@@ -65,8 +66,8 @@ extension ProxyBenchmarks {
     /// rules and the policy.
     static func decisionMilliseconds(auditLog: URL) throws -> [Double] {
         try String(contentsOf: auditLog, encoding: .utf8).split(separator: "\n").compactMap { line in
-            let event = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
-            return event?["kind"] as? String == "call" ? event?["decision_ms"] as? Double : nil
+            let event = try AuditEvent(line: String(line))
+            return event.kind == .call ? event.decisionMs : nil
         }
     }
 }

@@ -21,6 +21,13 @@ extension JSONValue {
         return nil
     }
 
+    /// An array of strings, or `nil` if any element is not a string.
+    public var strings: [String]? {
+        guard let array else { return nil }
+        let strings = array.compactMap(\.string)
+        return strings.count == array.count ? strings : nil
+    }
+
     public var bool: Bool? {
         if case .bool(let value) = self { return value }
         return nil

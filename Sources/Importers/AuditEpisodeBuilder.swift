@@ -6,7 +6,7 @@ struct AuditEpisodeBuilder {
     /// One task of one session, as far as the log has been read.
     private struct Trajectory {
         var id: String
-        var first: AuditLine
+        var first: AuditEvent
         var firstLine: Int
         var listed: [String]?
         var withheld: [String]?
@@ -28,7 +28,7 @@ struct AuditEpisodeBuilder {
         self.path = path
     }
 
-    mutating func add(_ event: AuditLine, line: Int) {
+    mutating func add(_ event: AuditEvent, line: Int) {
         guard event.kind != .definition && event.kind != .resourceRead else { return }
         let key = event.instance.map { "\($0)/\(event.session)" } ?? event.session
         if let current = open[key], event.kind == .task || current.first.task != event.task {
@@ -42,9 +42,10 @@ struct AuditEpisodeBuilder {
         switch event.kind {
         case .toolList:
             if open[key]!.listed == nil {
-                open[key]!.listed = event.offered + event.withheld
-                open[key]!.withheld = event.withheld
-                open[key]!.descriptions = event.descriptions
+                let withheld = (event.withheld ?? []).map(\.tool)
+                open[key]!.listed = (event.offered ?? []) + withheld
+                open[key]!.withheld = withheld
+                open[key]!.descriptions = event.descriptions ?? [:]
             }
         case .call:
             record(event, line: line, in: &open[key]!)
@@ -53,7 +54,7 @@ struct AuditEpisodeBuilder {
         }
     }
 
-    private func record(_ event: AuditLine, line: Int, in trajectory: inout Trajectory) {
+    private func record(_ event: AuditEvent, line: Int, in trajectory: inout Trajectory) {
         guard var step = event.step, let verdict = event.verdict, let blocked = event.blocked else { return }
         let operational = event.rule.map(AuditImporter.operationalRules.contains) ?? false
         let ran = !blocked && event.upstream != nil

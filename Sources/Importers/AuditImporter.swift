@@ -2,8 +2,8 @@ import Foundation
 import Episodes
 
 /// The proxy's audit log (docs/audit-log.md) read back as episodes, so what the proxy saw in
-/// production feeds the next round of training. The events are parsed here, not with the
-/// proxy's `AuditEvent`, so importing never needs the proxy module.
+/// production feeds the next round of training. The lines are the proxy's own `AuditEvent`s,
+/// which live in `Episodes` with their reading, so importing never needs the proxy module.
 ///
 /// - One episode per session and task: a session's events in file order, cut wherever its task
 ///   is set again (a `task` event, or a call or listing under another task). Its steps are the
@@ -19,7 +19,6 @@ import Episodes
 /// - With no task declared the instruction is empty, which is also what the policy was shown.
 enum AuditImporter {
     static let source = "audit"
-    static let supportedVersion = 1
     /// Refusals about the call's form or rate, not its safety: the tool does not exist, the
     /// arguments break the schema, or the tool was called too often.
     static let operationalRules: Set<String> = ["unknown-tool", "argument-schema", "rate-limit"]
@@ -42,7 +41,12 @@ enum AuditImporter {
             }
             if text.allSatisfy(\.isWhitespace) { continue }
             log.row(line: line) { _ in
-                let event = try AuditLine(parsing: text)
+                let event: AuditEvent
+                do {
+                    event = try AuditEvent(line: text)
+                } catch let error as AuditEvent.LineError {
+                    throw RowError(error.reason, error.message)
+                }
                 builder.add(event, line: line)
                 return []
             }

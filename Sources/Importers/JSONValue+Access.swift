@@ -17,11 +17,4 @@ extension JSONValue {
         }
         return value
     }
-
-    /// An array of strings, or `nil` if any element is not a string.
-    var strings: [String]? {
-        guard let array else { return nil }
-        let strings = array.compactMap(\.string)
-        return strings.count == array.count ? strings : nil
-    }
 }

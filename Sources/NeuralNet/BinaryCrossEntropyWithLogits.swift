@@ -37,7 +37,7 @@ public final class BinaryCrossEntropyWithLogits {
                         let softplusPositive = max(v, 0) + logTerm
                         let softplusNegative = max(-v, 0) + logTerm
                         total += Double(p * y[i] * softplusNegative + (1 - y[i]) * softplusPositive)
-                        let sigmoid = v >= 0 ? 1 / (1 + Foundation.exp(-v)) : Foundation.exp(v) / (1 + Foundation.exp(v))
+                        let sigmoid = Probabilities.sigmoid(v)
                         // d/dx: −p·y·(1−σ) + (1−y)·σ
                         g[i] = (-p * y[i] * (1 - sigmoid) + (1 - y[i]) * sigmoid) * inverseCount
                     }

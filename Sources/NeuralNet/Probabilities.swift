@@ -1,6 +1,6 @@
 import Foundation
 
-/// Probabilities from logits, for inference (the losses compute their own during training).
+/// Probabilities from logits: softmax and sigmoid, each written once for Float and Double.
 public enum Probabilities {
     /// Softmax of each row.
     public static func softmax(rows logits: Matrix) -> Matrix {
@@ -17,14 +17,14 @@ public enum Probabilities {
 
     /// Softmax of one row, in the precision of its logits: the runtime reports Double
     /// probabilities, training works in Float, and both come from this one formula.
-    public static func softmax<Scalar: SoftmaxScalar>(_ logits: [Scalar]) -> [Scalar] {
+    public static func softmax<Scalar: ProbabilityScalar>(_ logits: [Scalar]) -> [Scalar] {
         var result = logits
         result.withUnsafeMutableBufferPointer { softmax(inPlace: $0) }
         return result
     }
 
     /// Shifted by the row's maximum so large logits do not overflow.
-    static func softmax<Scalar: SoftmaxScalar>(inPlace row: UnsafeMutableBufferPointer<Scalar>) {
+    static func softmax<Scalar: ProbabilityScalar>(inPlace row: UnsafeMutableBufferPointer<Scalar>) {
         guard var maximum = row.first else { return }
         for value in row.dropFirst() { maximum = max(maximum, value) }
         var sum: Scalar = 0
@@ -35,28 +35,31 @@ public enum Probabilities {
         for j in row.indices { row[j] /= sum }
     }
 
-    /// σ(x) = 1/(1 + e^−x) per element, written so that neither sign overflows.
+    /// σ(x) = 1/(1 + e^−x), in the precision of x, written so that e^x is taken only where it
+    /// cannot overflow: the logistic of the binary loss's gradient and of stage 3's sampling.
+    public static func sigmoid<Scalar: ProbabilityScalar>(_ x: Scalar) -> Scalar {
+        x >= 0 ? 1 / (1 + Scalar.exponential(-x)) : Scalar.exponential(x) / (1 + Scalar.exponential(x))
+    }
+
+    /// `sigmoid` of each element.
     public static func sigmoid(_ logits: Matrix) -> Matrix {
         var result = logits
         result.storage.withUnsafeMutableBufferPointer { p in
-            for i in p.indices {
-                let x = p[i]
-                p[i] = x >= 0 ? 1 / (1 + Foundation.exp(-x)) : Foundation.exp(x) / (1 + Foundation.exp(x))
-            }
+            for i in p.indices { p[i] = sigmoid(p[i]) }
         }
         return result
     }
 }
 
-/// The precisions softmax runs in; `exponential` is Foundation's `exp` for each.
-public protocol SoftmaxScalar: BinaryFloatingPoint {
+/// The precisions softmax and sigmoid run in; `exponential` is Foundation's `exp` for each.
+public protocol ProbabilityScalar: BinaryFloatingPoint {
     static func exponential(_ x: Self) -> Self
 }
 
-extension Float: SoftmaxScalar {
+extension Float: ProbabilityScalar {
     public static func exponential(_ x: Float) -> Float { Foundation.exp(x) }
 }
 
-extension Double: SoftmaxScalar {
+extension Double: ProbabilityScalar {
     public static func exponential(_ x: Double) -> Double { Foundation.exp(x) }
 }

@@ -22,4 +22,16 @@ final class ProbabilitiesTests: XCTestCase {
         XCTAssertEqual(Double(p[0, 4]), exp(-100.0), accuracy: 1e-44)
         XCTAssertGreaterThan(p[0, 4], 0)
     }
+
+    /// The stable form in both precisions: the tail below the point where e^−x overflows is kept
+    /// (σ(−100) in Float, σ(−720) in Double), where 1/(1 + e^−x) would give 0.
+    func testScalarSigmoidInBothPrecisions() {
+        XCTAssertGreaterThan(Probabilities.sigmoid(Float(-100)), 0)
+        XCTAssertEqual(Probabilities.sigmoid(Float(-100)), Probabilities.sigmoid(Matrix([[-100]]))[0, 0])
+        XCTAssertEqual(Probabilities.sigmoid(Float(100)), 1)
+        XCTAssertEqual(Probabilities.sigmoid(-log(3.0)), 0.25, accuracy: 1e-15)
+        XCTAssertEqual(Probabilities.sigmoid(log(3.0)), 0.75, accuracy: 1e-15)
+        XCTAssertGreaterThan(Probabilities.sigmoid(-720.0), 0)
+        XCTAssertEqual(Probabilities.sigmoid(720.0), 1)
+    }
 }

@@ -1,3 +1,4 @@
+import Episodes
 import Foundation
 
 /// Appends audit events as JSON lines. Each event is one `write(2)` of a whole line on a file
@@ -6,7 +7,6 @@ import Foundation
 public final class AuditLog: @unchecked Sendable {
     private let descriptor: Int32
     private let lock = NSLock()
-    private let encoder: JSONEncoder
     public let path: String
     /// Random per log writer, stamped on every event (`AuditEvent.instance`).
     public let instance = String(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12)).lowercased()
@@ -17,8 +17,6 @@ public final class AuditLog: @unchecked Sendable {
         guard descriptor >= 0 else {
             throw ProxyError.configuration("--audit \(path): cannot open for appending: \(String(cString: strerror(errno)))")
         }
-        encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     }
 
     deinit {
@@ -28,7 +26,7 @@ public final class AuditLog: @unchecked Sendable {
     public func append(_ event: AuditEvent) throws {
         var stamped = event
         stamped.instance = instance
-        var line = try encoder.encode(stamped)
+        var line = try stamped.line()
         line.append(UInt8(ascii: "\n"))
         lock.lock()
         defer { lock.unlock() }

@@ -1,3 +1,4 @@
+import Episodes
 import Foundation
 
 /// Tool names the operator allows or denies (`--allow`, `--deny`, shell-style globs such as

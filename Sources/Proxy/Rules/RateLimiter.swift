@@ -1,3 +1,4 @@
+import Episodes
 import Foundation
 
 /// A token bucket per tool: at most `rate` calls a second on average, bursts up to `rate`

@@ -1,3 +1,5 @@
+import Episodes
+
 /// A call may only go to a tool the agent is offered right now: a name no upstream offers, or
 /// a tool tier 1 withholds, is refused whatever the policy would say (an agent that guesses or
 /// remembers a tool name gains nothing).

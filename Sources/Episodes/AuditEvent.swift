@@ -1,10 +1,11 @@
-import Episodes
+import Foundation
 
-/// One line of the audit log: one decision of the proxy. Its `step` is the step schema of
-/// `Episodes`, so `safemcp data import --format audit` reads a log back as training steps.
-/// The format is documented in docs/audit-log.md.
-public struct AuditEvent: Codable, Sendable {
-    public enum Kind: String, Codable, Sendable {
+/// One line of the audit log: one decision of the proxy. The proxy writes it (`line`) and
+/// `safemcp data import --format audit` reads it back (`init(line:)`, AuditEvent+Reading.swift)
+/// as training steps, its `step` being the step schema. The format is documented in
+/// docs/audit-log.md.
+public struct AuditEvent: Encodable, Equatable, Sendable {
+    public enum Kind: String, Encodable, Sendable {
         /// A `tools/call` was judged (and, unless blocked, forwarded).
         case call
         /// Tier 1 chose the tools offered in a `tools/list` answer.
@@ -18,15 +19,19 @@ public struct AuditEvent: Codable, Sendable {
         case resourceRead = "resource_read"
     }
 
-    public var version = 1
+    /// The format version the proxy writes and the reader accepts.
+    public static let formatVersion = 1
+
+    public var version = AuditEvent.formatVersion
     /// The proxy process that wrote the line (set by `AuditLog`): proxies sharing one file all
     /// number their sessions from `s1`, and this keeps their sessions apart when the log is read.
     public var instance: String?
-    public var time: String
+    /// The proxy always writes `time`, `mode` and `policy`; a line read back may lack them.
+    public var time: String?
     public var kind: Kind
     public var session: String
-    public var mode: String
-    public var policy: String
+    public var mode: String?
+    public var policy: String?
     public var task: String?
     public var taskSource: String?
     public var tool: String?
@@ -71,5 +76,13 @@ public struct AuditEvent: Codable, Sendable {
         self.session = session
         self.mode = mode
         self.policy = policy
+    }
+
+    /// The event as one line of the log (without the newline): keys sorted and slashes left
+    /// unescaped, so the same event always gives the same bytes and paths stay readable.
+    public func line() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
     }
 }
