@@ -45,13 +45,7 @@ public enum ActionClassifier {
         func probabilities(_ inputs: [[Float]]) -> [[Float]] {
             guard let width = inputs.first?.count else { return [] }
             let logits = network.forward(Matrix.stacking(inputs, cols: width), training: false)
-            return (0..<inputs.count).map { row in
-                let values = Array(logits.row(row))
-                let maximum = values.max()!
-                let exponentials = values.map { Foundation.exp($0 - maximum) }
-                let sum = exponentials.reduce(0, +)
-                return exponentials.map { $0 / sum }
-            }
+            return (0..<inputs.count).map { row in Probabilities.softmax(Array(logits.row(row))) }
         }
     }
 
