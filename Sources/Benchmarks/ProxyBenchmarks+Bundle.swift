@@ -16,7 +16,8 @@ extension ProxyBenchmarks {
     static func writeUntrainedMiniLMBundle(to url: URL) throws {
         let config = TrainingConfig()
         let folder = try MiniLMFolder.locate()
-        let features = PolicyExport.features(config)
+        let layout = PolicyLayout(config)
+        let features = layout.features
         var generator = RandomGenerator(seed: 1)
         let worldModel = WorldModel(inputs: features.width, dimension: features.dimension, hidden: config.stage1.hidden, dropout: 0,
                                     generator: &generator)
@@ -26,7 +27,7 @@ extension ProxyBenchmarks {
         network.verdictHead.bias.value = Matrix(rows: 1, cols: 3, storage: [20, 0, 0])
         let policy = Policy(network: network, worldModel: worldModel, stateWidth: features.width, toolDimension: features.toolWidth,
                             worldModelInput: config.stage2.worldModelInput)
-        var bundle = PolicyExport.bundle(policy, config: config, encoderID: MiniLMEncoder.modelID)
+        var bundle = PolicyExport.bundle(policy, layout: layout, encoderID: MiniLMEncoder.modelID)
         bundle.encoderWeightsHash = try folder.weightsDigest()
         bundle.thresholds = PolicyThresholds(withhold: 1)
         bundle.source = "safemcp-bench: untrained weights at the default shapes"

@@ -16,7 +16,7 @@ public enum PolicyExport {
         guard run.exists else { throw TrainingError.unreadable(run.url.path, "no run here (run.json missing)") }
         let stage2 = try finished("stage2", in: run)
         let config = try decodeConfig(stage2)
-        let features = Self.features(config)
+        let layout = try PolicyLayout.read(run)
         var tensors: [String: Checkpoint.Tensor] = [:]
         func take(_ checkpoint: Checkpoint, prefix: String, into bundlePrefix: String) {
             for (name, tensor) in checkpoint.tensors where name.hasPrefix(prefix) { tensors[bundlePrefix + name] = tensor }
@@ -65,33 +65,20 @@ public enum PolicyExport {
             digest = try folder.weightsDigest()
         }
         return PolicyBundle(
-            encoderID: encoderID, encoderWeightsHash: digest, features: features, thresholds: thresholds,
-            shapes: shapes(config),
+            encoderID: encoderID, encoderWeightsHash: digest, features: layout.features, thresholds: thresholds,
+            shapes: layout.shapes,
             variants: variants, source: source, trainingConfig: stage2.checkpoint.configJSON, tensors: tensors)
     }
 
-    /// A bundle of the networks in memory (the full policy alone), laid out as `config` trains
-    /// them: for evaluating a policy while it trains through the same inference path the proxy
-    /// uses, and for the proxy benchmark's bundle of untrained weights.
-    public static func bundle(_ policy: Policy, config: TrainingConfig, encoderID: String) -> PolicyBundle {
+    /// A bundle of the networks in memory (the full policy alone), with their layout: for
+    /// evaluating a policy while it trains through the same inference path the proxy uses, and
+    /// for the proxy benchmark's bundle of untrained weights.
+    public static func bundle(_ policy: Policy, layout: PolicyLayout, encoderID: String) -> PolicyBundle {
         var tensors = policy.network.tensors(prefix: PolicyVariant.full.rawValue + "/")
         if let worldModel = policy.worldModel { tensors.merge(worldModel.tensors()) { current, _ in current } }
-        return PolicyBundle(encoderID: encoderID, encoderWeightsHash: "", features: features(config), thresholds: PolicyThresholds(),
-                            shapes: shapes(config), variants: [.full: policy.worldModel != nil], source: "in training",
+        return PolicyBundle(encoderID: encoderID, encoderWeightsHash: "", features: layout.features, thresholds: PolicyThresholds(),
+                            shapes: layout.shapes, variants: [.full: policy.worldModel != nil], source: "in training",
                             trainingConfig: "{}", tensors: tensors)
-    }
-
-    /// The state layout `config` trains on: MiniLM's width, or the hashing encoder's.
-    public static func features(_ config: TrainingConfig) -> StateFeatures {
-        StateFeatures(dimension: config.encoder.kind == .hashing ? config.encoder.hashingDimension : MiniLMWeights.hidden,
-                      historyWindow: config.features.historyWindow, grounding: config.features.grounding,
-                      rules: config.features.rules)
-    }
-
-    static func shapes(_ config: TrainingConfig) -> PolicyBundle.Shapes {
-        PolicyBundle.Shapes(worldModelHidden: config.stage2.useWorldModel ? config.stage1.hidden : nil, policyHidden: config.stage2.hidden,
-                            policyToolHidden: config.stage2.toolHidden, actionClassifierHidden: config.baselines.actionClassifier.hidden,
-                            worldModelInput: config.stage2.useWorldModel ? config.stage2.worldModelInput : nil)
     }
 
     private static func finished(_ stage: String, in run: RunDirectory) throws -> CheckpointDirectory.Resumption {

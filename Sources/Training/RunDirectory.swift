@@ -57,6 +57,8 @@ public struct RunDirectory: Sendable {
     public var name: String { url.lastPathComponent }
     public var configURL: URL { url.appendingPathComponent("config.yaml") }
     public var factsURL: URL { url.appendingPathComponent("run.json") }
+    /// The state layout and shapes the run trains (`PolicyLayout`).
+    public var layoutURL: URL { url.appendingPathComponent("layout.json") }
     public var checkpointsURL: URL { url.appendingPathComponent("checkpoints") }
     public var evalURL: URL { url.appendingPathComponent("eval.json") }
     public var exists: Bool { FileManager.default.fileExists(atPath: factsURL.path) }

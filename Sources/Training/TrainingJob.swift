@@ -162,8 +162,9 @@ private struct Job {
         }
         let embedder = try makeEmbedder()
         let data = try TrainingData.load(config.data, embedder: embedder, interrupt: interrupt, log: log)
-        let features = StateFeatures(dimension: embedder.dimension, historyWindow: config.features.historyWindow,
-                                     grounding: config.features.grounding, rules: config.features.rules)
+        let layout = PolicyLayout(config, dimension: embedder.dimension)
+        try layout.write(to: run)
+        let features = layout.features
         let partition = TrainingJob.partition(data, config: config, features: features, log: log)
         let (train1, validation1, train2, validation2, train3) = (partition.train1, partition.validation1, partition.train2,
                                                                   partition.validation2, partition.train3)
@@ -219,7 +220,7 @@ private struct Job {
                 : try EpisodeSource.load(paths: suites, features: features, embeddings: data.embeddings,
                                          embedder: embedder, interrupt: interrupt, log: log)
             let evaluateEpisodes = config.stage3.evalEpisodes == 0 ? nil
-                : episodes.map { episodeEvaluation($0, policy: learner, embedder: embedder) }
+                : episodes.map { episodeEvaluation($0, policy: learner, layout: layout, embedder: embedder) }
             let outcome = try ReinforcementLearning.train(learner, reference: policy.network, train: train3, validation: validation2,
                                                           episodes: episodes, evaluateEpisodes: evaluateEpisodes,
                                                           config: config.stage3, seed: seed &+ 6, context: context("stage3"),
@@ -300,14 +301,14 @@ private struct Job {
     /// Greedy episodes of the training tasks under the policy as it is now, through the same
     /// inference path as the proxy (`PolicyRuntime`, `LearnedDefense`): Safety, Utility, Libra
     /// and over-blocking against the same episodes without a defense.
-    private func episodeEvaluation(_ source: EpisodeSource, policy: Policy, embedder: TextEmbedder) -> () throws -> [(tag: String, value: Double)] {
+    private func episodeEvaluation(_ source: EpisodeSource, policy: Policy, layout: PolicyLayout, embedder: TextEmbedder) -> () throws -> [(tag: String, value: Double)] {
         let episodes = config.stage3.evalEpisodes
         let seed = UInt64(config.seed) &+ 8
         let references = source.suites.map { Rollout.reference($0, episodes: episodes, seed: seed) }
         let lookup = TableEmbedder(table: source.embeddings, fallback: embedder)
         let maxAttempts = source.suites.map(\.suite.maxAttempts).max() ?? 1
         return {
-            let bundle = PolicyExport.bundle(policy, config: config, encoderID: embedder.id)
+            let bundle = PolicyExport.bundle(policy, layout: layout, encoderID: embedder.id)
             let defense = LearnedDefense(runtime: try PolicyRuntime(bundle: bundle, variant: .full, embedder: lookup), name: "stage 3")
             let results = source.suites.flatMap { Rollout.run($0, defense: defense, episodes: episodes, seed: seed) }
             let metrics = EpisodeMetrics.compute(results, reference: references.flatMap { $0 }, maxAttempts: maxAttempts)

@@ -47,6 +47,25 @@ final class PolicyExportTests: XCTestCase {
         XCTAssertTrue(bundle.source.contains("stage3 step 40"), bundle.source)
     }
 
+    /// The job writes its layout before training, from the encoder it loaded, and export takes
+    /// the bundle's state layout and shapes from that file, not from the config read again: an
+    /// edited layout shows in the bundle, and a run without one is refused, naming the file.
+    func testExportTakesTheLayoutTheRunWrote() throws {
+        let (_, run, config) = try trainedRun()
+        let written = try JSONDecoder().decode(PolicyLayout.self, from: Data(contentsOf: run.layoutURL))
+        XCTAssertEqual(written, PolicyLayout(config, dimension: 64))
+        let original = try Data(contentsOf: run.layoutURL)
+        defer { try? original.write(to: run.layoutURL) }
+        var edited = written
+        edited.shapes.actionClassifierHidden = [99]
+        try JSONEncoder().encode(edited).write(to: run.layoutURL)
+        XCTAssertEqual(try PolicyExport.bundle(run: run, log: { _ in }).shapes.actionClassifierHidden, [99])
+        try FileManager.default.removeItem(at: run.layoutURL)
+        XCTAssertThrowsError(try PolicyExport.bundle(run: run, log: { _ in })) { error in
+            XCTAssertTrue("\(error)".contains(run.layoutURL.path), "\(error)")
+        }
+    }
+
     /// The runtime builds its state from text (`StateFeatures.vector(for:)`) and loads weights
     /// from the bundle; training builds states from recorded episodes (`judgedSteps`) and loads
     /// weights from checkpoints. Both must give the same verdicts, withheld sets and verdict
@@ -73,7 +92,7 @@ final class PolicyExportTests: XCTestCase {
         let embedder = HashingEmbedder(dimension: 64)
         var table = EmbeddingTable(dimension: 64, encoderID: embedder.id)
         try table.embedMissing(TrainingData.texts(of: episodes), with: embedder, log: { _ in })
-        let features = PolicyExport.features(config)
+        let features = PolicyLayout(config).features
         XCTAssertEqual(bundle.features, features)
         let steps = features.judgedSteps(episodes, embeddings: table, labelledOnly: true)
 
