@@ -78,11 +78,8 @@ public struct AuditEvent: Encodable, Equatable, Sendable {
         self.policy = policy
     }
 
-    /// The event as one line of the log (without the newline): keys sorted and slashes left
-    /// unescaped, so the same event always gives the same bytes and paths stay readable.
+    /// The event as one line of the log (without the newline), in `CanonicalJSON`.
     public func line() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
+        try CanonicalJSON.encode(self)
     }
 }

@@ -6,9 +6,7 @@ import Foundation
 public enum EpisodeLines {
     /// One line of the file (without the newline).
     public static func line(for episode: Episode) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(episode), as: UTF8.self)
+        String(decoding: try CanonicalJSON.encode(episode), as: UTF8.self)
     }
 
     public static func episode(fromLine line: String) throws -> Episode {

@@ -48,9 +48,7 @@ extension JSONValue {
     /// Compact JSON text with sorted keys, so equal values always give equal text
     /// (the text is what gets embedded and hashed).
     public var canonicalText: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(self) else { return "null" }
+        guard let data = try? CanonicalJSON.encode(self) else { return "null" }
         return String(decoding: data, as: UTF8.self)
     }
 }
