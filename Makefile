@@ -9,10 +9,14 @@ export OPENBLAS_NUM_THREADS
 # (docs/sweeps.md); the README's seed tables come from sweeps/readme-seeds.yaml.
 SWEEP ?= sweeps/readme-seeds.yaml
 
-.PHONY: setup build test run bench sweep
+.PHONY: setup setup-run build test run bench sweep
 
 setup:
 	@tools/setup.sh
+
+# What the main job uses alone: no Chromium, Ray or JSON Schema Test Suite (tests only).
+setup-run:
+	@tools/setup.sh run
 
 build: setup
 	$(SWIFT) build
@@ -27,7 +31,7 @@ test: setup
 	SAFEMCP_BIN=$(CURDIR)/.build/debug/safemcp $(PYTHON) -m pytest Tests/sweep -q
 
 # run.sh builds the release binary itself, so the build is timed as one of its phases.
-run: setup
+run: setup-run
 	SWIFT=$(SWIFT) SAFEMCP_PYTHON=$(PYTHON) tools/run.sh $(CURDIR)/.build/release/safemcp
 
 sweep: setup

@@ -22,8 +22,8 @@ step() {
 data=../shared/data
 
 if [[ "$bin" == "$root/.build/"* ]]; then
-    step "building the release binary (${SWIFT:-swift} build -c release)"
-    "${SWIFT:-swift}" build -c release
+    step "building the release binary (${SWIFT:-swift} build -c release --product safemcp)"
+    "${SWIFT:-swift}" build -c release --product safemcp
 fi
 
 # record OUT ROLLOUT_OPTIONS...: records a rollout's episodes in OUT. With RECORD_SHARDS=N, N
