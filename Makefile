@@ -31,8 +31,10 @@ test: setup
 	SAFEMCP_BIN=$(CURDIR)/.build/debug/safemcp $(PYTHON) -m pytest Tests/sweep -q
 
 # run.sh builds the release binary itself, so the build is timed as one of its phases.
+# `make run ABLATION=1` also trains and evaluates the job without stage 1.
+ABLATION ?= 0
 run: setup-run
-	SWIFT=$(SWIFT) SAFEMCP_PYTHON=$(PYTHON) tools/run.sh $(CURDIR)/.build/release/safemcp
+	SWIFT=$(SWIFT) SAFEMCP_PYTHON=$(PYTHON) SAFEMCP_ABLATION=$(ABLATION) tools/run.sh $(CURDIR)/.build/release/safemcp
 
 sweep: setup
 	$(SWIFT) build -c release --product safemcp
