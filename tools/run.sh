@@ -91,8 +91,9 @@ if [ "${SAFEMCP_ABLATION:-0}" = 1 ]; then
 fi
 
 step "evaluating on the held-out tasks beside the baselines${jobs[1]:+ and the ablation}"
-# shellcheck disable=SC2046
-"$bin" eval $(printf -- '--run runs/%s ' "${jobs[@]}") --baselines --episodes 1000 --seed 0 \
+runs=()
+for job in "${jobs[@]}"; do runs+=(--run "runs/$job"); done
+"$bin" eval "${runs[@]}" --baselines --episodes 1000 --seed 0 \
     --data ../shared/data/safemcp/stage2_test.jsonl --format safemcp | tee runs/default/eval-suites.txt
 
 step "evaluating on the public development suites and files beside the baselines"

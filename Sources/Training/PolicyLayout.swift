@@ -1,4 +1,3 @@
-import DurableFiles
 import Foundation
 import PolicyRuntime
 import TextEncoder
@@ -31,20 +30,14 @@ public struct PolicyLayout: Codable, Equatable, Sendable {
     }
 
     func write(to run: RunDirectory) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try DurableFile.write(try encoder.encode(self), to: run.layoutURL)
+        try run.writeJSON(self, to: run.layoutURL)
     }
 
     static func read(_ run: RunDirectory) throws -> PolicyLayout {
         let path = run.layoutURL.path
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard FileManager.default.fileExists(atPath: path) else {
             throw TrainingError.unreadable(path, "no layout.json: the run was trained before runs recorded their layout; train it again (safemcp train --run \(run.name))")
         }
-        do {
-            return try JSONDecoder().decode(PolicyLayout.self, from: data)
-        } catch {
-            throw TrainingError.invalidData("\(path): \(error)")
-        }
+        return try run.readJSON(PolicyLayout.self, from: run.layoutURL)
     }
 }

@@ -68,20 +68,31 @@ public struct RunDirectory: Sendable {
     }
 
     public func readFacts() throws -> RunFacts {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        do {
-            return try decoder.decode(RunFacts.self, from: Data(contentsOf: factsURL))
-        } catch {
-            throw TrainingError.unreadable(factsURL.path, "\(error)")
-        }
+        try readJSON(RunFacts.self, from: factsURL)
     }
 
     public func writeFacts(_ facts: RunFacts) throws {
+        try writeJSON(facts, to: factsURL)
+    }
+
+    /// A JSON file of the run (`run.json`, `layout.json`); an error names the file.
+    func readJSON<Value: Decodable>(_ type: Value.Type, from url: URL) throws -> Value {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        do {
+            return try decoder.decode(type, from: Data(contentsOf: url))
+        } catch {
+            throw TrainingError.unreadable(url.path, "\(error)")
+        }
+    }
+
+    /// Written as people read it (indented, keys sorted) and atomically, so a crash leaves the
+    /// old file or the new one.
+    func writeJSON<Value: Encodable>(_ value: Value, to url: URL) throws {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try DurableFile.write(encoder.encode(facts), to: factsURL)
+        try DurableFile.write(encoder.encode(value), to: url)
     }
 
     /// The short commit of the working tree the run was started from, if it is a git checkout.
