@@ -110,7 +110,7 @@ let package = Package(
         .testTarget(name: "HDF5StoreTests", dependencies: ["HDF5Store", "TestSupport"]),
         .testTarget(name: "TextEncoderTests", dependencies: ["TextEncoder", "AVX512Kernels", "KernelThreads", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "EpisodesTests", dependencies: ["Episodes"]),
-        .testTarget(name: "ImportersTests", dependencies: ["Episodes", "Importers"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ImportersTests", dependencies: ["Episodes", "Importers", "SafetyFloor", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Importers", "Episodes", "TextEncoder", "TestSupport"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["DenyLists", "Environments", "Episodes", "Importers", "Metrics", "PublicSuites", "SafetyFloor"], exclude: ["Fixtures"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),

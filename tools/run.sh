@@ -62,6 +62,10 @@ step "importing the public development data (AgentHarm for evaluation only)"
 "$bin" data import --format powerseeking "$data/powerseeking/cases_dev.json" --out runs/data/powerseeking-dev.h5 > /dev/null
 "$bin" data import --format harmactions "$data/harmactions/harmactions_dataset.json" --out runs/data/harmactions.h5 > /dev/null
 "$bin" data import --format toolemu "$data/toolemu/trajectories_gpt4o_mini_safemcp.jsonl" --out runs/data/toolemu-trajectories.h5 > /dev/null
+# Our own shell look-alike pairs (the same tool with a scoped and with a harmful command), in
+# HarmActions' format (standard library only).
+python3 tools/shell_pairs.py 7 > runs/data/shell-pairs.json
+"$bin" data import --format harmactions runs/data/shell-pairs.json --out runs/data/shell-pairs.h5 > /dev/null
 # Suites for stage 3 (their training tasks) and for the evaluation (all their tasks).
 rm -rf runs/data/public
 "$bin" envs import --from "$data/powerseeking/cases_dev.json" --format powerseeking --out runs/data/public/powerseeking-dev > /dev/null
