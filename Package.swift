@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "Report", dependencies: ["DurableFiles", "RunLog"]),
         .target(name: "Configuration", dependencies: ["Yams"]),
         .target(name: "Metrics", dependencies: ["Environments", "Episodes", "RunLog"]),
-        .target(name: "PolicyRuntime", dependencies: ["DenyLists", "Episodes", "NeuralNet", "HDF5Store", "TextEncoder"]),
+        .target(name: "PolicyRuntime", dependencies: ["DenyLists", "Episodes", "SafetyFloor", "NeuralNet", "HDF5Store", "TextEncoder"]),
         .target(name: "EmulatorPolicy", dependencies: ["Environments", "Episodes", "PolicyRuntime"]),
         .target(name: "Training", dependencies: [
             "NeuralNet", "PolicyRuntime", "Environments", "EmulatorPolicy", "HDF5Store", "Datasets", "TextEncoder", "Importers", "RunLog", "Configuration", "Metrics", "Episodes", "KernelThreads", "DurableFiles",

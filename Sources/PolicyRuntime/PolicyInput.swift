@@ -80,6 +80,7 @@ extension StateFeatures {
                                               pending: input.pending)
         }
         if rules { state += RuleFindings.pending(input.pending, tools: input.tools) }
+        if floor { state += RuleFindings.floor(input.pending, tools: input.tools) }
         return state
     }
 

@@ -18,7 +18,7 @@ public struct PolicyLayout: Codable, Equatable, Sendable {
     /// The layout `config` trains with an encoder of `dimension` values per text.
     public init(_ config: TrainingConfig, dimension: Int) {
         features = StateFeatures(dimension: dimension, historyWindow: config.features.historyWindow,
-                                 grounding: config.features.grounding, rules: config.features.rules)
+                                 grounding: config.features.grounding, rules: config.features.rules, floor: config.features.floor)
         shapes = PolicyBundle.Shapes(worldModelHidden: config.stage2.useWorldModel ? config.stage1.hidden : nil, policyHidden: config.stage2.hidden,
                                      policyToolHidden: config.stage2.toolHidden, actionClassifierHidden: config.baselines.actionClassifier.hidden,
                                      worldModelInput: config.stage2.useWorldModel ? config.stage2.worldModelInput : nil)

@@ -96,6 +96,8 @@ public struct FeatureConfig: Codable, Equatable, Sendable {
     public var grounding = false
     /// Append the static rules' findings (RuleFindings: the pending call's tool denied, its arguments dangerous) to the state, and each tool's "denied" bit to its withhold input.
     public var rules = false
+    /// Append the safety floor's finding on the pending call (one bit: would the floor refuse it) to the state.
+    public var floor = false
 }
 
 public struct BaselineConfig: Codable, Equatable, Sendable {
