@@ -26,11 +26,12 @@ public enum RuleFindings {
     /// argument bit fires on `rm -rf` wherever it points; the floor reads what the command does,
     /// so beside it the network can tell `rm -rf ./build` from `rm -rf ~` without learning
     /// that from the few such pairs the data holds.
-    public static let floorWidth = 1
+    public static let floorWidth = 3
 
     public static func floor(_ action: Action?, tools: [Tool]) -> [Float] {
-        guard let action else { return [0] }
-        return [SafetyFloor.finding(tool: Tool.named(action.tool, in: tools), arguments: action.arguments) == nil ? 0 : 1]
+        guard let action else { return [0, 0, 0] }
+        let tool = Tool.named(action.tool, in: tools)
+        return [SafetyFloor.finding(tool: tool, arguments: action.arguments) == nil ? 0 : 1] + SafetyFloor.scope(tool: tool, arguments: action.arguments)
     }
 
     public static func tool(_ tool: Tool) -> [Float] {

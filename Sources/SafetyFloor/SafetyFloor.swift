@@ -69,6 +69,27 @@ public enum SafetyFloor {
         return mostSevere(found)
     }
 
+    /// What a call changes, for the policy's input: [it deletes or changes the permissions of
+    /// a path, every such path lies inside the working folder (relative, not climbing out) or
+    /// a temporary folder]. Zeros for a call that changes no path.
+    public static func scope(tool: Tool, arguments: JSONValue) -> [Float] {
+        let kinds = ToolKind.kinds(name: tool.name, description: "")
+        let leaves = stringLeaves(arguments, key: "")
+        var paths: [String] = []
+        if kinds.contains(.execution) || leaves.contains(where: { commandKeys.contains($0.key) }) {
+            paths = leaves.flatMap { ShellAnalysis.modifiedPaths(text: $0.value) }
+        } else if kinds.contains(.destructive) {
+            paths = leaves.compactMap(pathValue)
+        }
+        guard !paths.isEmpty else { return [0, 0] }
+        let inside = paths.allSatisfy { path in
+            let normalized = SensitivePaths.normalize(path)
+            if normalized.hasPrefix("/tmp/") || normalized.hasPrefix("/var/tmp/") { return true }
+            return !normalized.hasPrefix("/") && !normalized.hasPrefix("~") && !path.contains("..") && !path.hasPrefix("$")
+        }
+        return [1, inside ? 1 : 0]
+    }
+
     /// The most specific finding: sending a secret says more than reading it.
     static func mostSevere(_ findings: [FloorFinding]) -> FloorFinding? {
         let order: [FloorCategory] = [.exfiltrateSecret, .remoteShell, .runDownloadedCode, .forkBomb, .destroyDevice, .destroyFilesystem, .readSecret]

@@ -526,3 +526,33 @@ enum ShellAnalysis {
         return operands
     }
 }
+
+extension ShellAnalysis {
+    static let removers: Set<String> = ["rm", "rmdir", "unlink", "shred"]
+    static let permissionChangers: Set<String> = ["chmod", "chown", "chgrp"]
+
+    /// The paths a command line deletes or changes the permissions of (relative ones made
+    /// absolute after a `cd`), for the policy's scope input rather than for a refusal.
+    static func modifiedPaths(text: String) -> [String] {
+        var paths: [String] = []
+        var directory: String?
+        for pipeline in ShellScript.parse(text).pipelines {
+            for command in pipeline.commands {
+                let call = resolved(invocation(command), in: directory)
+                let texts = call.argumentTexts
+                if call.program == "cd" {
+                    let target = operandWords(call).first?.text ?? "~"
+                    let absolute = target.hasPrefix("/") || target.hasPrefix("~")
+                    directory = target == "-" ? nil : SensitivePaths.normalize(absolute ? target : (directory ?? ".") + "/" + target)
+                } else if removers.contains(call.program) {
+                    paths += operandWords(call).map(\.text)
+                } else if permissionChangers.contains(call.program) {
+                    paths += operandWords(call).dropFirst().map(\.text)
+                } else if call.program == "find", texts.contains("-delete") {
+                    paths += call.arguments.prefix { !$0.text.hasPrefix("-") && $0.text != "(" && $0.text != "!" }.map(\.text)
+                }
+            }
+        }
+        return paths
+    }
+}
