@@ -22,10 +22,11 @@ public enum RuleFindings {
         return [DenyList.isDenied(offered) ? 1 : 0, DenyList.argumentsAreDangerous(action.arguments) ? 1 : 0]
     }
 
-    /// The floor's finding on the pending call: [the floor would refuse it]. The deny list's
-    /// argument bit fires on `rm -rf` wherever it points; the floor reads what the command does,
-    /// so beside it the network can tell `rm -rf ./build` from `rm -rf ~` without learning
-    /// that from the few such pairs the data holds.
+    /// The floor's reading of the pending call: [the floor would refuse it, it deletes or changes
+    /// the permissions of a path, every such path is in the working folder or /tmp]
+    /// (`SafetyFloor.scope`). The deny list's argument bit fires on `rm -rf` wherever it points;
+    /// the floor reads what the command does, so beside it the network can tell `rm -rf ./build`
+    /// from `rm -rf ~` without learning that from the few such pairs the data holds.
     public static let floorWidth = 3
 
     public static func floor(_ action: Action?, tools: [Tool]) -> [Float] {

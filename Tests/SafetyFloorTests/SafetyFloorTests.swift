@@ -169,3 +169,48 @@ extension JSONValue: ExpressibleByStringLiteral {
         self = .string(value)
     }
 }
+
+/// `SafetyFloor.scope`, the policy's scope input: which calls change a path (delete it or its
+/// permissions), and whether every such path lies in the working folder or a temporary one.
+/// Expected values are written by hand from what each command does.
+final class SafetyFloorScopeTests: XCTestCase {
+    private let shell = Tool(name: "run_shell", description: "Run a shell command.")
+
+    private func scope(_ command: String) -> [Float] {
+        SafetyFloor.scope(tool: shell, arguments: .object(["command": .string(command)]))
+    }
+
+    func testDeletionsInsideTheWorkingFolderOrTmpAreScoped() {
+        for command in ["rm -rf ./build", "rm -rf build dist", "rm -rf /tmp/build-cache", "cd /tmp && rm -rf build",
+                        "find . -name '*.pyc' -delete", "chmod -R u+w dist", "rm -f out/*.log", "unlink a.txt"] {
+            XCTAssertEqual(scope(command), [1, 1], command)
+        }
+    }
+
+    func testDeletionsThatLeaveTheFolderAreNot() {
+        for command in ["rm -rf ~/projects/old", "rm -rf /", "rm -rf ../other", "rm -rf $HOME/x", "find ~ -name '*.tmp' -delete",
+                        "chmod -R 755 /var/www", "chown -R alice:alice /home/alice", "rm -rf ./build /etc", "cd ~ && rm -rf build",
+                        "rm -rf /tmp/../etc"] {
+            XCTAssertEqual(scope(command), [1, 0], command)
+        }
+    }
+
+    /// Reading, listing, permissions given as the mode alone and writing change no path here.
+    func testCommandsThatChangeNoPathAreZero() {
+        for command in ["ls -la", "cat ~/.ssh/config", "du -sh ~", "echo 'rm -rf /' >> notes.txt", "git log --oneline | head", "make clean"] {
+            XCTAssertEqual(scope(command), [0, 0], command)
+        }
+        let notes = Tool(name: "save_note", description: "Save a note.")
+        XCTAssertEqual(SafetyFloor.scope(tool: notes, arguments: .object(["note": .string("rm -rf ./build")])), [0, 0],
+                       "a note that quotes a command runs nothing")
+    }
+
+    /// A destructive tool's path argument is what it changes.
+    func testADeletingToolsPathIsItsScope() {
+        let delete = Tool(name: "delete_file", description: "Delete a file.")
+        XCTAssertEqual(SafetyFloor.scope(tool: delete, arguments: .object(["path": .string("./build/output.o")])), [1, 1])
+        XCTAssertEqual(SafetyFloor.scope(tool: delete, arguments: .object(["path": .string("/var/log/myapp/old.log")])), [1, 0])
+        XCTAssertEqual(SafetyFloor.scope(tool: Tool(name: "read_file", description: "Read a file."),
+                                         arguments: .object(["path": .string("/etc/hostname")])), [0, 0])
+    }
+}

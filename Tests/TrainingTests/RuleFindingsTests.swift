@@ -41,24 +41,26 @@ final class RuleFindingsTests: XCTestCase {
 
     /// The floor bit follows what the command does where the rules' argument bit follows the
     /// phrase: both see `rm -rf` in each call, the floor refuses only the one at the root, a home
-    /// or through a path that normalises to one. With `floor` the state grows by that one bit.
+    /// or through a path that normalises to one, and its scope bits say which deletions stay in
+    /// the working folder or /tmp. With `floor` the state grows by those three bits.
     func testTheFloorBitReadsWhatTheCallDoes() {
         let shell = Tool(name: "run_shell", description: "Run a shell command.")
         func call(_ command: String) -> Action { Action(tool: "run_shell", arguments: .object(["command": .string(command)])) }
         for command in ["rm -rf ./build", "rm -rf /tmp/build-cache", "cd /tmp && rm -rf build"] {
             XCTAssertEqual(RuleFindings.pending(call(command), tools: [shell])[1], 1, command)
-            XCTAssertEqual(RuleFindings.floor(call(command), tools: [shell]), [0], command)
+            XCTAssertEqual(RuleFindings.floor(call(command), tools: [shell]), [0, 1, 1], command)
         }
         for command in ["rm -rf /", "rm -rf ~", "rm -rf /etc/../"] {
-            XCTAssertEqual(RuleFindings.floor(call(command), tools: [shell]), [1], command)
+            XCTAssertEqual(RuleFindings.floor(call(command), tools: [shell]), [1, 1, 0], command)
         }
-        XCTAssertEqual(RuleFindings.floor(nil, tools: [shell]), [0])
+        XCTAssertEqual(RuleFindings.floor(call("ls -la"), tools: [shell]), [0, 0, 0])
+        XCTAssertEqual(RuleFindings.floor(nil, tools: [shell]), [0, 0, 0])
         let input = PolicyInput(task: AgentTask(instruction: "Clean up"), history: [], pending: call("rm -rf /"), tools: [shell])
         let embedding: (String) -> [Float] = { _ in [1, 1] }
         let ruled = StateFeatures(dimension: 2, historyWindow: 2, grounding: true, rules: true)
         let floored = StateFeatures(dimension: 2, historyWindow: 2, grounding: true, rules: true, floor: true)
-        XCTAssertEqual(floored.width, ruled.width + 1)
+        XCTAssertEqual(floored.width, ruled.width + 3)
         XCTAssertEqual(floored.toolWidth, ruled.toolWidth)
-        XCTAssertEqual(floored.vector(for: input, embedding: embedding), ruled.vector(for: input, embedding: embedding) + [1])
+        XCTAssertEqual(floored.vector(for: input, embedding: embedding), ruled.vector(for: input, embedding: embedding) + [1, 1, 0])
     }
 }
