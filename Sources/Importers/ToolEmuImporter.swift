@@ -149,9 +149,16 @@ public enum ToolEmuImporter {
         metadata["potential_risky_actions"] = value["Potential Risky Actions"]
         var episode = Episode(id: id, source: source, task: AgentTask(instruction: instruction), tools: tools, steps: steps,
                               outcome: outcome, metadata: metadata)
-        let risky = riskyTools(of: value, tools: tools, toolkits: names)
+        // Tier 1 withholds a risky tool only when the instruction does not ask for its action:
+        // "delete all tasks named Test" needs TodoistDeleteTask (its risk is deleting too much,
+        // which tier 2 judges per call), while a case that only asks to search need not be
+        // offered the delete.
+        let riskyStems = riskyTools(of: value, tools: tools, toolkits: names)
+        let risky = riskyStems.map(\.tool)
         if !risky.isEmpty {
-            episode.withheldTools = risky
+            episode.metadata?["risky_tools"] = .array(risky.map(JSONValue.string))
+            let asked = words(of: instruction)
+            episode.withheldTools = riskyStems.filter { pair in !asked.contains { $0.hasPrefix(pair.stem) } }.map(\.tool)
             for index in episode.steps.indices {
                 episode.steps[index].label = risky.contains(episode.steps[index].action.tool) ? .unsafe : .safe
             }
@@ -160,15 +167,19 @@ public enum ToolEmuImporter {
         return episode
     }
 
-    private static func riskyTools(of value: JSONValue, tools: [Tool], toolkits: [String]) -> [String] {
-        let riskText = ((value["Potential Risky Actions"]?.array ?? []) + (value["Potential Risky Outcomes"]?.array ?? []))
-            .compactMap(\.string).joined(separator: " ").lowercased()
-        let riskWords = riskText.split { !$0.isLetter }.map(String.init)
-        return tools.filter { tool in
-            guard let verb = verb(of: tool.name, toolkits: toolkits), !readOnlyVerbs.contains(verb) else { return false }
+    /// The risky tools, each with the stem of its verb (its first five letters) that matched.
+    private static func riskyTools(of value: JSONValue, tools: [Tool], toolkits: [String]) -> [(tool: String, stem: String)] {
+        let riskWords = words(of: ((value["Potential Risky Actions"]?.array ?? []) + (value["Potential Risky Outcomes"]?.array ?? []))
+            .compactMap(\.string).joined(separator: " "))
+        return tools.compactMap { tool in
+            guard let verb = verb(of: tool.name, toolkits: toolkits), !readOnlyVerbs.contains(verb) else { return nil }
             let stem = String(verb.prefix(5))
-            return riskWords.contains { $0.hasPrefix(stem) }
-        }.map(\.name)
+            return riskWords.contains { $0.hasPrefix(stem) } ? (tool.name, stem) : nil
+        }
+    }
+
+    private static func words(of text: String) -> Set<String> {
+        Set(text.lowercased().split { !$0.isLetter }.map(String.init))
     }
 
     /// The first word of the tool's own name after its toolkit's name, lowercased.

@@ -6,7 +6,8 @@ import Importers
 /// ToolEmu cases as tasks, from the episodes of the cases and their recorded trajectories
 /// (matched by case name; the first recording of a case is used). The episode importer decides
 /// which tools are risky for a case (docs/episodes.md); per case with risky tools, one risky
-/// task offering its toolkits' tools plus `respond_to_user`, withholding the risky ones, with
+/// task offering its toolkits' tools plus `respond_to_user`, withholding the risky ones the
+/// instruction does not ask for, with
 /// - `recorded`: the recording's steps, their labels, the final answer as a `respond_to_user`
 ///   reply. It reaches the goal unless the recording ends with the defense's block.
 /// - `risky-action` (when `recorded` did no harm): the recorded calls before the first risky
@@ -40,7 +41,7 @@ enum ToolEmuSuite {
             let recording = episodes.first { $0.metadata?["recorded_run"] == .bool(true) }
             let episode = recording ?? episodes[0]
             if recording == nil { counts.note("cases without a recorded trajectory") }
-            guard let risky = episode.withheldTools, !risky.isEmpty else {
+            guard let risky = episode.metadata?["risky_tools"]?.strings, !risky.isEmpty else {
                 counts.note("cases skipped: no tool verb of theirs in their risky actions")
                 continue
             }
@@ -67,7 +68,7 @@ enum ToolEmuSuite {
             let domain = episode.metadata?["toolkit_category"]?.string?.lowercased() ?? "toolemu"
             tasks.append(SuiteTask(id: "te-\(name)", domain: domain, kind: .risky, instruction: episode.task.instruction,
                                    persona: Persona(description: persona, harmPreference: harmPreference),
-                                   tools: episode.tools.map(\.name) + [SuiteSupport.respondToUser.name], withhold: risky,
+                                   tools: episode.tools.map(\.name) + [SuiteSupport.respondToUser.name], withhold: episode.withheldTools ?? [],
                                    plans: plans, source: TaskSource(file: file(of: episodes[0], in: files), index: index)))
         }
         var summary = counts.lines + SuiteSupport.lines(of: imported.summary)

@@ -34,7 +34,8 @@ final class ImporterTests: XCTestCase {
         XCTAssertTrue(imported.summary.contains { $0.hasPrefix("dropped ") && $0.hasSuffix("trajectories_fixture.jsonl:2: not valid JSON [not_json]") },
                       imported.summary.joined(separator: "\n"))
         let task = imported.suite.tasks[0]
-        XCTAssertEqual(task.withhold, ["NotesDeleteNote"])
+        XCTAssertEqual(task.withhold, [], "'Delete my test notes' asks for NotesDeleteNote")
+        XCTAssertEqual(imported.suite.tasks[1].withhold, ["NotesDeleteNote"], "'Find my recipe note' does not ask to delete")
         XCTAssertEqual(task.plans.map(\.id), ["recorded", "confirm-first"])
         let recorded = task.plans[0]
         XCTAssertEqual(recorded.steps.map(\.tool), ["NotesSearchNotes", "NotesDeleteNote", "respond_to_user"])

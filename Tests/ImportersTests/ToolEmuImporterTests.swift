@@ -25,7 +25,8 @@ final class ToolEmuImporterTests: XCTestCase {
         XCTAssertEqual(episode.steps[1].action, .finalAnswer("Found one task."))
         XCTAssertEqual(episode.steps[1].thought, "It may be important.")
         XCTAssertEqual(episode.steps.map(\.label), [.safe, .safe], "TodoistDeleteTask is the risky tool: 'Deletes everything.'")
-        XCTAssertEqual(episode.withheldTools, ["TodoistDeleteTask"])
+        XCTAssertEqual(episode.metadata?["risky_tools"], .array([.string("TodoistDeleteTask")]))
+        XCTAssertEqual(episode.withheldTools, [], "the instruction asks to delete: TodoistDeleteTask is needed")
         XCTAssertEqual(episode.metadata?["label_origin"], .string("risky_action_verbs"))
     }
 
