@@ -9,6 +9,11 @@ import HDF5Store
 /// content checksums, so a torn or edited bundle is refused): tensors `world_model/...` and
 /// `<variant>/...`, and the root attribute `config` holding this struct's fields as JSON, with
 /// `kind: "safemcp-policy-bundle"` (h5py: `json.loads(f.attrs["config"])`).
+///
+/// An ensemble bundle (`safemcp export --member`) holds more than one member: the first one's
+/// tensors under the names above, member `i` ≥ 1's under `member<i>/` (`member1/world_model/...`,
+/// `member1/full/...`). The members share the encoder, features and shapes; the runtime averages
+/// their probabilities.
 public struct PolicyBundle: Equatable, Sendable {
     public static let kind = "safemcp-policy-bundle"
     public static let formatVersion = 1
@@ -47,6 +52,8 @@ public struct PolicyBundle: Equatable, Sendable {
         var variants: [String: Bool]
         var source: String
         var trainingConfig: String
+        /// How many members the bundle holds (absent: one, as in bundles written before ensembles).
+        var members: Int?
     }
 
     public var encoderID: String
@@ -61,12 +68,16 @@ public struct PolicyBundle: Equatable, Sendable {
     public var source: String
     /// The run's resolved training config, JSON.
     public var trainingConfig: String
-    /// Weights by name: `world_model/...`, and `<variant>/...` for each variant.
+    /// Weights by name: `world_model/...`, and `<variant>/...` for each variant; each further
+    /// member's under `member<i>/`.
     public var tensors: [String: Checkpoint.Tensor]
+    /// How many trained members the bundle holds (1 unless it is an ensemble).
+    public var members: Int
 
     public init(encoderID: String, encoderWeightsHash: String, features: StateFeatures, thresholds: PolicyThresholds,
                 shapes: Shapes, variants: [PolicyVariant: Bool], source: String, trainingConfig: String,
-                tensors: [String: Checkpoint.Tensor]) {
+                tensors: [String: Checkpoint.Tensor], members: Int = 1) {
+        self.members = members
         self.encoderID = encoderID
         self.encoderWeightsHash = encoderWeightsHash
         self.features = features
@@ -83,7 +94,7 @@ public struct PolicyBundle: Equatable, Sendable {
         let metadata = Metadata(kind: Self.kind, formatVersion: Self.formatVersion, encoderID: encoderID,
                                 encoderWeightsHash: encoderWeightsHash, features: features, thresholds: thresholds, shapes: shapes,
                                 variants: Dictionary(uniqueKeysWithValues: variants.map { ($0.key.rawValue, $0.value) }),
-                                source: source, trainingConfig: trainingConfig)
+                                source: source, trainingConfig: trainingConfig, members: members == 1 ? nil : members)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = String(decoding: try encoder.encode(metadata), as: UTF8.self)
@@ -118,9 +129,62 @@ public struct PolicyBundle: Equatable, Sendable {
         if variants.values.contains(true) && metadata.shapes.worldModelHidden == nil {
             throw BundleError(file: path, problem: "a policy reads the world model, but the bundle has none")
         }
-        return PolicyBundle(encoderID: metadata.encoderID, encoderWeightsHash: metadata.encoderWeightsHash, features: metadata.features,
-                            thresholds: metadata.thresholds, shapes: metadata.shapes, variants: variants, source: metadata.source,
-                            trainingConfig: metadata.trainingConfig, tensors: checkpoint.tensors)
+        let members = metadata.members ?? 1
+        guard members >= 1 else { throw BundleError(file: path, problem: "holds \(members) members") }
+        let bundle = PolicyBundle(encoderID: metadata.encoderID, encoderWeightsHash: metadata.encoderWeightsHash, features: metadata.features,
+                                  thresholds: metadata.thresholds, shapes: metadata.shapes, variants: variants, source: metadata.source,
+                                  trainingConfig: metadata.trainingConfig, tensors: checkpoint.tensors, members: members)
+        for member in 1..<members where !bundle.holds(.full, member: member) {
+            throw BundleError(file: path, problem: "member \(member) of \(members) holds no full policy (no tensor \(memberPrefix(member))full/...)")
+        }
+        return bundle
+    }
+
+    /// The prefix of member `index`'s tensor names: none for the first member.
+    public static func memberPrefix(_ index: Int) -> String { index == 0 ? "" : "member\(index)/" }
+
+    /// Member `index`'s tensors under the names a single bundle gives them.
+    public func tensors(ofMember index: Int) -> [String: Checkpoint.Tensor] {
+        guard index > 0 else { return tensors.filter { !$0.key.hasPrefix("member") } }
+        let prefix = Self.memberPrefix(index)
+        return Dictionary(uniqueKeysWithValues: tensors.compactMap { name, tensor in
+            name.hasPrefix(prefix) ? (String(name.dropFirst(prefix.count)), tensor) : nil
+        })
+    }
+
+    /// Whether member `index` holds `variant`'s network (every member holds the full policy; a
+    /// member exported from a run without baselines holds no baseline).
+    public func holds(_ variant: PolicyVariant, member index: Int) -> Bool {
+        guard variants[variant] != nil, index < members else { return false }
+        let prefix = Self.memberPrefix(index) + variant.rawValue + "/"
+        return tensors.keys.contains { $0.hasPrefix(prefix) }
+    }
+
+    /// One bundle of several single ones, each named (a run or file) for the errors: the first
+    /// gives the thresholds, variants and training config; the others must share its encoder,
+    /// features and shapes, and add the networks of the first one's variants they hold.
+    public static func ensemble(_ named: [(name: String, bundle: PolicyBundle)]) throws -> PolicyBundle {
+        guard var result = named.first?.bundle else { throw BundleError(file: "ensemble", problem: "no members") }
+        for (name, bundle) in named {
+            guard bundle.members == 1 else { throw BundleError(file: name, problem: "is already an ensemble of \(bundle.members)") }
+        }
+        let first = named[0].name
+        for (index, (name, member)) in named.enumerated().dropFirst() {
+            func mismatch(_ what: String) -> BundleError {
+                BundleError(file: name, problem: "not the same \(what) as \(first): ensemble members must be trained alike")
+            }
+            guard member.encoderID == result.encoderID, member.encoderWeightsHash == result.encoderWeightsHash else { throw mismatch("encoder") }
+            guard member.features == result.features else { throw mismatch("state features") }
+            guard member.shapes == result.shapes else { throw mismatch("network shapes") }
+            guard member.variants[.full] == result.variants[.full] else { throw mismatch("full policy's world-model input") }
+            let kept = Set(result.variants.keys.filter { member.variants[$0] == result.variants[$0] }.map(\.rawValue) + ["world_model"])
+            for (tensorName, tensor) in member.tensors where kept.contains(String(tensorName.prefix { $0 != "/" })) {
+                result.tensors[memberPrefix(index) + tensorName] = tensor
+            }
+            result.source += " + \(member.source)"
+        }
+        result.members = named.count
+        return result
     }
 }
 

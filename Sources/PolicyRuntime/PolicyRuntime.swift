@@ -17,8 +17,9 @@ public final class PolicyRuntime {
 
     /// How many texts the embedding cache holds now.
     public var cachedTexts: Int { embedder.count }
-    private let policy: Policy?
-    private let classifier: Sequential?
+    /// The variant's networks, one per ensemble member that holds it (one for a single bundle).
+    private let policies: [Policy]
+    private let classifiers: [Sequential]
 
     /// Loads the bundle and the encoder it names: MiniLM from `encoderDirectory`, else
     /// `SAFEMCP_MINILM_DIR` or the installed package, refused when its weights differ from the
@@ -56,31 +57,45 @@ public final class PolicyRuntime {
         // Weights are loaded, never trained here: the generator only fills what `load` overwrites.
         var generator = RandomGenerator(seed: 0)
         let features = bundle.features
-        var worldModel: WorldModel?
-        if usesWorldModel, let hidden = bundle.shapes.worldModelHidden {
-            let model = WorldModel(inputs: features.width, dimension: features.dimension, hidden: hidden, dropout: 0, generator: &generator)
-            try model.load(bundle.tensors, file: file)
-            worldModel = model
-        }
-        if variant == .actionClassifier {
-            let network = Sequential.classifier(inputs: features.dimension, hidden: bundle.shapes.actionClassifierHidden, classes: 3,
-                                                dropout: 0, generator: &generator)
-            try SequentialModule(network).load(bundle.tensors, prefix: variant.rawValue + "/", file: file)
-            classifier = network
-            policy = nil
-        } else {
+        var policies: [Policy] = []
+        var classifiers: [Sequential] = []
+        for member in 0..<bundle.members where bundle.holds(variant, member: member) {
+            let tensors = bundle.tensors(ofMember: member)
+            let name = member == 0 ? file : "\(file) member \(member)"
+            if variant == .actionClassifier {
+                let network = Sequential.classifier(inputs: features.dimension, hidden: bundle.shapes.actionClassifierHidden, classes: 3,
+                                                    dropout: 0, generator: &generator)
+                try SequentialModule(network).load(tensors, prefix: variant.rawValue + "/", file: name)
+                classifiers.append(network)
+                continue
+            }
+            var worldModel: WorldModel?
+            if usesWorldModel, let hidden = bundle.shapes.worldModelHidden {
+                let model = WorldModel(inputs: features.width, dimension: features.dimension, hidden: hidden, dropout: 0, generator: &generator)
+                try model.load(tensors, file: name)
+                worldModel = model
+            }
             let worldModelInput = bundle.shapes.worldModelInput ?? .prediction
             let inputs = features.width + (usesWorldModel ? worldModelInput.width(dimension: features.dimension) : 0)
             let network = PolicyNetwork(inputs: inputs, toolDimension: features.toolWidth, hidden: bundle.shapes.policyHidden,
                                         toolHidden: bundle.shapes.policyToolHidden, dropout: 0, name: "policy", generator: &generator)
-            try network.load(bundle.tensors, prefix: variant.rawValue + "/", file: file)
-            policy = Policy(network: network, worldModel: worldModel, stateWidth: features.width, toolDimension: features.toolWidth,
-                            worldModelInput: worldModelInput)
-            classifier = nil
+            try network.load(tensors, prefix: variant.rawValue + "/", file: name)
+            policies.append(Policy(network: network, worldModel: worldModel, stateWidth: features.width, toolDimension: features.toolWidth,
+                                   worldModelInput: worldModelInput))
         }
+        guard !policies.isEmpty || !classifiers.isEmpty else {
+            throw BundleError(file: file, problem: "holds no weights of its \(variant.rawValue) policy")
+        }
+        self.policies = policies
+        self.classifiers = classifiers
     }
 
-    /// Decides for every input at once (one batched forward pass).
+    /// How many trained networks decide together (their probabilities averaged).
+    public var memberCount: Int { policies.count + classifiers.count }
+
+    /// Decides for every input at once (one batched forward pass per member). An ensemble's
+    /// verdict, withhold and look-ahead probabilities are the means of its members'; the
+    /// thresholds then apply to the means.
     public func decide(_ inputs: [PolicyInput]) throws -> [PolicyOutput] {
         guard !inputs.isEmpty else { return [] }
         let vectors = try embeddings(inputs)
@@ -89,31 +104,56 @@ public final class PolicyRuntime {
         func vector(_ text: String) -> [Float] { text.isEmpty ? zero : vectors[text]! }
         let pendingVectors = inputs.map { $0.pending.map { vector(EpisodeTexts.action($0)) } ?? zero }
 
-        if let classifier {
-            let logits = classifier.forward(Matrix.stacking(pendingVectors, cols: features.dimension), training: false)
+        if !classifiers.isEmpty {
+            let pending = Matrix.stacking(pendingVectors, cols: features.dimension)
+            let verdicts = Self.mean(classifiers.map { Self.softmaxRows($0.forward(pending, training: false)) })
             return inputs.indices.map { row in
-                output(verdictLogits: logits.row(row), withholdLogits: [], tools: inputs[row].tools, lookahead: nil)
+                output(verdictProbabilities: verdicts[row], withholdProbabilities: [], tools: inputs[row].tools, lookahead: nil)
             }
         }
-        let policy = self.policy!
         let states = Matrix.stacking(inputs.map { features.vector(for: $0, embedding: vector) }, cols: features.width)
-        let (networkInputs, prediction) = policy.inputs(states: states)
-        let result = policy.forward(networkInputs, tools: inputs.map { $0.tools.map { features.toolVector($0, embedding: vector) } })
+        let toolVectors = inputs.map { $0.tools.map { features.toolVector($0, embedding: vector) } }
+        var verdictMembers: [[[Double]]] = []
+        var withholdMembers: [[[Double]]] = []
+        var predictionMembers: [[[Double]]] = []
+        for policy in policies {
+            let (networkInputs, prediction) = policy.inputs(states: states)
+            let result = policy.forward(networkInputs, tools: toolVectors)
+            verdictMembers.append(Self.softmaxRows(result.verdicts))
+            if let withhold = result.withhold {
+                withholdMembers.append([withhold.storage.map { 1 / (1 + Foundation.exp(-Double($0))) }])
+            }
+            if let prediction { predictionMembers.append((0..<prediction.rows).map { prediction.row($0).suffix(4).map(Double.init) }) }
+        }
+        let verdicts = Self.mean(verdictMembers)
+        let withhold = withholdMembers.isEmpty ? nil : Self.mean(withholdMembers)[0]
+        let risks = predictionMembers.isEmpty ? nil : Self.mean(predictionMembers)
         var pair = 0
         return inputs.indices.map { row in
             let count = inputs[row].tools.count
-            let withhold = result.withhold.map { Array($0.storage[pair..<pair + count]) } ?? []
+            let withholdProbabilities = withhold.map { Array($0[pair..<pair + count]) } ?? []
             pair += count
-            let lookahead = prediction.map { matrix -> Lookahead in
-                let values = matrix.row(row).suffix(4).map(Double.init)
-                return Lookahead(nextStateProbabilities: Array(values.prefix(3)), unsafeFollows: values[3])
-            }
-            return output(verdictLogits: result.verdicts.row(row), withholdLogits: withhold, tools: inputs[row].tools, lookahead: lookahead)
+            let lookahead = risks.map { Lookahead(nextStateProbabilities: Array($0[row].prefix(3)), unsafeFollows: $0[row][3]) }
+            return output(verdictProbabilities: verdicts[row], withholdProbabilities: withholdProbabilities,
+                          tools: inputs[row].tools, lookahead: lookahead)
         }
     }
 
-    private func output(verdictLogits: ArraySlice<Float>, withholdLogits: [Float], tools: [Tool], lookahead: Lookahead?) -> PolicyOutput {
-        let probabilities = Probabilities.softmax(verdictLogits.map(Double.init))
+    /// Each row's softmax, in double precision.
+    private static func softmaxRows(_ logits: Matrix) -> [[Double]] {
+        (0..<logits.rows).map { Probabilities.softmax(logits.row($0).map(Double.init)) }
+    }
+
+    /// The element-wise mean over members of rows of probabilities of one shape.
+    private static func mean(_ members: [[[Double]]]) -> [[Double]] {
+        guard members.count > 1 else { return members[0] }
+        let scale = 1 / Double(members.count)
+        return members[0].indices.map { row in
+            members[0][row].indices.map { column in members.reduce(0) { $0 + $1[row][column] } * scale }
+        }
+    }
+
+    private func output(verdictProbabilities probabilities: [Double], withholdProbabilities: [Double], tools: [Tool], lookahead: Lookahead?) -> PolicyOutput {
         var best = probabilities.indices.max { probabilities[$0] < probabilities[$1] }!
         if let threshold = bundle.thresholds.unsafe {
             let unsafe = StepLabel.unsafe.index
@@ -123,9 +163,7 @@ public final class PolicyRuntime {
                 best = probabilities[StepLabel.critical.index] > probabilities[StepLabel.safe.index] ? StepLabel.critical.index : StepLabel.safe.index
             }
         }
-        let withholdProbabilities = withholdLogits.isEmpty
-            ? [Double](repeating: 0, count: tools.count)
-            : withholdLogits.map { 1 / (1 + Foundation.exp(-Double($0))) }
+        let withholdProbabilities = withholdProbabilities.isEmpty ? [Double](repeating: 0, count: tools.count) : withholdProbabilities
         let withheld = Set(zip(tools, withholdProbabilities).filter { $0.1 >= bundle.thresholds.withhold }.map(\.0.name))
         return PolicyOutput(verdict: StepLabel.allCases[best], verdictProbabilities: probabilities, confidence: probabilities[best],
                             withholdProbabilities: withholdProbabilities, withheld: withheld, lookahead: lookahead)

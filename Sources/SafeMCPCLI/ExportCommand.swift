@@ -13,14 +13,21 @@ struct ExportCommand: ParsableCommand {
         classifier, stage 2 without the world model), with the encoder id and the SHA-256 of its \
         weights, the feature layout, the decision thresholds and the training config. It is \
         written atomically and sealed with checksums: a torn or edited bundle is refused on load.
+        With --member, other runs of the same config (other seeds) join as ensemble members: each \
+        decision averages the members' verdict and withhold probabilities, and the thresholds \
+        apply to the means. The first run gives the thresholds and the training config.
         Example: safemcp export --run runs/default --out policy.h5
+        Example: safemcp export --run runs/seed-7 --member runs/seed-1 --member runs/seed-2
         """
     )
 
     @Option(name: .customLong("run"), help: "The run folder, e.g. runs/default.")
     var runPath: String
 
-    @Option(name: .long, help: "The stage-3 checkpoint step to export (default: the finished stage 3).")
+    @Option(name: .long, help: "Another run to add as an ensemble member (its finished stages); repeat for more.")
+    var member: [String] = []
+
+    @Option(name: .long, help: "The stage-3 checkpoint step of --run to export (default: the finished stage 3).")
     var checkpoint: Int?
 
     @Option(name: .long, help: "Where to write the bundle (default: RUN/policy.h5).")
@@ -48,12 +55,19 @@ struct ExportCommand: ParsableCommand {
         let output = URL(fileURLWithPath: out ?? runURL.appendingPathComponent("policy.h5").path)
         let bundle: PolicyBundle
         do {
-            let run = try RunDirectory(root: runURL.deletingLastPathComponent(), name: runURL.lastPathComponent)
-            bundle = try PolicyExport.bundle(run: run, stage3Step: checkpoint,
-                                             thresholds: PolicyThresholds(withhold: withholdThreshold, unsafe: unsafeThreshold),
-                                             encoderDirectory: encoderDir) { line in
-                FileHandle.standardError.write(Data("\(line)\n".utf8))
+            func log(_ line: String) { FileHandle.standardError.write(Data("\(line)\n".utf8)) }
+            func runDirectory(_ url: URL) throws -> RunDirectory {
+                try RunDirectory(root: url.deletingLastPathComponent(), name: url.lastPathComponent)
             }
+            let thresholds = PolicyThresholds(withhold: withholdThreshold, unsafe: unsafeThreshold)
+            var members = [(name: runURL.path, bundle: try PolicyExport.bundle(run: try runDirectory(runURL), stage3Step: checkpoint,
+                                                                                thresholds: thresholds, encoderDirectory: encoderDir, log: log))]
+            for path in member {
+                let memberURL = URL(fileURLWithPath: path).standardizedFileURL
+                members.append((memberURL.path, try PolicyExport.bundle(run: try runDirectory(memberURL), thresholds: thresholds,
+                                                                        encoderDirectory: encoderDir, log: log)))
+            }
+            bundle = try PolicyBundle.ensemble(members)
             try bundle.write(to: output)
         } catch {
             FileHandle.standardError.write(Data("export: error: \(error)\n".utf8))
@@ -62,10 +76,11 @@ struct ExportCommand: ParsableCommand {
         let variants = bundle.variants.keys.map(\.rawValue).sorted()
         if json {
             let summary: [String: Any] = ["bundle": output.path, "source": bundle.source, "encoder": bundle.encoderID,
-                                          "variants": variants, "tensors": bundle.tensors.count]
+                                          "variants": variants, "tensors": bundle.tensors.count, "members": bundle.members]
             print(String(decoding: try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys]), as: UTF8.self))
         } else {
-            print("wrote \(output.path): \(bundle.source), encoder \(bundle.encoderID), policies: \(variants.joined(separator: ", "))")
+            let ensemble = bundle.members > 1 ? ", an ensemble of \(bundle.members) members" : ""
+            print("wrote \(output.path): \(bundle.source), encoder \(bundle.encoderID), policies: \(variants.joined(separator: ", "))\(ensemble)")
         }
     }
 }

@@ -74,27 +74,7 @@ final class EvalCommandTests: XCTestCase {
     /// come from the bundle's variants, and the trained policy judges the labelled steps better
     /// than no defense (a bundle of untrained or mismatched weights would not).
     func testTrainExportEvaluate() throws {
-        let dataset = folder.appendingPathComponent("labelled.h5")
-        try DatasetWriter.write(Self.labelledEpisodes(count: 160), to: dataset, embedding: HashingEmbedder(dimension: 64))
-        let config = folder.appendingPathComponent("tiny.yaml")
-        try """
-        seed: 3
-        encoder: {kind: hashing, hashingDimension: 64}
-        data:
-          train: [{path: \(dataset.path), format: dataset}]
-          validationFraction: 0.25
-        stage1: {steps: 60, batchSize: 16, hidden: 32, evalInterval: 20, warmupSteps: 4}
-        stage2: {steps: 120, batchSize: 16, hidden: 32, toolHidden: 16, evalInterval: 20, warmupSteps: 4, patience: 100}
-        stage3: {steps: 20, promptsPerStep: 4, groupSize: 4, evalInterval: 10, warmupSteps: 4}
-        baselines:
-          enabled: true
-          actionClassifier: {steps: 120, batchSize: 16, hidden: [32]}
-        checkpoints: {interval: 1000, keepLast: 2}
-        """.write(to: config, atomically: true, encoding: .utf8)
-        let runs = folder.appendingPathComponent("runs")
-        let train = try safemcp(["train", "--config", config.path, "--runs", runs.path, "--run", "tiny", "--stage", "all"])
-        XCTAssertEqual(train.status, 0, train.stderr)
-        let run = runs.appendingPathComponent("tiny").path
+        let (dataset, run) = try trainTinyRun("tiny", seed: 3)
         let export = try safemcp(["export", "--run", run])
         XCTAssertEqual(export.status, 0, export.stderr)
 
@@ -126,6 +106,55 @@ final class EvalCommandTests: XCTestCase {
         XCTAssertEqual(text.status, 0, text.stderr)
         XCTAssertTrue(text.stdout.contains("full (stages 1-3)"), text.stdout)
         XCTAssertFalse(text.stdout.contains("static rules"), "without --baselines only the full policy")
+    }
+
+    /// Trains a tiny hashing-encoder run (every stage and the baselines) on labelled episodes;
+    /// returns the dataset and the run folder.
+    private func trainTinyRun(_ name: String, seed: Int) throws -> (dataset: URL, run: String) {
+        let dataset = folder.appendingPathComponent("labelled.h5")
+        if !FileManager.default.fileExists(atPath: dataset.path) {
+            try DatasetWriter.write(Self.labelledEpisodes(count: 160), to: dataset, embedding: HashingEmbedder(dimension: 64))
+        }
+        let config = folder.appendingPathComponent("\(name).yaml")
+        try """
+        seed: \(seed)
+        encoder: {kind: hashing, hashingDimension: 64}
+        data:
+          train: [{path: \(dataset.path), format: dataset}]
+          validationFraction: 0.25
+        stage1: {steps: 60, batchSize: 16, hidden: 32, evalInterval: 20, warmupSteps: 4}
+        stage2: {steps: 120, batchSize: 16, hidden: 32, toolHidden: 16, evalInterval: 20, warmupSteps: 4, patience: 100}
+        stage3: {steps: 20, promptsPerStep: 4, groupSize: 4, evalInterval: 10, warmupSteps: 4}
+        baselines:
+          enabled: true
+          actionClassifier: {steps: 120, batchSize: 16, hidden: [32]}
+        checkpoints: {interval: 1000, keepLast: 2}
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let runs = folder.appendingPathComponent("runs")
+        let train = try safemcp(["train", "--config", config.path, "--runs", runs.path, "--run", name, "--stage", "all"])
+        XCTAssertEqual(train.status, 0, train.stderr)
+        return (dataset, runs.appendingPathComponent(name).path)
+    }
+
+    /// `export --member`: two runs of one config with different seeds make one ensemble bundle,
+    /// which `eval` reads as it reads any bundle; a member that is not a run is named.
+    func testExportAnEnsembleAndEvaluateIt() throws {
+        let (dataset, first) = try trainTinyRun("tiny", seed: 3)
+        let (_, second) = try trainTinyRun("tiny-seed4", seed: 4)
+        let bundle = folder.appendingPathComponent("ensemble.h5").path
+        let export = try safemcp(["export", "--run", first, "--member", second, "--out", bundle, "--json"])
+        XCTAssertEqual(export.status, 0, export.stderr)
+        let summary = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(export.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(summary["members"] as? Int, 2)
+        XCTAssertTrue((summary["source"] as? String ?? "").contains("tiny-seed4"), "\(summary)")
+        let eval = try safemcp(["eval", "--bundle", bundle, "--no-suites", "--data", dataset.path, "--format", "dataset"])
+        XCTAssertEqual(eval.status, 0, eval.stderr)
+        XCTAssertTrue(eval.stdout.contains("full (stages 1-3)"), eval.stdout)
+
+        let missing = folder.appendingPathComponent("runs/not-a-run").path
+        let refused = try safemcp(["export", "--run", first, "--member", missing, "--out", bundle])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains(missing), refused.stderr)
     }
 
     /// The pending call's tool sets the label (reads safe, transfers critical, deletions unsafe);

@@ -191,6 +191,74 @@ final class PolicyExportTests: XCTestCase {
         }
     }
 
+    /// An ensemble decides by the means of its members' probabilities. The reference is each
+    /// member's own bundle, loaded alone (whose decisions the tests above check against the
+    /// trained networks); a variant that only the first member holds is that member's alone.
+    func testAnEnsembleAveragesItsMembersProbabilities() throws {
+        let (_, first, _, _) = try exportedBundle()
+        let (_, second, _, _) = try exportedBundle(["seed=2", "baselines.enabled=false"])
+        let ensemble = try PolicyBundle.ensemble([("first", first), ("second", second)])
+        XCTAssertEqual(ensemble.members, 2)
+        XCTAssertTrue(ensemble.holds(.full, member: 1))
+        XCTAssertFalse(ensemble.holds(.actionClassifier, member: 1))
+        let folder = try TemporaryFolder(prefix: "ensemble")
+        let url = folder.url.appendingPathComponent("ensemble.h5")
+        try ensemble.write(to: url)
+        XCTAssertEqual(try PolicyBundle.read(url), ensemble)
+
+        let episodes = SyntheticData.episodes(count: 40, seed: 78)
+        let inputs = episodes.map { episode in
+            PolicyInput(task: episode.task, history: Array(episode.steps.dropLast()), pending: episode.steps.last!.action, tools: episode.tools)
+        }
+        let embedder = HashingEmbedder(dimension: 64)
+        let outputs = try PolicyRuntime(contentsOf: url).decide(inputs)
+        let alone = try [first, second].map { try PolicyRuntime(bundle: $0, variant: .full, embedder: embedder).decide(inputs) }
+        XCTAssertEqual(try PolicyRuntime(contentsOf: url).memberCount, 2)
+        var differsFromTheFirst = false
+        for (row, output) in outputs.enumerated() {
+            let (a, b) = (alone[0][row], alone[1][row])
+            for j in 0..<3 {
+                XCTAssertEqual(output.verdictProbabilities[j], (a.verdictProbabilities[j] + b.verdictProbabilities[j]) / 2, accuracy: 1e-12)
+            }
+            for j in output.withholdProbabilities.indices {
+                XCTAssertEqual(output.withholdProbabilities[j], (a.withholdProbabilities[j] + b.withholdProbabilities[j]) / 2, accuracy: 1e-12)
+            }
+            let lookahead = try XCTUnwrap(output.lookahead)
+            XCTAssertEqual(lookahead.unsafeFollows, (a.lookahead!.unsafeFollows + b.lookahead!.unsafeFollows) / 2, accuracy: 1e-9)
+            let probabilities = output.verdictProbabilities
+            XCTAssertEqual(output.verdict.index, probabilities.indices.max { probabilities[$0] < probabilities[$1] })
+            XCTAssertEqual(output.withheld, Set(zip(inputs[row].tools, output.withholdProbabilities).filter { $0.1 >= 0.5 }.map(\.0.name)))
+            differsFromTheFirst = differsFromTheFirst || abs(output.verdictProbabilities[0] - a.verdictProbabilities[0]) > 1e-3
+        }
+        XCTAssertTrue(differsFromTheFirst, "the members' probabilities must differ for the test to tell a mean from the first member")
+
+        let classifier = try PolicyRuntime(contentsOf: url, variant: .actionClassifier)
+        XCTAssertEqual(classifier.memberCount, 1)
+        XCTAssertEqual(try classifier.decide(inputs),
+                       try PolicyRuntime(bundle: first, variant: .actionClassifier, embedder: embedder).decide(inputs))
+    }
+
+    /// Members must fit one another, and a member without its full policy is refused on load.
+    func testMismatchedOrIncompleteMembersAreRefused() throws {
+        let (_, first, _, _) = try exportedBundle()
+        let (_, grounded, _, _) = try exportedBundle(["features.grounding=true"])
+        XCTAssertThrowsError(try PolicyBundle.ensemble([("runs/a", first), ("runs/b", grounded)])) {
+            XCTAssertEqual("\($0)", "runs/b: not the same state features as runs/a: ensemble members must be trained alike")
+        }
+        let pair = try PolicyBundle.ensemble([("runs/a", first), ("runs/c", first)])
+        XCTAssertThrowsError(try PolicyBundle.ensemble([("runs/a", first), ("pair.h5", pair)])) {
+            XCTAssertTrue("\($0)".contains("pair.h5: is already an ensemble of 2"), "\($0)")
+        }
+        var broken = pair
+        broken.tensors = broken.tensors.filter { !$0.key.hasPrefix("member1/full/") }
+        let folder = try TemporaryFolder(prefix: "ensemble")
+        let url = folder.url.appendingPathComponent("broken.h5")
+        try broken.write(to: url)
+        XCTAssertThrowsError(try PolicyBundle.read(url)) {
+            XCTAssertTrue("\($0)".contains("member 1 of 2 holds no full policy"), "\($0)")
+        }
+    }
+
     private static func finished(_ stage: String, _ run: RunDirectory) throws -> Checkpoint {
         let latest = try CheckpointDirectory(path: run.checkpointsURL.appendingPathComponent(stage).path).latest()
         return try XCTUnwrap(latest).checkpoint
