@@ -31,10 +31,13 @@ test: setup
 	SAFEMCP_BIN=$(CURDIR)/.build/debug/safemcp $(PYTHON) -m pytest Tests/sweep -q
 
 # run.sh builds the release binary itself, so the build is timed as one of its phases.
-# `make run ABLATION=1` also trains and evaluates the job without stage 1.
+# `make run ABLATION=1` also trains and evaluates the job without stage 1; the bundle is an
+# ensemble of the default run and one run per seed of ENSEMBLE_SEEDS (`make run ENSEMBLE_SEEDS=`:
+# the default run alone).
 ABLATION ?= 0
+ENSEMBLE_SEEDS ?= 1 2
 run: setup-run
-	SWIFT=$(SWIFT) SAFEMCP_PYTHON=$(PYTHON) SAFEMCP_ABLATION=$(ABLATION) tools/run.sh $(CURDIR)/.build/release/safemcp
+	SWIFT=$(SWIFT) SAFEMCP_PYTHON=$(PYTHON) SAFEMCP_ABLATION=$(ABLATION) ENSEMBLE_SEEDS="$(ENSEMBLE_SEEDS)" tools/run.sh $(CURDIR)/.build/release/safemcp
 
 sweep: setup
 	$(SWIFT) build -c release --product safemcp

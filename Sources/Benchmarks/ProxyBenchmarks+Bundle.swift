@@ -6,32 +6,40 @@ import TextEncoder
 import Training
 
 extension ProxyBenchmarks {
-    /// Writes a policy bundle with the MiniLM encoder and networks of the default training shapes
-    /// (`TrainingConfig()`), with untrained weights: what serving costs depends on the shapes and
-    /// the encoder, not on the weights' values. Two choices make it behave as a trained policy
-    /// does on the benchmark's benign echo calls: its withhold threshold is 1, so tier 1
-    /// withholds nothing and every call reaches tier 2, and its verdict head is biased to `safe`
-    /// (a call judged otherwise makes the proxy decide tier 1 again after answering, which costs
-    /// one more embedding of the call's result).
+    /// How many members the benchmark's bundle holds: as many as `make run`'s ensemble (the
+    /// default run and ENSEMBLE_SEEDS "1 2"), since each member adds its networks to every decision.
+    static let bundleMembers = 3
+
+    /// Writes a policy bundle with the MiniLM encoder and `bundleMembers` members with networks of
+    /// the default training shapes (`TrainingConfig()`), with untrained weights: what serving
+    /// costs depends on the shapes, the members and the encoder, not on the weights' values. Two
+    /// choices make it behave as a trained policy does on the benchmark's benign echo calls: its
+    /// withhold threshold is 1, so tier 1 withholds nothing and every call reaches tier 2, and its
+    /// verdict heads are biased to `safe` (a call judged otherwise makes the proxy decide tier 1
+    /// again after answering, which costs one more embedding of the call's result).
     static func writeUntrainedMiniLMBundle(to url: URL) throws {
         let config = TrainingConfig()
         let folder = try MiniLMFolder.locate()
         let layout = PolicyLayout(config)
         let features = layout.features
-        var generator = RandomGenerator(seed: 1)
-        let worldModel = WorldModel(inputs: features.width, dimension: features.dimension, hidden: config.stage1.hidden, dropout: 0,
-                                    generator: &generator)
-        let network = PolicyNetwork(inputs: features.width + config.stage2.worldModelInput.width(dimension: features.dimension),
-                                    toolDimension: features.toolWidth, hidden: config.stage2.hidden, toolHidden: config.stage2.toolHidden,
-                                    dropout: 0, name: "policy", generator: &generator)
-        network.verdictHead.bias.value = Matrix(rows: 1, cols: 3, storage: [20, 0, 0])
-        let policy = Policy(network: network, worldModel: worldModel, stateWidth: features.width, toolDimension: features.toolWidth,
-                            worldModelInput: config.stage2.worldModelInput)
-        var bundle = PolicyExport.bundle(policy, layout: layout, encoderID: MiniLMEncoder.modelID)
-        bundle.encoderWeightsHash = try folder.weightsDigest()
-        bundle.thresholds = PolicyThresholds(withhold: 1)
-        bundle.source = "safemcp-bench: untrained weights at the default shapes"
-        try bundle.write(to: url)
+        let digest = try folder.weightsDigest()
+        let members = (0..<bundleMembers).map { member -> (name: String, bundle: PolicyBundle) in
+            var generator = RandomGenerator(seed: UInt64(member + 1))
+            let worldModel = WorldModel(inputs: features.width, dimension: features.dimension, hidden: config.stage1.hidden, dropout: 0,
+                                        generator: &generator)
+            let network = PolicyNetwork(inputs: features.width + config.stage2.worldModelInput.width(dimension: features.dimension),
+                                        toolDimension: features.toolWidth, hidden: config.stage2.hidden, toolHidden: config.stage2.toolHidden,
+                                        dropout: 0, name: "policy", generator: &generator)
+            network.verdictHead.bias.value = Matrix(rows: 1, cols: 3, storage: [20, 0, 0])
+            let policy = Policy(network: network, worldModel: worldModel, stateWidth: features.width, toolDimension: features.toolWidth,
+                                worldModelInput: config.stage2.worldModelInput)
+            var bundle = PolicyExport.bundle(policy, layout: layout, encoderID: MiniLMEncoder.modelID)
+            bundle.encoderWeightsHash = digest
+            bundle.thresholds = PolicyThresholds(withhold: 1)
+            bundle.source = "safemcp-bench: untrained weights at the default shapes, member \(member + 1)"
+            return ("member \(member + 1)", bundle)
+        }
+        try PolicyBundle.ensemble(members).write(to: url)
     }
 
     /// The proxy's arguments for serving that bundle, written into `directory`, in shadow mode:

@@ -73,7 +73,7 @@ public struct ProxyBenchmarks: BenchmarkSection {
         var runs: [[String: Double]] = []
         for round in 1...rounds {
             log("round \(round) of \(rounds): \(sequentialCalls) sequential calls each to the echo server directly, through the proxy "
-                + "with --policy rules, and through the proxy with a MiniLM bundle, load average \(EncoderBenchmarks.loadAverage())")
+                + "with --policy rules, and through the proxy with a MiniLM bundle of \(Self.bundleMembers) members, load average \(EncoderBenchmarks.loadAverage())")
             let (directCalls, rulesCalls, bundleCalls) = (try direct.latencies(calls: sequentialCalls), try rules.latencies(calls: sequentialCalls),
                                                           try bundle.latencies(calls: sequentialCalls))
             var figures: [String: Double] = [:]
