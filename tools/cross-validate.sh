@@ -1,46 +1,62 @@
 #!/usr/bin/env bash
-# HarmActions, 5-fold cross-validated: the default job of `make run` trained five times, each time
-# on the other four folds of HarmActions in place of the whole of it (the other sources as they
-# are; the fold is in no training batch and no validation split), and each bundle judged, served,
-# on its fold. Run after `make run` (it reuses runs/data). Arguments: the safemcp binary (a
-# release build), then optionally the seed (default 7). Writes runs/cv-harmactions-SEED/table.txt.
+# HarmActions, 5-fold cross-validated: the default job of `make run` trained on the other four
+# folds of HarmActions in place of the whole of it (the other sources as they are; the fold is in
+# no training batch and no validation split), and each bundle judged, served, on its fold. The
+# bundle of make run is an ensemble of seeds 7, 1 and 2, so each fold's bundle is too: one run per
+# seed, trained at once, exported with --member. Run after `make run` (it reuses runs/data).
+# Arguments: the safemcp binary (a release build), then optionally the seeds (default: 7 1 2, as
+# make run; one seed gives single runs). The folds are dealt by the first seed, so every seed list
+# that starts with 7 is judged on the same folds. Writes runs/cv-harmactions-SEEDS/table.txt
+# (seeds joined by "-").
 set -euo pipefail
 
-bin=${1:?usage: tools/cross-validate.sh SAFEMCP_BINARY [SEED]}
-seed=${2:-7}
+bin=${1:?usage: tools/cross-validate.sh SAFEMCP_BINARY [SEED...]}
+shift
+seeds=("$@")
+[ ${#seeds[@]} -gt 0 ] || seeds=(7 1 2)
 folds=5
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 data=../shared/data/harmactions/harmactions_dataset.json
-out=runs/cv-harmactions-$seed
+name=$(IFS=-; echo "${seeds[*]}")
+out=runs/cv-harmactions-$name
 [ -f runs/data/harmactions.h5 ] || { echo "runs/data is missing: run make run first" >&2; exit 1; }
 grep -q "path: runs/data/harmactions.h5," configs/default.yaml || { echo "configs/default.yaml no longer trains on runs/data/harmactions.h5" >&2; exit 1; }
 mkdir -p "$out"
-.venv/bin/python tools/harmactions_folds.py "$data" "$folds" "$out" --seed "$seed" >&2
+.venv/bin/python tools/harmactions_folds.py "$data" "$folds" "$out" --seed "${seeds[0]}" >&2
 
 for ((fold = 0; fold < folds; fold++)); do
-    run=cv-harmactions-$seed-$fold
-    if [ ! -f "runs/$run/policy.h5" ]; then
-        printf '\n== fold %s of %s: training without its rows (seed %s)\n' "$((fold + 1))" "$folds" "$seed" >&2
+    bundle=$out/fold-$fold.h5
+    if [ ! -f "$bundle" ]; then
+        printf '\n== fold %s of %s: training without its rows (seeds %s, at once)\n' "$((fold + 1))" "$folds" "${seeds[*]}" >&2
         "$bin" data import --format harmactions "$out/train-$fold.json" --out "$out/train-$fold.h5" > /dev/null
         sed "s#path: runs/data/harmactions.h5,#path: $out/train-$fold.h5,#" configs/default.yaml > "$out/config-$fold.yaml"
-        rm -rf "runs/$run"
-        "$bin" train --config "$out/config-$fold.yaml" --run "$run" --stage all --set seed="$seed" \
-            --set baselines.enabled=false --set stage3.evalEpisodes=0 > /dev/null
-        "$bin" export --run "runs/$run" --out "runs/$run/policy.h5" > /dev/null
+        pids=()
+        members=()
+        for seed in "${seeds[@]}"; do
+            run=cv-harmactions-$seed-$fold
+            rm -rf "runs/$run"
+            "$bin" train --config "$out/config-$fold.yaml" --run "$run" --stage all --set seed="$seed" \
+                --set baselines.enabled=false --set stage3.evalEpisodes=0 > /dev/null 2> "runs/$run.train.log" &
+            pids+=($!)
+            [ "$seed" = "${seeds[0]}" ] || members+=(--member "runs/$run")
+        done
+        for pid in "${pids[@]}"; do wait "$pid"; done
+        "$bin" export --run "runs/cv-harmactions-${seeds[0]}-$fold" "${members[@]}" --out "$bundle" > /dev/null
     fi
-    "$bin" eval --run "runs/$run" --baselines --no-suites --data "$out/test-$fold.json" --format harmactions --json > "$out/fold-$fold.json"
+    "$bin" eval --bundle "$bundle" --run "runs/cv-harmactions-${seeds[0]}-$fold" --baselines --no-suites --data "$out/test-$fold.json" \
+        --format harmactions --json > "$out/fold-$fold.json"
 done
-.venv/bin/python - "$out" "$folds" <<'PY' | tee "$out/table.txt"
+.venv/bin/python - "$out" "$folds" "${seeds[*]}" <<'PY' | tee "$out/table.txt"
 import json, sys
-out, folds = sys.argv[1], int(sys.argv[2])
+out, folds, seeds = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 rows = {}
 for fold in range(folds):
     result = json.load(open(f"{out}/fold-{fold}.json"))
     table, states = result["tables"][0], result["data"][0]["states"]
     for row in table["rows"]:
         rows.setdefault(row["name"], []).append((states, row["values"]["accuracy"], row["values"]["macro_f1"]))
-print(f"HarmActions, {folds}-fold cross-validated (each fold judged by the bundle trained without it): accuracy over all rows, macro-F1 as the folds' mean weighted by their rows, then each fold's accuracy")
+print(f"HarmActions, {folds}-fold cross-validated, seeds {seeds} (each fold judged by the bundle trained without it): accuracy over all rows, macro-F1 as the folds' mean weighted by their rows, then each fold's accuracy")
 for name, folds_ in rows.items():
     total = sum(n for n, _, _ in folds_)
     accuracy = sum(n * a for n, a, _ in folds_) / total
