@@ -44,7 +44,7 @@ for ((fold = 0; fold < folds; fold++)); do
         for pid in "${pids[@]}"; do wait "$pid"; done
         "$bin" export --run "runs/cv-harmactions-${seeds[0]}-$fold" "${members[@]}" --out "$bundle" > /dev/null
     fi
-    "$bin" eval --bundle "$bundle" --run "runs/cv-harmactions-${seeds[0]}-$fold" --baselines --no-suites --data "$out/test-$fold.json" \
+    "$bin" eval --bundle "$bundle" --baselines --no-suites --data "$out/test-$fold.json" \
         --format harmactions --json > "$out/fold-$fold.json"
 done
 .venv/bin/python - "$out" "$folds" "${seeds[*]}" <<'PY' | tee "$out/table.txt"
