@@ -17,6 +17,8 @@ seeds=("$@")
 folds=5
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+# shellcheck source=tools/ensemble.sh
+. tools/ensemble.sh
 data=../shared/data/harmactions/harmactions_dataset.json
 name=$(IFS=-; echo "${seeds[*]}")
 out=runs/cv-harmactions-$name
@@ -31,18 +33,8 @@ for ((fold = 0; fold < folds; fold++)); do
         printf '\n== fold %s of %s: training without its rows (seeds %s, at once)\n' "$((fold + 1))" "$folds" "${seeds[*]}" >&2
         "$bin" data import --format harmactions "$out/train-$fold.json" --out "$out/train-$fold.h5" > /dev/null
         sed "s#path: runs/data/harmactions.h5,#path: $out/train-$fold.h5,#" configs/default.yaml > "$out/config-$fold.yaml"
-        pids=()
-        members=()
-        for seed in "${seeds[@]}"; do
-            run=cv-harmactions-$seed-$fold
-            rm -rf "runs/$run"
-            "$bin" train --config "$out/config-$fold.yaml" --run "$run" --stage all --set seed="$seed" \
-                --set baselines.enabled=false --set stage3.evalEpisodes=0 > /dev/null 2> "runs/$run.train.log" &
-            pids+=($!)
-            [ "$seed" = "${seeds[0]}" ] || members+=(--member "runs/$run")
-        done
-        for pid in "${pids[@]}"; do wait "$pid"; done
-        "$bin" export --run "runs/cv-harmactions-${seeds[0]}-$fold" "${members[@]}" --out "$bundle" > /dev/null
+        train_ensemble "$bundle" "$out/config-$fold.yaml" cv-harmactions "$fold" \
+            --set baselines.enabled=false --set stage3.evalEpisodes=0
     fi
     "$bin" eval --bundle "$bundle" --baselines --no-suites --data "$out/test-$fold.json" \
         --format harmactions --json > "$out/fold-$fold.json"

@@ -15,6 +15,8 @@ seeds=("$@")
 [ ${#seeds[@]} -gt 0 ] || seeds=(7 1 2)
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+# shellcheck source=tools/ensemble.sh
+. tools/ensemble.sh
 data=../shared/data
 name=$(IFS=-; echo "${seeds[*]}")
 out=runs/loso-$name
@@ -34,18 +36,8 @@ for source in powerseeking-dev toolemu-public harmactions safemcp; do
     bundle=$out/without-$source.h5
     if [ ! -f "$bundle" ]; then
         printf '\n== training without %s (seeds %s, at once)\n' "$source" "${seeds[*]}" >&2
-        pids=()
-        members=()
-        for seed in "${seeds[@]}"; do
-            run=loso-$seed-$source
-            rm -rf "runs/$run"
-            "$bin" train --config configs/default.yaml --run "$run" --stage all --set seed="$seed" \
-                --set "data.leaveOut=[$source]" --set baselines.enabled=false --set stage3.evalEpisodes=0 > /dev/null 2> "runs/$run.train.log" &
-            pids+=($!)
-            [ "$seed" = "${seeds[0]}" ] || members+=(--member "runs/$run")
-        done
-        for pid in "${pids[@]}"; do wait "$pid"; done
-        "$bin" export --run "runs/loso-${seeds[0]}-$source" "${members[@]}" --out "$bundle" > /dev/null
+        train_ensemble "$bundle" configs/default.yaml loso "$source" \
+            --set "data.leaveOut=[$source]" --set baselines.enabled=false --set stage3.evalEpisodes=0
     fi
     # shellcheck disable=SC2046
     "$bin" eval --bundle "$bundle" --run runs/default --baselines --episodes 1000 --seed 0 \
