@@ -5,20 +5,37 @@
 # bundle that trained on it (runs/default, from `make run`), both evaluated on that source. The
 # bundle of make run is an ensemble of seeds 7, 1 and 2, so each left-out bundle is too: one run
 # per seed, trained at once, exported with --member. Run after `make run` (it reuses runs/data).
+# The SafeMCP row is scored on the stage-2 training rows, which the bundle trained without it has
+# never seen, so no choice made on this table reads the SafeMCP test rows.
 # Arguments: the safemcp binary (a release build), then optionally the seeds (default: 7 1 2, as
-# make run; one seed gives single runs). Writes runs/loso-SEEDS/table.txt (seeds joined by "-").
+# make run; one seed gives single runs), then optionally `--set KEY=VALUE` options for a candidate
+# change to the default job, given to every training. Writes runs/loso-SEEDS[-KEY_VALUE...]/table.txt
+# (seeds and options joined by "-", an option's other characters than letters, digits and dots as "_").
 set -euo pipefail
 
-bin=${1:?usage: tools/leave-one-out.sh SAFEMCP_BINARY [SEED...]}
+usage="usage: tools/leave-one-out.sh SAFEMCP_BINARY [SEED...] [--set KEY=VALUE...]"
+bin=${1:?$usage}
 shift
-seeds=("$@")
+seeds=()
+while [ $# -gt 0 ] && [ "$1" != --set ]; do
+    seeds+=("$1")
+    shift
+done
 [ ${#seeds[@]} -gt 0 ] || seeds=(7 1 2)
+candidate=()
+tag=
+while [ $# -gt 0 ]; do
+    [ "$1" = --set ] && [ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }
+    candidate+=(--set "$2")
+    tag=$tag-$(printf %s "$2" | tr -c 'A-Za-z0-9.' _)
+    shift 2
+done
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 # shellcheck source=tools/ensemble.sh
 . tools/ensemble.sh
 data=../shared/data
-name=$(IFS=-; echo "${seeds[*]}")
+name=$(IFS=-; echo "${seeds[*]}")$tag
 out=runs/loso-$name
 mkdir -p "$out"
 [ -f runs/default/policy.h5 ] || { echo "runs/default/policy.h5 is missing: run make run first" >&2; exit 1; }
@@ -28,7 +45,7 @@ measure() {
         powerseeking-dev) echo "--envs-dir runs/data/public --suite powerseeking-dev --split all" ;;
         toolemu-public) echo "--envs-dir runs/data/public --suite toolemu-public --split all" ;;
         harmactions) echo "--no-suites --data $data/harmactions/harmactions_dataset.json --format harmactions" ;;
-        safemcp) echo "--no-suites --data $data/safemcp/stage2_test.jsonl --format safemcp" ;;
+        safemcp) echo "--no-suites --data $data/safemcp/stage2_train.jsonl --format safemcp" ;;
     esac
 }
 
@@ -36,8 +53,8 @@ for source in powerseeking-dev toolemu-public harmactions safemcp; do
     bundle=$out/without-$source.h5
     if [ ! -f "$bundle" ]; then
         printf '\n== training without %s (seeds %s, at once)\n' "$source" "${seeds[*]}" >&2
-        train_ensemble "$bundle" configs/default.yaml loso "$source" \
-            --set "data.leaveOut=[$source]" --set baselines.enabled=false --set stage3.evalEpisodes=0
+        train_ensemble "$bundle" configs/default.yaml "loso$tag" "$source" \
+            --set "data.leaveOut=[$source]" --set baselines.enabled=false --set stage3.evalEpisodes=0 "${candidate[@]}"
     fi
     # shellcheck disable=SC2046
     "$bin" eval --bundle "$bundle" --run runs/default --baselines --episodes 1000 --seed 0 \
