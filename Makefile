@@ -6,7 +6,7 @@ OPENBLAS_NUM_THREADS ?= 2
 export OPENBLAS_NUM_THREADS
 
 # `make sweep SWEEP=FILE`: every (variant, seed) task of a sweep file on a local Ray cluster
-# (docs/sweeps.md); the README's seed tables come from sweeps/readme-seeds.yaml.
+# (docs/sweeps.md); the seed tables of docs/experiments.md come from sweeps/readme-seeds.yaml.
 SWEEP ?= sweeps/readme-seeds.yaml
 
 .PHONY: setup setup-run build test run bench sweep
