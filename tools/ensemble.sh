@@ -1,4 +1,5 @@
-# Sourced by leave-one-out.sh and cross-validate.sh, whose bundles are ensembles as make run's is
+# Sourced by leave-one-out.sh, cross-validate.sh and seed-ensembles.sh, whose bundles are ensembles
+# as make run's is
 # (tools/run.sh, which trains its default run in the foreground beside the other seeds).
 #
 # train_ensemble BUNDLE CONFIG PREFIX SUFFIX [TRAIN OPTION...]: one run per seed of the caller's
