@@ -11,6 +11,21 @@ import os
 import random
 
 
+def deal(rows, folds, seed):
+    """The fold of each row index, as the module docstring says; tools/cross_encoder_probe.py
+    reads the same folds through it."""
+    generator = random.Random(seed)
+    fold_of = {}
+    dealt = 0
+    for label in sorted({str(row.get("classification")).lower() for row in rows}):
+        members = [index for index, row in enumerate(rows) if str(row.get("classification")).lower() == label]
+        generator.shuffle(members)
+        for index in members:
+            fold_of[index] = dealt % folds
+            dealt += 1
+    return fold_of
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("dataset", help="harmactions_dataset.json")
@@ -22,15 +37,7 @@ def main():
         rows = json.load(file)
     if not isinstance(rows, list) or len(rows) < arguments.folds or arguments.folds < 2:
         raise SystemExit(f"{arguments.dataset}: need a JSON array of at least {arguments.folds} rows and 2 or more folds")
-    generator = random.Random(arguments.seed)
-    fold_of = {}
-    dealt = 0
-    for label in sorted({str(row.get("classification")).lower() for row in rows}):
-        members = [index for index, row in enumerate(rows) if str(row.get("classification")).lower() == label]
-        generator.shuffle(members)
-        for index in members:
-            fold_of[index] = dealt % arguments.folds
-            dealt += 1
+    fold_of = deal(rows, arguments.folds, arguments.seed)
     os.makedirs(arguments.out, exist_ok=True)
     for fold in range(arguments.folds):
         for name, keep in (("test", lambda index: fold_of[index] == fold), ("train", lambda index: fold_of[index] != fold)):
