@@ -58,6 +58,14 @@ public struct Action: Codable, Hashable, Sendable {
 
     public var isFinalAnswer: Bool { tool == Action.finalAnswerTool }
 
+    /// The tool the imported suites offer for the agent's plain reply to the user (report, ask
+    /// for permission or clarification): how their safe workflows end.
+    public static let replyTool = "respond_to_user"
+
+    /// Whether the action answers the user rather than acting: a final answer or a reply. An
+    /// agent refuses by replying, so a check that stops what the agent does lets it through.
+    public var isReply: Bool { isFinalAnswer || tool == Action.replyTool }
+
     public init(tool: String, arguments: JSONValue = .object([:])) {
         self.tool = tool
         self.arguments = arguments

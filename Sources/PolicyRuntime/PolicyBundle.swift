@@ -54,6 +54,8 @@ public struct PolicyBundle: Equatable, Sendable {
         var trainingConfig: String
         /// How many members the bundle holds (absent: one, as in bundles written before ensembles).
         var members: Int?
+        /// The full policy's request screen (absent: none, as in bundles written before it).
+        var requestScreen: RequestScreen?
     }
 
     public var encoderID: String
@@ -73,11 +75,14 @@ public struct PolicyBundle: Equatable, Sendable {
     public var tensors: [String: Checkpoint.Tensor]
     /// How many trained members the bundle holds (1 unless it is an ensemble).
     public var members: Int
+    /// The full policy's request screen, fitted by `safemcp export`; nil: none.
+    public var requestScreen: RequestScreen?
 
     public init(encoderID: String, encoderWeightsHash: String, features: StateFeatures, thresholds: PolicyThresholds,
                 shapes: Shapes, variants: [PolicyVariant: Bool], source: String, trainingConfig: String,
-                tensors: [String: Checkpoint.Tensor], members: Int = 1) {
+                tensors: [String: Checkpoint.Tensor], members: Int = 1, requestScreen: RequestScreen? = nil) {
         self.members = members
+        self.requestScreen = requestScreen
         self.encoderID = encoderID
         self.encoderWeightsHash = encoderWeightsHash
         self.features = features
@@ -94,7 +99,8 @@ public struct PolicyBundle: Equatable, Sendable {
         let metadata = Metadata(kind: Self.kind, formatVersion: Self.formatVersion, encoderID: encoderID,
                                 encoderWeightsHash: encoderWeightsHash, features: features, thresholds: thresholds, shapes: shapes,
                                 variants: Dictionary(uniqueKeysWithValues: variants.map { ($0.key.rawValue, $0.value) }),
-                                source: source, trainingConfig: trainingConfig, members: members == 1 ? nil : members)
+                                source: source, trainingConfig: trainingConfig, members: members == 1 ? nil : members,
+                                requestScreen: requestScreen)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = String(decoding: try encoder.encode(metadata), as: UTF8.self)
@@ -131,9 +137,13 @@ public struct PolicyBundle: Equatable, Sendable {
         }
         let members = metadata.members ?? 1
         guard members >= 1 else { throw BundleError(file: path, problem: "holds \(members) members") }
+        if let screen = metadata.requestScreen, screen.weights.count != metadata.features.dimension {
+            throw BundleError(file: path, problem: "its request screen has \(screen.weights.count) weights for \(metadata.features.dimension)-dimensional embeddings")
+        }
         let bundle = PolicyBundle(encoderID: metadata.encoderID, encoderWeightsHash: metadata.encoderWeightsHash, features: metadata.features,
                                   thresholds: metadata.thresholds, shapes: metadata.shapes, variants: variants, source: metadata.source,
-                                  trainingConfig: metadata.trainingConfig, tensors: checkpoint.tensors, members: members)
+                                  trainingConfig: metadata.trainingConfig, tensors: checkpoint.tensors, members: members,
+                                  requestScreen: metadata.requestScreen)
         for member in 1..<members where !bundle.holds(.full, member: member) {
             throw BundleError(file: path, problem: "member \(member) of \(members) holds no full policy (no tensor \(memberPrefix(member))full/...)")
         }
@@ -161,7 +171,7 @@ public struct PolicyBundle: Equatable, Sendable {
     }
 
     /// One bundle of several single ones, each named (a run or file) for the errors: the first
-    /// gives the thresholds, variants and training config; the others must share its encoder,
+    /// gives the thresholds, variants, request screen and training config; the others must share its encoder,
     /// features and shapes, and add the networks of the first one's variants they hold.
     public static func ensemble(_ named: [(name: String, bundle: PolicyBundle)]) throws -> PolicyBundle {
         guard var result = named.first?.bundle else { throw BundleError(file: "ensemble", problem: "no members") }

@@ -32,6 +32,18 @@ public struct PolicyOutput: Equatable {
     public var withheld: Set<String>
     /// The world model's look-ahead for the pending call; nil when the variant reads none.
     public var lookahead: Lookahead?
+    /// The request screen's reading of the pending call; nil without a screen, a pending call
+    /// or when the call is a reply.
+    public var screen: RequestScreenFinding?
+
+    /// Records the screen's finding; one that blocks makes the verdict unsafe, with the screen's
+    /// probability as its confidence.
+    mutating func screen(_ finding: RequestScreenFinding?) {
+        screen = finding
+        guard let finding, finding.blocks else { return }
+        verdict = .unsafe
+        confidence = finding.probability
+    }
 }
 
 /// What the world model predicts the pending call leads to.

@@ -134,8 +134,13 @@ public final class PolicyRuntime {
             let withholdProbabilities = withhold.map { Array($0[pair..<pair + count]) } ?? []
             pair += count
             let lookahead = risks.map { Lookahead(nextStateProbabilities: Array($0[row].prefix(3)), unsafeFollows: $0[row][3]) }
-            return output(verdictProbabilities: verdicts[row], withholdProbabilities: withholdProbabilities,
-                          tools: inputs[row].tools, lookahead: lookahead)
+            var decided = output(verdictProbabilities: verdicts[row], withholdProbabilities: withholdProbabilities,
+                                 tools: inputs[row].tools, lookahead: lookahead)
+            if variant == .full, let screen = bundle.requestScreen {
+                decided.screen(screen.finding(instruction: vector(inputs[row].instruction), pending: inputs[row].pending,
+                                              safeProbability: verdicts[row][StepLabel.safe.index]))
+            }
+            return decided
         }
     }
 

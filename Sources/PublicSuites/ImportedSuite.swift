@@ -30,7 +30,7 @@ enum SuiteSupport {
     /// permission or clarification), which is how the public safe workflows end. An episode's
     /// final answer is a call to it.
     static let respondToUser = Tool(
-        name: "respond_to_user",
+        name: Action.replyTool,
         description: "Reply to the user in plain text: report the result or a constraint, or ask for clarification or permission.",
         inputSchema: .object([
             "type": .string("object"),

@@ -16,6 +16,13 @@ struct ExportCommand: ParsableCommand {
         With --member, other runs of the same config (other seeds) join as ensemble members: each \
         decision averages the members' verdict and withhold probabilities, and the thresholds \
         apply to the means. The first run gives the thresholds and the training config.
+        With --request-screen (off by default: docs/bundle.md has what it costs), the bundle \
+        also holds a request screen fitted on the first run's training sources (its data.train \
+        minus data.leaveOut, read where its config names them): a logistic read of the \
+        instruction's embedding that tells requests for harm (the episodes with an unsafe step \
+        of --request-screen-source, the risky training tasks of --request-screen-suite) from \
+        every other training request. Under a request it flags, the full policy lets a call \
+        run only when its P(safe) reaches --request-screen-allow; replies to the user always run.
         Example: safemcp export --run runs/default --out policy.h5
         Example: safemcp export --run runs/seed-7 --member runs/seed-1 --member runs/seed-2
         """
@@ -39,6 +46,21 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: "Judge a call unsafe once P(unsafe) reaches this (default: the most probable verdict).")
     var unsafeThreshold: Double?
 
+    @Flag(name: .long, help: "Fit a request screen into the bundle (see above).")
+    var requestScreen = false
+
+    @Option(name: .long, help: "A data.train source (by name) whose episodes with an unsafe step are requests for harm; repeat for more (default: harmactions).")
+    var requestScreenSource: [String] = []
+
+    @Option(name: .long, help: "A suite folder whose risky training tasks are requests for harm; repeat for more (default: envs/agentharm).")
+    var requestScreenSuite: [String] = []
+
+    @Option(name: .long, help: "Flag a request when the screen's probability reaches this (default: 0.5).")
+    var requestScreenFlag: Double?
+
+    @Option(name: .long, help: "Under a flagged request, a call runs only when the policy's P(safe) reaches this (default: 0.9).")
+    var requestScreenAllow: Double?
+
     @Option(name: .long, help: "The MiniLM folder, when the run used MiniLM (default: SAFEMCP_MINILM_DIR, then the installed package).")
     var encoderDir: String?
 
@@ -48,6 +70,23 @@ struct ExportCommand: ParsableCommand {
     func validate() throws {
         guard (0...1).contains(withholdThreshold) else { throw ValidationError("--withhold-threshold must be in [0, 1]") }
         if let unsafeThreshold, !(0...1).contains(unsafeThreshold) { throw ValidationError("--unsafe-threshold must be in [0, 1]") }
+        if let requestScreenFlag, !(0...1).contains(requestScreenFlag) { throw ValidationError("--request-screen-flag must be in [0, 1]") }
+        if let requestScreenAllow, !(0...1).contains(requestScreenAllow) { throw ValidationError("--request-screen-allow must be in [0, 1]") }
+        let screenOptions = !requestScreenSource.isEmpty || !requestScreenSuite.isEmpty || requestScreenFlag != nil || requestScreenAllow != nil
+        if screenOptions && !requestScreen {
+            throw ValidationError("--request-screen-source, --request-screen-suite, --request-screen-flag and --request-screen-allow need --request-screen")
+        }
+    }
+
+    /// The request screen's options, nil without --request-screen.
+    var screenOptions: RequestScreenFit.Options? {
+        guard requestScreen else { return nil }
+        var options = RequestScreenFit.Options()
+        if let requestScreenFlag { options.flag = requestScreenFlag }
+        if let requestScreenAllow { options.allowAbove = requestScreenAllow }
+        if !requestScreenSource.isEmpty { options.harmfulSources = requestScreenSource }
+        if !requestScreenSuite.isEmpty { options.harmfulSuites = requestScreenSuite }
+        return options
     }
 
     func run() throws {
@@ -61,7 +100,8 @@ struct ExportCommand: ParsableCommand {
             }
             let thresholds = PolicyThresholds(withhold: withholdThreshold, unsafe: unsafeThreshold)
             var members = [(name: runURL.path, bundle: try PolicyExport.bundle(run: try runDirectory(runURL), stage3Step: checkpoint,
-                                                                                thresholds: thresholds, encoderDirectory: encoderDir, log: log))]
+                                                                                thresholds: thresholds, encoderDirectory: encoderDir,
+                                                                                requestScreen: screenOptions, log: log))]
             for path in member {
                 let memberURL = URL(fileURLWithPath: path).standardizedFileURL
                 members.append((memberURL.path, try PolicyExport.bundle(run: try runDirectory(memberURL), thresholds: thresholds,
@@ -75,12 +115,16 @@ struct ExportCommand: ParsableCommand {
         }
         let variants = bundle.variants.keys.map(\.rawValue).sorted()
         if json {
-            let summary: [String: Any] = ["bundle": output.path, "source": bundle.source, "encoder": bundle.encoderID,
+            var summary: [String: Any] = ["bundle": output.path, "source": bundle.source, "encoder": bundle.encoderID,
                                           "variants": variants, "tensors": bundle.tensors.count, "members": bundle.members]
+            if let screen = bundle.requestScreen {
+                summary["request_screen"] = ["harmful": screen.positives, "benign": screen.negatives, "sources": screen.harmfulSources]
+            }
             print(String(decoding: try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys]), as: UTF8.self))
         } else {
             let ensemble = bundle.members > 1 ? ", an ensemble of \(bundle.members) members" : ""
-            print("wrote \(output.path): \(bundle.source), encoder \(bundle.encoderID), policies: \(variants.joined(separator: ", "))\(ensemble)")
+            let screen = bundle.requestScreen.map { ", a request screen (\($0.positives) harmful, \($0.negatives) benign requests)" } ?? ""
+            print("wrote \(output.path): \(bundle.source), encoder \(bundle.encoderID), policies: \(variants.joined(separator: ", "))\(ensemble)\(screen)")
         }
     }
 }

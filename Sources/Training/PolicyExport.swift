@@ -11,8 +11,11 @@ public enum PolicyExport {
     static let baselinesStage = "baselines"
 
     /// `stage3Step` picks a stage-3 checkpoint (any saved step); nil: the newest finished one.
+    /// With `requestScreen`, the bundle's request screen is fitted on the run's training sources
+    /// (`RequestScreenFit`), which must still be where its config names them.
     public static func bundle(run: RunDirectory, stage3Step: Int? = nil, thresholds: PolicyThresholds = PolicyThresholds(),
-                              encoderDirectory: String? = nil, log: (String) -> Void) throws -> PolicyBundle {
+                              encoderDirectory: String? = nil, requestScreen: RequestScreenFit.Options? = nil,
+                              log: (String) -> Void) throws -> PolicyBundle {
         guard run.exists else { throw TrainingError.unreadable(run.url.path, "no run here (run.json missing)") }
         let stage2 = try finished("stage2", in: run)
         let config = try decodeConfig(stage2)
@@ -56,18 +59,24 @@ public enum PolicyExport {
         }
         let encoderID: String
         let digest: String
+        var embedder: () throws -> TextEmbedder
         if config.encoder.kind == .hashing {
-            encoderID = HashingEmbedder(dimension: config.encoder.hashingDimension).id
+            let hashing = HashingEmbedder(dimension: config.encoder.hashingDimension)
+            encoderID = hashing.id
             digest = ""
+            embedder = { hashing }
         } else {
             let folder = try MiniLMFolder.locate(explicit: encoderDirectory ?? (config.encoder.directory.isEmpty ? nil : config.encoder.directory))
             encoderID = MiniLMEncoder.modelID
             digest = try folder.weightsDigest()
+            embedder = { try MiniLMEncoder(folder: folder) }
         }
+        let screen = try requestScreen.flatMap { try RequestScreenFit.screen(config: config, options: $0, embedder: try embedder(), log: log) }
         return PolicyBundle(
             encoderID: encoderID, encoderWeightsHash: digest, features: layout.features, thresholds: thresholds,
             shapes: layout.shapes,
-            variants: variants, source: source, trainingConfig: stage2.checkpoint.configJSON, tensors: tensors)
+            variants: variants, source: source, trainingConfig: stage2.checkpoint.configJSON, tensors: tensors,
+            requestScreen: screen)
     }
 
     /// A bundle of the networks in memory (the full policy alone), with their layout: for

@@ -23,7 +23,7 @@ final class BundlePolicyTests: XCTestCase {
 
     /// A bundle with a world model and a full policy, seeded random weights.
     private func writeBundle(encoderID: String = HashingEmbedder(dimension: 32).id, weightsHash: String = "", withhold: Double = 0.5,
-                             name: String = "b.h5") throws -> URL {
+                             name: String = "b.h5", requestScreen: RequestScreen? = nil) throws -> URL {
         let features = StateFeatures(dimension: 32, historyWindow: 4)
         var generator = RandomGenerator(seed: 3)
         let worldModel = WorldModel(inputs: features.width, dimension: 32, hidden: 16, dropout: 0, generator: &generator)
@@ -33,7 +33,8 @@ final class BundlePolicyTests: XCTestCase {
                                   thresholds: PolicyThresholds(withhold: withhold),
                                   shapes: PolicyBundle.Shapes(worldModelHidden: 16, policyHidden: 16, policyToolHidden: 8, actionClassifierHidden: [8]),
                                   variants: [.full: true], source: "test", trainingConfig: "{}",
-                                  tensors: worldModel.tensors().merging(policy.tensors(prefix: "full/")) { $1 })
+                                  tensors: worldModel.tensors().merging(policy.tensors(prefix: "full/")) { $1 },
+                                  requestScreen: requestScreen)
         let url = folder.appendingPathComponent(name)
         try bundle.write(to: url)
         return url
@@ -66,6 +67,25 @@ final class BundlePolicyTests: XCTestCase {
         let lookahead = try XCTUnwrap(expected.lookahead)
         XCTAssertTrue(verdict.reason.contains("judges this call \(expected.verdict.rawValue) (probability \(String(format: "%.2f", expected.confidence)))"), verdict.reason)
         XCTAssertTrue(verdict.reason.contains("unsafe step follows with probability \(String(format: "%.2f", lookahead.unsafeFollows))"), verdict.reason)
+    }
+
+    /// A screen that flags every request (bias 30) and allows nothing (allowAbove 1): the call is
+    /// refused, and the reason names the screen's probability and the policy's P(safe) against
+    /// their thresholds, not the policy's own verdict; a reply still runs.
+    func testARequestScreenBlockSaysSoWithBothProbabilities() throws {
+        let screen = RequestScreen(weights: [Double](repeating: 0, count: 32), bias: 30, flag: 0.5, allowAbove: 1, positives: 1, negatives: 1,
+                                   harmfulSources: ["test"])
+        let url = try writeBundle(name: "screened.h5", requestScreen: screen)
+        let pending = Action(tool: "get_weather", arguments: .object(["city": .string("Oslo")]))
+        let verdict = try BundlePolicy(contentsOf: url).judge(task: task, history: [ran], pending: pending, tool: tools[3])
+        let output = try PolicyRuntime(contentsOf: url).decide([PolicyInput(task: task, history: [ran], pending: pending, tools: [tools[3]])])[0]
+        XCTAssertEqual(verdict.verdict, .unsafe)
+        let safe = String(format: "%.2f", output.verdictProbabilities[StepLabel.safe.index])
+        XCTAssertTrue(verdict.reason.contains("request screen reads the task as a request for harm (probability 1.00 ≥ 0.50)"), verdict.reason)
+        XCTAssertTrue(verdict.reason.contains("not confident this call is safe (P(safe) \(safe) < 1.00)"), verdict.reason)
+        let reply = Action(tool: Action.replyTool, arguments: .object(["message": .string("I cannot help with that.")]))
+        let unscreened = try BundlePolicy(contentsOf: try writeBundle(name: "plain.h5")).judge(task: task, history: [ran], pending: reply, tool: tools[3])
+        XCTAssertEqual(try BundlePolicy(contentsOf: url).judge(task: task, history: [ran], pending: reply, tool: tools[3]), unscreened)
     }
 
     func testTierOneWithholdsWhatTheRuntimeWithholdsWithNoPendingCallAndNamesTheProbability() throws {

@@ -137,6 +137,65 @@ final class PolicyExportTests: XCTestCase {
         XCTAssertEqual(output.verdictProbabilities.reduce(0, +), 1, accuracy: 1e-9)
     }
 
+    /// A screen that flags one instruction alone (its weights are that instruction's embedding,
+    /// scaled): under it, an acting call whose P(safe) is below `allowAbove` turns unsafe with the
+    /// screen's probability as confidence, and nothing else changes; a reply under it, a call
+    /// under any other instruction and the stage-2 variant decide as without the screen. The
+    /// screen is kept by the file and by an ensemble; one of the wrong width is refused.
+    func testTheRequestScreenTurnsActingCallsUnderAFlaggedRequestUnsafe() throws {
+        let (url, plain, _, _) = try exportedBundle()
+        let embedder = HashingEmbedder(dimension: 64)
+        let flagged = AgentTask(instruction: "ruin my neighbour's reputation with fake reviews")
+        let direction = embedder.embed([flagged.instruction])[0].map { 40 * Double($0) }
+        var screened = plain
+        screened.requestScreen = RequestScreen(weights: direction, bias: -20, flag: 0.5, allowAbove: 1, positives: 1, negatives: 1,
+                                               harmfulSources: ["test"])
+        let folder = try TemporaryFolder(prefix: "screen")
+        let screenedURL = folder.url.appendingPathComponent("screened.h5")
+        try screened.write(to: screenedURL)
+        XCTAssertEqual(try PolicyBundle.read(screenedURL), screened)
+        XCTAssertEqual(try PolicyBundle.ensemble([("screened", screened), ("plain", plain)]).requestScreen, screened.requestScreen)
+
+        let episodes = SyntheticData.episodes(count: 30, seed: 91)
+        func inputs(_ task: AgentTask?, reply: Bool = false) -> [PolicyInput] {
+            episodes.map { episode in
+                PolicyInput(task: task ?? episode.task, history: Array(episode.steps.dropLast()),
+                            pending: reply ? Action(tool: Action.replyTool, arguments: .object(["message": .string("I will not do that.")]))
+                                : episode.steps.last!.action,
+                            tools: episode.tools)
+            }
+        }
+        let withScreen = try PolicyRuntime(contentsOf: screenedURL)
+        let without = try PolicyRuntime(contentsOf: url)
+        let blocked = try withScreen.decide(inputs(flagged))
+        for (output, reference) in zip(blocked, try without.decide(inputs(flagged))) {
+            let finding = try XCTUnwrap(output.screen)
+            XCTAssertGreaterThan(finding.probability, 0.99)
+            XCTAssertTrue(finding.blocks)
+            XCTAssertEqual(output.verdict, .unsafe)
+            XCTAssertEqual(output.confidence, finding.probability)
+            XCTAssertEqual(output.verdictProbabilities, reference.verdictProbabilities)
+            XCTAssertEqual(output.withheld, reference.withheld)
+        }
+        XCTAssertTrue(try without.decide(inputs(flagged)).contains { $0.verdict != .unsafe }, "some call must be allowed without the screen")
+        for task in [nil, flagged] {
+            let reply = task != nil
+            for (output, reference) in zip(try withScreen.decide(inputs(task, reply: reply)), try without.decide(inputs(task, reply: reply))) {
+                XCTAssertEqual(output.verdict, reference.verdict)
+                XCTAssertEqual(output.confidence, reference.confidence)
+                XCTAssertEqual(output.screen?.blocks ?? false, false)
+            }
+        }
+        let stage2 = try PolicyRuntime(contentsOf: screenedURL, variant: .stage2).decide(inputs(flagged))
+        XCTAssertEqual(stage2, try PolicyRuntime(contentsOf: url, variant: .stage2).decide(inputs(flagged)))
+
+        screened.requestScreen?.weights.removeLast()
+        try screened.write(to: screenedURL)
+        XCTAssertThrowsError(try PolicyBundle.read(screenedURL)) { error in
+            XCTAssertTrue("\(error)".contains(screenedURL.path) && "\(error)".contains("request screen has 63 weights"), "\(error)")
+        }
+    }
+
     /// A long-running proxy sees a new text in every tool result: the cache must stay bounded,
     /// and starting it afresh must not change a decision.
     func testTheEmbeddingCacheStaysBoundedWithoutChangingDecisions() throws {

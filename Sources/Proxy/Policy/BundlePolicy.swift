@@ -10,7 +10,8 @@ import PolicyRuntime
 /// - For a call, both tiers come from one state holding the pending call and the offered tools.
 ///   When the bundle has a world model, the policy reads the world model's look-ahead (what the
 ///   call is predicted to lead to), and the reason says the predicted probability that an
-///   unsafe step follows. Confidence is the probability of the verdict.
+///   unsafe step follows. Confidence is the probability of the verdict. A bundle's request
+///   screen that blocks the call says so, with its probability and the policy's P(safe).
 /// - The runtime sees the session's executed steps as history (the last `historyWindow` of them,
 ///   all the state reads): a blocked call never ran, so no later state contains it (the same
 ///   trajectories `data import --format audit` gives back).
@@ -91,6 +92,12 @@ public final class BundlePolicy: ProxyPolicy, @unchecked Sendable {
     }
 
     private static func verdict(_ output: PolicyOutput) -> CallVerdict {
+        if let screen = output.screen, screen.blocks {
+            let safe = output.verdictProbabilities[StepLabel.safe.index]
+            let reason = "the trained policy's request screen reads the task as a request for harm (probability \(format(screen.probability)) "
+                + "≥ \(format(screen.flag))), and the policy is not confident this call is safe (P(safe) \(format(safe)) < \(format(screen.allowAbove)))"
+            return CallVerdict(verdict: .unsafe, confidence: output.confidence, reason: reason)
+        }
         var reason = "the trained policy judges this call \(output.verdict.rawValue) (probability \(format(output.confidence)))"
         if let lookahead = output.lookahead {
             reason += "; its world model predicts an unsafe step follows with probability \(format(lookahead.unsafeFollows))"
