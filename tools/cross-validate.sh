@@ -7,20 +7,36 @@
 # Arguments: the safemcp binary (a release build), then optionally the seeds (default: 7 1 2, as
 # make run; one seed gives single runs). The folds are dealt by the first seed, so every seed list
 # that starts with 7 is judged on the same folds. Writes runs/cv-harmactions-SEEDS/table.txt
-# (seeds joined by "-").
+# (seeds joined by "-"). `--export OPTION` (repeatable, after the seeds) judges a candidate
+# `safemcp export` option, e.g. `--export --request-screen`: the fold runs of the same seeds are
+# exported again with it when they are all there, else trained; the table goes to
+# runs/cv-harmactions-SEEDS-export-OPTION.../.
 set -euo pipefail
 
-bin=${1:?usage: tools/cross-validate.sh SAFEMCP_BINARY [SEED...]}
+usage="usage: tools/cross-validate.sh SAFEMCP_BINARY [SEED...] [--export OPTION...]"
+bin=${1:?$usage}
 shift
-seeds=("$@")
+seeds=()
+while [ $# -gt 0 ] && [ "$1" != --export ]; do
+    seeds+=("$1")
+    shift
+done
 [ ${#seeds[@]} -gt 0 ] || seeds=(7 1 2)
+export_options=()
+export_tag=
+while [ $# -gt 0 ]; do
+    [ "$1" = --export ] && [ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }
+    export_options+=("$2")
+    export_tag=$export_tag-export$(printf %s "$2" | tr -c 'A-Za-z0-9.' _)
+    shift 2
+done
 folds=5
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 # shellcheck source=tools/ensemble.sh
 . tools/ensemble.sh
 data=../shared/data/harmactions/harmactions_dataset.json
-name=$(IFS=-; echo "${seeds[*]}")
+name=$(IFS=-; echo "${seeds[*]}")$export_tag
 out=runs/cv-harmactions-$name
 [ -f runs/data/harmactions.h5 ] || { echo "runs/data is missing: run make run first" >&2; exit 1; }
 grep -q "path: runs/data/harmactions.h5," configs/default.yaml || { echo "configs/default.yaml no longer trains on runs/data/harmactions.h5" >&2; exit 1; }
@@ -29,6 +45,10 @@ mkdir -p "$out"
 
 for ((fold = 0; fold < folds; fold++)); do
     bundle=$out/fold-$fold.h5
+    if [ ! -f "$bundle" ] && [ ${#export_options[@]} -gt 0 ] && runs_exist cv-harmactions "$fold"; then
+        printf '\n== fold %s of %s: exporting its runs again, with %s\n' "$((fold + 1))" "$folds" "${export_options[*]}" >&2
+        export_ensemble "$bundle" cv-harmactions "$fold"
+    fi
     if [ ! -f "$bundle" ]; then
         printf '\n== fold %s of %s: training without its rows (seeds %s, at once)\n' "$((fold + 1))" "$folds" "${seeds[*]}" >&2
         "$bin" data import --format harmactions "$out/train-$fold.json" --out "$out/train-$fold.h5" > /dev/null
@@ -39,7 +59,7 @@ for ((fold = 0; fold < folds; fold++)); do
     "$bin" eval --bundle "$bundle" --baselines --no-suites --data "$out/test-$fold.json" \
         --format harmactions --json > "$out/fold-$fold.json"
 done
-.venv/bin/python - "$out" "$folds" "${seeds[*]}" <<'PY' | tee "$out/table.txt"
+.venv/bin/python - "$out" "$folds" "${seeds[*]}${export_options[0]:+, exported with ${export_options[*]}}" <<'PY' | tee "$out/table.txt"
 import json, sys
 out, folds, seeds = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 rows = {}

@@ -5,21 +5,38 @@
 # train_ensemble BUNDLE CONFIG PREFIX SUFFIX [TRAIN OPTION...]: one run per seed of the caller's
 # `seeds` array, runs/PREFIX-SEED-SUFFIX, trained at once with `$bin train` (stderr in
 # runs/RUN.train.log), then exported into BUNDLE with the first seed's run first and the others
-# as --member. A failed training ends the caller, naming the run's log.
+# as --member (export_ensemble, below). A failed training ends the caller, naming the run's log.
 train_ensemble() {
     local bundle=$1 config=$2 prefix=$3 suffix=$4
     shift 4
-    local pids=() runs=() members=() seed run index
+    local pids=() runs=() seed run index
     for seed in "${seeds[@]}"; do
         run=$prefix-$seed-$suffix
         rm -rf "runs/$run"
         "$bin" train --config "$config" --run "$run" --stage all --set seed="$seed" "$@" > /dev/null 2> "runs/$run.train.log" &
         pids+=($!)
         runs+=("$run")
-        [ "$seed" = "${seeds[0]}" ] || members+=(--member "runs/$run")
     done
     for index in "${!pids[@]}"; do
         wait "${pids[$index]}" || { echo "training ${runs[$index]} failed; its log: runs/${runs[$index]}.train.log" >&2; exit 1; }
     done
-    "$bin" export --run "runs/${runs[0]}" "${members[@]}" --out "$bundle" > /dev/null
+    export_ensemble "$bundle" "$prefix" "$suffix"
+}
+
+# export_ensemble BUNDLE PREFIX SUFFIX: the runs runs/PREFIX-SEED-SUFFIX of the caller's seeds,
+# exported into BUNDLE as train_ensemble exports them, with the caller's `export_options` array
+# (options for a candidate `safemcp export`, e.g. --request-screen; none when unset). Fails, and
+# writes nothing, when a run is missing or unfinished. runs_exist PREFIX SUFFIX: whether every
+# seed's run folder is there.
+runs_exist() {
+    local seed
+    for seed in "${seeds[@]}"; do [ -f "runs/$1-$seed-$2/run.json" ] || return 1; done
+}
+
+export_ensemble() {
+    local bundle=$1 prefix=$2 suffix=$3 seed
+    local members=()
+    for seed in "${seeds[@]:1}"; do members+=(--member "runs/$prefix-$seed-$suffix"); done
+    "$bin" export --run "runs/$prefix-${seeds[0]}-$suffix" "${members[@]}" ${export_options[@]+"${export_options[@]}"} \
+        --out "$bundle" > /dev/null
 }

@@ -11,23 +11,35 @@
 # make run; one seed gives single runs), then optionally `--set KEY=VALUE` options for a candidate
 # change to the default job, given to every training. Writes runs/loso-SEEDS[-KEY_VALUE...]/table.txt
 # (seeds and options joined by "-", an option's other characters than letters, digits and dots as "_").
+# `--export OPTION` (repeatable) judges a candidate `safemcp export` option instead, e.g.
+# `--export --request-screen`: the runs the same seeds and --set options trained are exported
+# again with it when they are all there (train them first without --export), else trained; the
+# table goes to runs/loso-SEEDS[-KEY_VALUE...]-export-OPTION.../.
 set -euo pipefail
 
-usage="usage: tools/leave-one-out.sh SAFEMCP_BINARY [SEED...] [--set KEY=VALUE...]"
+usage="usage: tools/leave-one-out.sh SAFEMCP_BINARY [SEED...] [--set KEY=VALUE...] [--export OPTION...]"
 bin=${1:?$usage}
 shift
 seeds=()
-while [ $# -gt 0 ] && [ "$1" != --set ]; do
+while [ $# -gt 0 ] && [ "$1" != --set ] && [ "$1" != --export ]; do
     seeds+=("$1")
     shift
 done
 [ ${#seeds[@]} -gt 0 ] || seeds=(7 1 2)
 candidate=()
+export_options=()
 tag=
+export_tag=
 while [ $# -gt 0 ]; do
-    [ "$1" = --set ] && [ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }
-    candidate+=(--set "$2")
-    tag=$tag-$(printf %s "$2" | tr -c 'A-Za-z0-9.' _)
+    case $1 in
+        --set) [ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }
+            candidate+=(--set "$2")
+            tag=$tag-$(printf %s "$2" | tr -c 'A-Za-z0-9.' _) ;;
+        --export) [ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }
+            export_options+=("$2")
+            export_tag=$export_tag-export$(printf %s "$2" | tr -c 'A-Za-z0-9.' _) ;;
+        *) echo "$usage" >&2; exit 2 ;;
+    esac
     shift 2
 done
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,7 +47,7 @@ cd "$root"
 # shellcheck source=tools/ensemble.sh
 . tools/ensemble.sh
 data=../shared/data
-name=$(IFS=-; echo "${seeds[*]}")$tag
+name=$(IFS=-; echo "${seeds[*]}")$tag$export_tag
 out=runs/loso-$name
 mkdir -p "$out"
 [ -f runs/default/policy.h5 ] || { echo "runs/default/policy.h5 is missing: run make run first" >&2; exit 1; }
@@ -51,6 +63,10 @@ measure() {
 
 for source in powerseeking-dev toolemu-public harmactions safemcp; do
     bundle=$out/without-$source.h5
+    if [ ! -f "$bundle" ] && [ ${#export_options[@]} -gt 0 ] && runs_exist "loso$tag" "$source"; then
+        printf '\n== exporting the runs trained without %s again, with %s\n' "$source" "${export_options[*]}" >&2
+        export_ensemble "$bundle" "loso$tag" "$source"
+    fi
     if [ ! -f "$bundle" ]; then
         printf '\n== training without %s (seeds %s, at once)\n' "$source" "${seeds[*]}" >&2
         train_ensemble "$bundle" configs/default.yaml "loso$tag" "$source" \
@@ -61,7 +77,7 @@ for source in powerseeking-dev toolemu-public harmactions safemcp; do
         $(measure "$source") > "$out/$source.txt"
 done
 {
-    echo "Leave-one-source-out, seeds ${seeds[*]}: [without-SOURCE.h5] trained without the source, [default] is runs/default (trained on it)."
+    echo "Leave-one-source-out, seeds ${seeds[*]}${export_options[0]:+, exported with ${export_options[*]}}: [without-SOURCE.h5] trained without the source, [default] is runs/default (trained on it)."
     for source in powerseeking-dev toolemu-public harmactions safemcp; do
         echo
         grep -v '^$' "$out/$source.txt"
