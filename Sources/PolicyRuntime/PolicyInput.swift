@@ -33,7 +33,7 @@ public struct PolicyOutput: Equatable {
     /// The world model's look-ahead for the pending call; nil when the variant reads none.
     public var lookahead: Lookahead?
     /// The request screen's reading of the pending call; nil without a screen, a pending call
-    /// or when the call is a reply.
+    /// or a declared task, and when the call is a reply.
     public var screen: RequestScreenFinding?
 
     /// Records the screen's finding; one that blocks makes the verdict unsafe, with the screen's

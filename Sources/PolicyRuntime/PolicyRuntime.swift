@@ -137,7 +137,8 @@ public final class PolicyRuntime {
             var decided = output(verdictProbabilities: verdicts[row], withholdProbabilities: withholdProbabilities,
                                  tools: inputs[row].tools, lookahead: lookahead)
             if variant == .full, let screen = bundle.requestScreen {
-                decided.screen(screen.finding(instruction: vector(inputs[row].instruction), pending: inputs[row].pending,
+                let instruction = inputs[row].instruction
+                decided.screen(screen.finding(instruction: instruction, embedding: vector(instruction), pending: inputs[row].pending,
                                               safeProbability: verdicts[row][StepLabel.safe.index]))
             }
             return decided

@@ -41,9 +41,10 @@ public struct RequestScreen: Codable, Equatable, Sendable {
     }
 
     /// What the screen says of one decision; nil when the decision is not its to change (no
-    /// pending call, or a reply).
-    func finding(instruction embedding: [Float], pending: Action?, safeProbability: Double) -> RequestScreenFinding? {
-        guard let pending, !pending.isReply else { return nil }
+    /// pending call, or a reply) or there is no request to read (no task declared: the empty
+    /// instruction's zero embedding would be judged by the bias alone).
+    func finding(instruction: String, embedding: [Float], pending: Action?, safeProbability: Double) -> RequestScreenFinding? {
+        guard let pending, !pending.isReply, !instruction.isEmpty else { return nil }
         let probability = probability(embedding)
         return RequestScreenFinding(probability: probability, flag: flag, allowAbove: allowAbove,
                                     blocks: probability >= flag && safeProbability < allowAbove)

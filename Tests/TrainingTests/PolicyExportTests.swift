@@ -186,6 +186,13 @@ final class PolicyExportTests: XCTestCase {
                 XCTAssertEqual(output.screen?.blocks ?? false, false)
             }
         }
+        // Without a declared task there is no request to read, even under a screen that flags
+        // the empty instruction (its zero embedding leaves the bias alone, here above the flag).
+        var flagsEverything = screened
+        flagsEverything.requestScreen?.bias = 20
+        let noTask = try PolicyRuntime(bundle: flagsEverything, variant: .full, embedder: embedder).decide(inputs(AgentTask(instruction: "")))
+        XCTAssertEqual(noTask, try without.decide(inputs(AgentTask(instruction: ""))))
+        XCTAssertTrue(try PolicyRuntime(bundle: flagsEverything, variant: .full, embedder: embedder).decide(inputs(nil)).allSatisfy { $0.verdict == .unsafe })
         let stage2 = try PolicyRuntime(contentsOf: screenedURL, variant: .stage2).decide(inputs(flagged))
         XCTAssertEqual(stage2, try PolicyRuntime(contentsOf: url, variant: .stage2).decide(inputs(flagged)))
 
