@@ -157,6 +157,31 @@ final class EvalCommandTests: XCTestCase {
         XCTAssertTrue(refused.stderr.contains(missing), refused.stderr)
     }
 
+    /// `export --request-screen`: its options mean nothing without it and are refused; a suite of
+    /// harmful requests that is not there is named, and no bundle is written; a run whose data
+    /// hold no benign request (every instruction here also has an unsafe episode) gets no screen,
+    /// and export says why.
+    func testExportRequestScreenOptionsAndErrors() throws {
+        let (_, run) = try trainTinyRun("screened", seed: 3)
+        let bundle = folder.appendingPathComponent("screened.h5").path
+        let loose = try safemcp(["export", "--run", run, "--request-screen-flag", "0.6", "--out", bundle])
+        XCTAssertNotEqual(loose.status, 0)
+        XCTAssertTrue(loose.stderr.contains("need --request-screen"), loose.stderr)
+        let missing = folder.appendingPathComponent("no-such-suite").path
+        let noSuite = try safemcp(["export", "--run", run, "--request-screen", "--request-screen-suite", missing, "--out", bundle])
+        XCTAssertNotEqual(noSuite.status, 0)
+        XCTAssertTrue(noSuite.stderr.contains(missing), noSuite.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: bundle))
+        // The repository's AgentHarm-style suite: its risky tasks' instructions are not in this data.
+        let suite = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../envs/agentharm").standardized.path
+        let allHarmful = try safemcp(["export", "--run", run, "--request-screen", "--request-screen-source", "labelled",
+                                      "--request-screen-suite", suite, "--out", bundle, "--json"])
+        XCTAssertEqual(allHarmful.status, 0, allHarmful.stderr)
+        XCTAssertTrue(allHarmful.stderr.contains("no request screen: the training data holds 5 harmful and 0 benign requests"), allHarmful.stderr)
+        let summary = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(allHarmful.stdout.utf8)) as? [String: Any])
+        XCTAssertNil(summary["request_screen"])
+    }
+
     /// The pending call's tool sets the label (reads safe, transfers critical, deletions unsafe);
     /// the dangerous tools are the ones to withhold.
     static func labelledEpisodes(count: Int) -> [Episode] {
