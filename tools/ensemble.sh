@@ -23,16 +23,16 @@ train_ensemble() {
     export_ensemble "$bundle" "$prefix" "$suffix"
 }
 
-# export_ensemble BUNDLE PREFIX SUFFIX: the runs runs/PREFIX-SEED-SUFFIX of the caller's seeds,
-# exported into BUNDLE as train_ensemble exports them, with the caller's `export_options` array
-# (options for a candidate `safemcp export`, e.g. --request-screen; none when unset). Fails, and
-# writes nothing, when a run is missing or unfinished. runs_exist PREFIX SUFFIX: whether every
-# seed's run folder is there.
+# runs_exist PREFIX SUFFIX: whether every seed's run runs/PREFIX-SEED-SUFFIX is there.
 runs_exist() {
     local seed
     for seed in "${seeds[@]}"; do [ -f "runs/$1-$seed-$2/run.json" ] || return 1; done
 }
 
+# export_ensemble BUNDLE PREFIX SUFFIX: the runs runs/PREFIX-SEED-SUFFIX of the caller's seeds,
+# exported into BUNDLE as train_ensemble exports them, with the caller's `export_options` array
+# (options for a candidate `safemcp export`, e.g. --request-screen; none when unset). Fails, and
+# writes nothing, when a run is missing or unfinished.
 export_ensemble() {
     local bundle=$1 prefix=$2 suffix=$3 seed
     local members=()

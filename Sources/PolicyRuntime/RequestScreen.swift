@@ -1,5 +1,5 @@
 import Episodes
-import Foundation
+import NeuralNet
 
 /// A linear read of the task's instruction embedding: the probability that the request itself
 /// asks for harm (AgentHarm's kind of task, where each call looks ordinary and only the request
@@ -37,7 +37,7 @@ public struct RequestScreen: Codable, Equatable, Sendable {
     public func probability(_ embedding: [Float]) -> Double {
         var logit = bias
         for (weight, value) in zip(weights, embedding) { logit += weight * Double(value) }
-        return 1 / (1 + Foundation.exp(-logit))
+        return Probabilities.sigmoid(logit)
     }
 
     /// What the screen says of one decision; nil when the decision is not its to change (no

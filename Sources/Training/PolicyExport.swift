@@ -59,7 +59,7 @@ public enum PolicyExport {
         }
         let encoderID: String
         let digest: String
-        var embedder: () throws -> TextEmbedder
+        let embedder: () throws -> TextEmbedder
         if config.encoder.kind == .hashing {
             let hashing = HashingEmbedder(dimension: config.encoder.hashingDimension)
             encoderID = hashing.id

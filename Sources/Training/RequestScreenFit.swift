@@ -1,6 +1,7 @@
 import Environments
 import Episodes
 import Foundation
+import NeuralNet
 import PolicyRuntime
 import TextEncoder
 
@@ -108,25 +109,13 @@ public enum RequestScreenFit {
         return (Array(point.prefix(dimension)), point[dimension])
     }
 
-    /// The penalised loss at `point` (weights, then the bias), for checking the fit.
-    public static func loss(weights: [Double], bias: Double, positives: [[Float]], negatives: [[Float]], l2: Double) -> Double {
-        func logLoss(_ rows: [[Float]], target: Double) -> Double {
-            rows.reduce(0) { sum, row in
-                let logit = zip(weights, row).reduce(bias) { $0 + $1.0 * Double($1.1) }
-                // log(1 + e^z) - y z, written so that neither sign of z overflows.
-                return sum + max(logit, 0) + Foundation.log1p(Foundation.exp(-abs(logit))) - target * logit
-            } * 0.5 / Double(rows.count)
-        }
-        return logLoss(positives, target: 1) + logLoss(negatives, target: 0) + 0.5 * l2 * weights.reduce(0) { $0 + $1 * $1 }
-    }
-
     private static func lossGradient(at point: [Double], rows: [[Double]], targets: [Double], shares: [Double], l2: Double) -> [Double] {
         let dimension = point.count - 1
         var gradient = [Double](repeating: 0, count: point.count)
         for (row, (target, share)) in zip(rows, zip(targets, shares)) {
             var logit = point[dimension]
             for index in 0..<dimension { logit += point[index] * row[index] }
-            let residual = share * (1 / (1 + Foundation.exp(-logit)) - target)
+            let residual = share * (Probabilities.sigmoid(logit) - target)
             for index in 0..<dimension { gradient[index] += residual * row[index] }
             gradient[dimension] += residual
         }

@@ -29,7 +29,7 @@ final class RequestScreenTests: XCTestCase {
             func loss(_ delta: Double) -> Double {
                 var moved = point
                 moved[index] += delta
-                return RequestScreenFit.loss(weights: Array(moved.prefix(5)), bias: moved[5], positives: positives, negatives: negatives, l2: l2)
+                return Self.loss(weights: Array(moved.prefix(5)), bias: moved[5], positives: positives, negatives: negatives, l2: l2)
             }
             let derivative = (loss(height) - loss(-height)) / (2 * height)
             XCTAssertEqual(derivative, 0, accuracy: 1e-7, "coordinate \(index)")
@@ -39,6 +39,19 @@ final class RequestScreenTests: XCTestCase {
         // The first feature separates the classes, so its weight must be the largest and positive.
         XCTAssertEqual(weights.indices.max { abs(weights[$0]) < abs(weights[$1]) }, 0)
         XCTAssertGreaterThan(weights[0], 0)
+    }
+
+    /// The loss the fit claims to minimise, written here from its definition: each class's mean
+    /// log loss weighs one half, plus l2 / 2 · |w|² (the bias unpenalised).
+    private static func loss(weights: [Double], bias: Double, positives: [[Float]], negatives: [[Float]], l2: Double) -> Double {
+        func logLoss(_ rows: [[Float]], target: Double) -> Double {
+            rows.reduce(0) { sum, row in
+                let logit = zip(weights, row).reduce(bias) { $0 + $1.0 * Double($1.1) }
+                // log(1 + e^z) - y z, written so that neither sign of z overflows.
+                return sum + max(logit, 0) + Foundation.log1p(Foundation.exp(-abs(logit))) - target * logit
+            } * 0.5 / Double(rows.count)
+        }
+        return logLoss(positives, target: 1) + logLoss(negatives, target: 0) + 0.5 * l2 * weights.reduce(0) { $0 + $1 * $1 }
     }
 
     /// Each class weighs one half however many examples it has: with nothing to read (zero
