@@ -46,10 +46,10 @@ enum AgentHarmImporter {
     }
 
     static func importFiles(_ urls: [URL], toolsets: URL?) -> [(episodes: [Episode], log: ImportLog)] {
-        let directory = toolsets ?? urls.first.map {
-            $0.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("toolsets")
+        let directory = toolsets ?? AgentHarmLibraries.defaultDirectory(besides: urls)
+        let libraries = (directory.map(AgentHarmLibraries.libraries) ?? []).map { library in
+            Library(name: library.name, tools: Dictionary(library.tools.map { ($0.name, $0) }) { first, _ in first })
         }
-        let libraries = directory.map(loadLibraries) ?? []
         var perFile = urls.map { importFile($0, libraries: libraries) }
         var twinFunctions: [String: [String]] = [:]
         for episode in perFile.flatMap(\.episodes) where episode.metadata?["kind"] == .string(Role.benign.rawValue) {
@@ -74,20 +74,6 @@ enum AgentHarmImporter {
     private struct Library {
         var name: String
         var tools: [String: Tool]
-    }
-
-    private static func loadLibraries(_ directory: URL) -> [Library] {
-        // By path: listing by URL returns nothing for a folder reached through a symbolic link.
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        let files = names.filter { $0.hasSuffix(".json") }.sorted().map { directory.appendingPathComponent($0) }
-        return files.compactMap { url in
-            guard let data = try? Data(contentsOf: url),
-                  let value = try? JSONDecoder().decode(JSONValue.self, from: data),
-                  let tools = value["tools"]?.array else { return nil }
-            let parsed = tools.compactMap { try? OpenAIFunction.tool($0) }
-            return Library(name: url.deletingPathExtension().lastPathComponent,
-                           tools: Dictionary(parsed.map { ($0.name, $0) }) { first, _ in first })
-        }
     }
 
     private static func importFile(_ url: URL, libraries: [Library]) -> (episodes: [Episode], log: ImportLog) {

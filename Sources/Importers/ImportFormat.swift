@@ -16,7 +16,8 @@ public enum Importer {
     /// Imports every file, and every file of the format in a folder (`ImportFormat.sourceFiles`);
     /// a bad row is dropped and named in the summary, never fatal, and so is a folder with no
     /// file of the format (`no_input_file`).
-    /// `toolsets` is AgentHarm's tool library folder (default: `toolsets/` beside the input's folder).
+    /// `toolsets` is the folder of tool libraries (default: `toolsets/` beside the input's folder):
+    /// AgentHarm's schemas, and for SafeMCP the functions that mark a row built on AgentHarm.
     public static func run(_ format: ImportFormat, inputs: [URL], toolsets: URL? = nil) -> ImportResult {
         var files: [URL] = []
         var missing: [ImportLog] = []
@@ -31,7 +32,7 @@ public enum Importer {
         }
         var perFile: [(episodes: [Episode], log: ImportLog)]
         switch format {
-        case .safemcp: perFile = files.map(SafeMCPImporter.importFile)
+        case .safemcp: perFile = SafeMCPImporter.importFiles(files, toolsets: toolsets)
         case .powerseeking: perFile = files.map(PowerSeekingImporter.importFile)
         case .toolemu: perFile = ToolEmuImporter.importFiles(files)
         case .agentharm: perFile = AgentHarmImporter.importFiles(files, toolsets: toolsets)

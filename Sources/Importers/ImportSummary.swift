@@ -30,11 +30,16 @@ public struct FileImportSummary: Codable, Hashable, Sendable {
     /// Quirks of the source that were repaired without guessing (`malformed_safety_tag`, ...),
     /// counted per kind; the rows are imported.
     public var recovered: [String: Int] = [:]
+    /// Imported rows marked evaluation-only: their source's terms forbid training on them.
+    public var evaluationOnly = 0
+    /// What the reader could not check in this file, for a person to act on.
+    public var warnings: [String] = []
 
     enum CodingKeys: String, CodingKey {
-        case path, imported, dropped, recovered
+        case path, imported, dropped, recovered, warnings
         case rowsRead = "rows_read"
         case droppedByReason = "dropped_by_reason"
+        case evaluationOnly = "evaluation_only"
     }
 
     public init(path: String) {
@@ -129,6 +134,7 @@ struct ImportLog {
             let parsed = try parse(&self)
             episodes += parsed
             summary.imported += 1
+            summary.evaluationOnly += parsed.filter { $0.evaluationOnly == true }.count
         } catch let error as RowError {
             summary.recovered = recoveredBefore
             drop(line: error.line ?? line, reason: error.reason, message: error.message)
@@ -140,6 +146,10 @@ struct ImportLog {
 
     mutating func recovered(_ kind: String) {
         summary.recovered[kind, default: 0] += 1
+    }
+
+    mutating func warn(_ message: String) {
+        summary.warnings.append(message)
     }
 
     /// A file that could not be read at all: counted as one dropped row, at the line where

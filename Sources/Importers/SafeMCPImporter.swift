@@ -6,21 +6,42 @@ import Episodes
 /// `LastObservation`) where the row has it (stage 3), else the tags of `extra_info.answer`
 /// (stage 2). One row is one episode: the prefix's steps, the last one pending and carrying the
 /// label and next state; with no steps yet, the label and next state are the task's.
+///
+/// Some rows are AgentHarm behaviours played out: every tool they offer is one of AgentHarm's
+/// functions (`query_onion_search`, `submit_alpha_bay_order`, ...; 536 of the 2,189 public
+/// training rows, all labelled safe). AgentHarm's terms allow evaluation only, so such a row is
+/// imported evaluation-only (`metadata.derived_from: agentharm`) and training leaves it out.
+/// AgentHarm's functions are read from the `Benign*` and `Harmful*` libraries of `toolsets`
+/// (`AgentHarmLibraries`); without them no row can be recognised, and each file says so.
 enum SafeMCPImporter {
     static let source = "safemcp"
 
-    static func importFile(_ url: URL) -> (episodes: [Episode], log: ImportLog) {
+    static func importFiles(_ urls: [URL], toolsets: URL?) -> [(episodes: [Episode], log: ImportLog)] {
+        let directory = toolsets ?? AgentHarmLibraries.defaultDirectory(besides: urls)
+        let agentHarm = directory.map(AgentHarmLibraries.functionNames) ?? []
+        return urls.map { url in
+            var imported = importFile(url, agentHarmFunctions: agentHarm)
+            if agentHarm.isEmpty {
+                imported.log.warn("no AgentHarm tool libraries (Benign*.json, Harmful*.json) in \(directory?.path ?? "toolsets/"): "
+                    + "rows built on AgentHarm's functions cannot be recognised and would be trained on; give --toolsets")
+            }
+            return imported
+        }
+    }
+
+    static func importFile(_ url: URL, agentHarmFunctions: Set<String>) -> (episodes: [Episode], log: ImportLog) {
         var log = ImportLog(path: url.path)
         guard let text = log.text(of: url) else { return ([], log) }
         for row in JSONSource.lines(of: text) {
             log.row(line: row.line) { log in
-                [try episode(from: JSONSource.decode(row), id: "\(url.lastPathComponent):\(row.line)", log: &log)]
+                [try episode(from: JSONSource.decode(row), id: "\(url.lastPathComponent):\(row.line)",
+                             agentHarmFunctions: agentHarmFunctions, log: &log)]
             }
         }
         return (log.episodes, log)
     }
 
-    static func episode(from row: JSONValue, id: String, log: inout ImportLog) throws -> Episode {
+    static func episode(from row: JSONValue, id: String, agentHarmFunctions: Set<String>, log: inout ImportLog) throws -> Episode {
         guard let promptText = promptText(row) else {
             throw RowError("missing_field", "no user prompt in 'prompt' or 'extra_info.question'")
         }
@@ -69,13 +90,15 @@ enum SafeMCPImporter {
         metadata["ability"] = row["ability"]
         metadata["index"] = row["extra_info"]?["index"]
         metadata["hint"] = prompt.hint.map(JSONValue.string)
+        let fromAgentHarm = !prompt.toolNames.isEmpty && prompt.toolNames.allSatisfy(agentHarmFunctions.contains)
+        if fromAgentHarm { metadata["derived_from"] = .string(AgentHarmImporter.source) }
         return Episode(
             id: id, source: source,
             task: AgentTask(instruction: prompt.instruction),
             tools: prompt.toolNames.map { Tool(name: $0, description: "") },
             steps: steps, withheldTools: withheld,
             taskLabel: taskLabel, taskNextState: taskNextState,
-            split: row["extra_info"]?["split"]?.string,
+            split: row["extra_info"]?["split"]?.string, evaluationOnly: fromAgentHarm ? true : nil,
             metadata: metadata.isEmpty ? nil : metadata)
     }
 

@@ -21,7 +21,9 @@ struct DataCommand: ParsableCommand {
 
             The HDF5 dataset holds every text part beside its embedding by --encoder; `--out` \
             ending in .jsonl writes the canonical episode lines (docs/episodes.md) instead, without \
-            embeddings. AgentHarm episodes are marked evaluation-only. `--format audit` reads \
+            embeddings. AgentHarm episodes are marked evaluation-only, and so are SafeMCP rows \
+            whose every tool is one of AgentHarm's functions (read from --toolsets): training \
+            leaves them out. `--format audit` reads \
             `safemcp proxy --audit` logs: one episode per session and task, labels from the \
             proxy's verdicts (docs/audit-log.md).
 
@@ -40,7 +42,7 @@ struct DataCommand: ParsableCommand {
 
         @OptionGroup var encoding: EncoderOptions
 
-        @Option(name: .long, help: "AgentHarm only: the folder of tool libraries (default: toolsets/ beside the input's folder).")
+        @Option(name: .long, help: "agentharm and safemcp: the folder of tool libraries, whose Benign* and Harmful* files are AgentHarm's functions (default: toolsets/ beside the input's folder).")
         var toolsets: String?
 
         @Flag(name: .long, help: "Print one JSON object on stdout instead of the table.")
@@ -50,6 +52,9 @@ struct DataCommand: ParsableCommand {
             let result = Importer.run(format, inputs: inputs.map { URL(fileURLWithPath: $0) },
                                       toolsets: toolsets.map { URL(fileURLWithPath: $0) })
             for issue in result.summary.issues { log("dropped \(issue)") }
+            for file in result.summary.files {
+                for warning in file.warnings { log("warning: \(file.path): \(warning)") }
+            }
             let outURL = URL(fileURLWithPath: out)
             if outURL.pathExtension == "jsonl" {
                 try EpisodeLines.write(result.episodes, to: outURL)
@@ -132,6 +137,7 @@ struct SummaryTable {
             for (kind, count) in file.recovered.sorted(by: { $0.key < $1.key }) {
                 lines.append("  repaired \(kind): \(count)")
             }
+            if file.evaluationOnly > 0 { lines.append("  evaluation-only (never trained on): \(file.evaluationOnly)") }
         }
         lines.append("total\t\(summary.rowsRead)\t\(summary.imported)\t\(summary.dropped)")
         return lines.joined(separator: "\n")

@@ -63,6 +63,7 @@ public struct TrainingData {
         }
         let result = Importer.run(format, inputs: [url])
         for issue in result.summary.issues.prefix(5) { log("dropped \(issue)") }
+        for warning in result.summary.files.flatMap(\.warnings) { log("warning: \(source.path): \(warning)") }
         log("\(source.path): imported \(result.episodes.count) episodes from \(result.summary.imported) rows, dropped \(result.summary.dropped)")
         return result.episodes
     }

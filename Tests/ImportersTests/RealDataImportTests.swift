@@ -26,6 +26,29 @@ final class RealDataImportTests: XCTestCase {
         XCTAssertGreaterThan(result.episodes.filter { $0.withheldTools != nil }.count, 2180)
     }
 
+    /// AgentHarm's functions read here by JSONSerialization, apart from the importer's reader:
+    /// a row is evaluation-only exactly when every tool it offers is one of them.
+    func testStage2RowsBuiltOnAgentHarmAreEvaluationOnly() throws {
+        let toolsets = try SharedData.file("toolsets")
+        var agentHarm: Set<String> = []
+        for file in try FileManager.default.contentsOfDirectory(atPath: toolsets.path)
+        where file.hasPrefix("Benign") || file.hasPrefix("Harmful") {
+            let object = try JSONSerialization.jsonObject(with: Data(contentsOf: toolsets.appendingPathComponent(file))) as? [String: Any]
+            for tool in object?["tools"] as? [[String: Any]] ?? [] {
+                if let name = (tool["function"] as? [String: Any])?["name"] as? String { agentHarm.insert(name) }
+            }
+        }
+        XCTAssertGreaterThan(agentHarm.count, 50)
+        let result = Importer.run(.safemcp, inputs: [try SharedData.file("safemcp/stage2_train.jsonl")])
+        let marked = result.episodes.filter { $0.evaluationOnly == true }
+        XCTAssertGreaterThan(marked.count, 100, "the public rows include AgentHarm behaviours played out")
+        XCTAssertEqual(result.summary.files.map(\.evaluationOnly), [marked.count])
+        for episode in result.episodes {
+            let names = episode.tools.map(\.name)
+            XCTAssertEqual(episode.evaluationOnly == true, !names.isEmpty && names.allSatisfy(agentHarm.contains), episode.id)
+        }
+    }
+
     func testEveryOtherFileImports() throws {
         let data = try SharedData.directory()
         let runs: [(ImportFormat, [String], minimum: Int)] = [

@@ -99,10 +99,10 @@ final class SafeMCPImporterTests: XCTestCase {
                      "reward_model": .object(["ground_truth": .string(truth)])])
         }
         var log = ImportLog(path: "rows.jsonl")
-        let episode = try SafeMCPImporter.episode(from: row(#"{"safety": " critical.", "FilteredTools": ["EmptyBin"]}"#), id: "r", log: &log)
+        let episode = try SafeMCPImporter.episode(from: row(#"{"safety": " critical.", "FilteredTools": ["EmptyBin"]}"#), id: "r", agentHarmFunctions: [], log: &log)
         XCTAssertEqual(episode.taskLabel, .critical)
         XCTAssertEqual(episode.withheldTools, ["EmptyBin"])
-        XCTAssertThrowsError(try SafeMCPImporter.episode(from: row(#"{"safety": "maybe", "FilteredTools": []}"#), id: "r", log: &log)) { error in
+        XCTAssertThrowsError(try SafeMCPImporter.episode(from: row(#"{"safety": "maybe", "FilteredTools": []}"#), id: "r", agentHarmFunctions: [], log: &log)) { error in
             XCTAssertEqual((error as? RowError)?.reason, "unknown_safety_label")
         }
     }
@@ -121,5 +121,26 @@ final class SafeMCPImporterTests: XCTestCase {
         ])
         XCTAssertEqual(replies.episodes.map { $0.steps[1].observation }, ["sarah_c", "yes"])
         XCTAssertEqual(replies.episodes.map { $0.steps[2].label }, [.unsafe, .unsafe])
+    }
+
+    /// Rows that play out an AgentHarm behaviour (every tool one of AgentHarm's functions, the
+    /// `Benign*` and `Harmful*` libraries of toolsets/) are evaluation-only; a row that also
+    /// offers another tool, or whose tools are in another library, is not.
+    func testRowsBuiltOnAgentHarmsFunctionsAreEvaluationOnly() throws {
+        let result = Importer.run(.safemcp, inputs: [Fixture.url("safemcp/agentharm_rows.jsonl")])
+        XCTAssertEqual(result.summary.issues, [])
+        XCTAssertEqual(result.episodes.map { $0.evaluationOnly == true }, [true, false, false])
+        XCTAssertEqual(result.episodes.map { $0.metadata?["derived_from"] }, [.string("agentharm"), nil, nil])
+        XCTAssertEqual(result.summary.files.map(\.evaluationOnly), [1])
+        XCTAssertEqual(result.summary.files.map(\.warnings), [[]])
+    }
+
+    func testWithoutAgentHarmsLibrariesNothingIsMarkedAndTheFileSaysSo() throws {
+        let elsewhere = Fixture.url("safemcp")
+        let result = Importer.run(.safemcp, inputs: [Fixture.url("safemcp/agentharm_rows.jsonl")], toolsets: elsewhere)
+        XCTAssertEqual(result.episodes.filter { $0.evaluationOnly == true }.count, 0)
+        let warnings = try XCTUnwrap(result.summary.files.first?.warnings)
+        XCTAssertEqual(warnings.count, 1)
+        XCTAssertTrue(warnings[0].contains(elsewhere.path) && warnings[0].contains("--toolsets"), warnings[0])
     }
 }

@@ -9,8 +9,8 @@ import Importers
 /// `toolsets:System_Tools/execute_command`, `toolemu:DropboxDeleteItem`,
 /// `envs:powerseeking/delete_file`, and `support:respond_to_user` (the importers' plain reply).
 ///
-/// The `Benign*` and `Harmful*` toolsets are AgentHarm's functions converted (SOURCES.md); they
-/// are never read: AgentHarm is evaluation data and must not shape training tasks.
+/// AgentHarm's toolsets (`AgentHarmLibraries`) are never read: AgentHarm is evaluation data and
+/// must not shape training tasks.
 public struct ToolSchemaLibrary: Sendable {
     public private(set) var tools: [String: Tool] = [:]
 
@@ -33,7 +33,7 @@ public struct ToolSchemaLibrary: Sendable {
             throw SuiteImportError(toolsets, "no such folder (the public data folder holds SOURCES.md, toolsets/ and toolemu/)")
         }
         let files = names
-            .filter { $0.hasSuffix(".json") && !$0.hasPrefix("Benign") && !$0.hasPrefix("Harmful") }.sorted()
+            .filter { $0.hasSuffix(".json") && !AgentHarmLibraries.isAgentHarm(library: $0) }.sorted()
         for file in files {
             let set = String(file.dropLast(".json".count))
             for value in try Self.readJSON(toolsets + "/" + file)["tools"]?.array ?? [] {
