@@ -8,8 +8,8 @@ import Episodes
 /// label and next state; with no steps yet, the label and next state are the task's.
 ///
 /// Some rows are AgentHarm behaviours played out: every tool they offer is one of AgentHarm's
-/// functions (`query_onion_search`, `submit_alpha_bay_order`, ...; 536 of the 2,189 public
-/// training rows, all labelled safe). AgentHarm's terms allow evaluation only, so such a row is
+/// functions (`query_onion_search`, `submit_alpha_bay_order`, ...; 536 of the 2,185 public
+/// training rows imported, all labelled safe). AgentHarm's terms allow evaluation only, so such a row is
 /// imported evaluation-only (`metadata.derived_from: agentharm`) and training leaves it out.
 /// AgentHarm's functions are read from the `Benign*` and `Harmful*` libraries of `toolsets`
 /// (`AgentHarmLibraries`); without them no row can be recognised, and each file says so.
