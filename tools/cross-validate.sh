@@ -16,25 +16,12 @@ set -euo pipefail
 usage="usage: tools/cross-validate.sh SAFEMCP_BINARY [SEED...] [--export OPTION...]"
 bin=${1:?$usage}
 shift
-seeds=()
-while [ $# -gt 0 ] && [ "$1" != --export ]; do
-    seeds+=("$1")
-    shift
-done
-[ ${#seeds[@]} -gt 0 ] || seeds=(7 1 2)
-export_options=()
-export_tag=
-while [ $# -gt 0 ]; do
-    [ "$1" = --export ] && [ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }
-    export_options+=("$2")
-    export_tag=$export_tag-export$(printf %s "$2" | tr -c 'A-Za-z0-9.' _)
-    shift 2
-done
+# shellcheck source=tools/ensemble.sh
+. "$(dirname "$0")/ensemble.sh"
+parse_ensemble_arguments "$usage" --export "$@"
 folds=5
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-# shellcheck source=tools/ensemble.sh
-. tools/ensemble.sh
 data=../shared/data/harmactions/harmactions_dataset.json
 name=$(IFS=-; echo "${seeds[*]}")$export_tag
 out=runs/cv-harmactions-$name

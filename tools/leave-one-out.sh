@@ -20,32 +20,11 @@ set -euo pipefail
 usage="usage: tools/leave-one-out.sh SAFEMCP_BINARY [SEED...] [--set KEY=VALUE...] [--export OPTION...]"
 bin=${1:?$usage}
 shift
-seeds=()
-while [ $# -gt 0 ] && [ "$1" != --set ] && [ "$1" != --export ]; do
-    seeds+=("$1")
-    shift
-done
-[ ${#seeds[@]} -gt 0 ] || seeds=(7 1 2)
-candidate=()
-export_options=()
-tag=
-export_tag=
-while [ $# -gt 0 ]; do
-    case $1 in
-        --set) [ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }
-            candidate+=(--set "$2")
-            tag=$tag-$(printf %s "$2" | tr -c 'A-Za-z0-9.' _) ;;
-        --export) [ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }
-            export_options+=("$2")
-            export_tag=$export_tag-export$(printf %s "$2" | tr -c 'A-Za-z0-9.' _) ;;
-        *) echo "$usage" >&2; exit 2 ;;
-    esac
-    shift 2
-done
+# shellcheck source=tools/ensemble.sh
+. "$(dirname "$0")/ensemble.sh"
+parse_ensemble_arguments "$usage" "--set --export" "$@"
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-# shellcheck source=tools/ensemble.sh
-. tools/ensemble.sh
 data=../shared/data
 name=$(IFS=-; echo "${seeds[*]}")$tag$export_tag
 out=runs/loso-$name
