@@ -31,14 +31,19 @@ let package = Package(
         // AVX2 + FMA for the encoder's element-wise loops (GELU, softmax, layer norm): about 8%
         // more sentences per second than the x86-64 baseline's SSE2. Every machine of this
         // project's kind has them (OpenBLAS is pinned to its Haswell kernels there too).
-        .target(name: "TextEncoder", dependencies: ["CBLAS", "Checksums", "HDF5Store", "AVX512Kernels", "KernelThreads",
+        .target(name: "TextEncoder", dependencies: ["CBLAS", "Checksums", "HDF5Store", "AVX2Kernels", "AVX512Kernels", "KernelThreads",
                                                     .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux]))]),
         // Our own matrix kernels for AVX-512, the encoder's and the network layers'; TextEncoder and
         // NeuralNet call them only on CPUs that have it (KernelThreads.CPUFeatures).
         // Optimised in debug builds too: unoptimised SIMD code makes the encoder tests take minutes.
-        .target(name: "AVX512Kernels",
+        .target(name: "AVX512Kernels", dependencies: ["AVX2Kernels"],
                 swiftSettings: [.unsafeFlags(["-target-cpu", "skylake-avx512"], .when(platforms: [.linux])),
+                                .unsafeFlags(["-O"], .when(configuration: .debug))]),
+        // The encoder's dense-layer product for CPUs with AVX2 but not AVX-512, and the packing of
+        // its weights that both kernel modules read; optimised in debug builds for the same reason.
+        .target(name: "AVX2Kernels",
+                swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux])),
                                 .unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "Importers", dependencies: ["Episodes"]),
         // What a tool call does, read from its arguments (shell commands parsed): the proxy's
@@ -108,7 +113,7 @@ let package = Package(
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "TextEncoder"]),
         .testTarget(name: "DurableFilesTests", dependencies: ["DurableFiles", "TestSupport"]),
         .testTarget(name: "HDF5StoreTests", dependencies: ["HDF5Store", "TestSupport"]),
-        .testTarget(name: "TextEncoderTests", dependencies: ["TextEncoder", "AVX512Kernels", "KernelThreads", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "TextEncoderTests", dependencies: ["TextEncoder", "AVX2Kernels", "AVX512Kernels", "KernelThreads", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "EpisodesTests", dependencies: ["Episodes"]),
         .testTarget(name: "ImportersTests", dependencies: ["Episodes", "Importers", "SafetyFloor", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Importers", "Episodes", "TextEncoder", "TestSupport"]),

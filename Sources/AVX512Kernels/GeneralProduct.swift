@@ -1,3 +1,5 @@
+import AVX2Kernels
+
 /// `C = op(A)·op(B)` or `C += op(A)·op(B)` for row-major matrices of any shape and either
 /// transposition, on `PanelProduct`'s 8×32 tile: the products of the network layers, whose
 /// weights change every step, so nothing is packed ahead as the encoder's weights are.
@@ -29,7 +31,7 @@ public struct GeneralProduct {
     let direct: Bool
     let accumulate: Bool
 
-    static let width = PanelProduct.panelWidth
+    static let width = PanelLayout.width
     static let tileRows = 8
 
     /// Whether the product computes `Cᵀ`, and how much workspace it packs into.

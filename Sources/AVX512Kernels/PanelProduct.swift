@@ -1,32 +1,17 @@
+import AVX2Kernels
+
 /// Matrix products for the MiniLM encoder written for AVX-512 (16-float vectors) with Swift's
 /// SIMD types. This module is compiled for Skylake-AVX-512: call it only after checking that the
 /// CPU has AVX-512 F, CD, BW, DQ and VL (`TextEncoder` does), or the process dies of an illegal
 /// instruction.
 ///
-/// Right operands are read as *panels* of 32 columns: panel `p` holds, for each step `i` of the
-/// shared dimension, its 32 values contiguously at `b + p · panelStride + i · ldb`. Weights
-/// packed once by `packed(_:outputs:inputs:)` have that form with `ldb` 32, so no product packs
+/// Right operands are read as *panels* of 32 columns (`PanelLayout`): panel `p` holds, for each
+/// step `i` of the shared dimension, its 32 values contiguously at `b + p · panelStride + i · ldb`.
+/// Weights packed once by `PanelLayout.packed` have that form with `ldb` 32, so no product packs
 /// them again (OpenBLAS repacks its right operand on every call); a key-major matrix such as the
 /// attention values has it as it is, with `ldb` its row stride.
 public enum PanelProduct {
-    public static let panelWidth = 32
-
-    /// A PyTorch `[outputs, inputs]` weight as panels of 32 output columns (`panelStride` is
-    /// `32 · inputs`, `ldb` 32) for `output = input · weightᵀ`.
-    @inline(never)
-    public static func packed(_ weight: [Float], outputs: Int, inputs: Int) -> [Float] {
-        precondition(outputs % panelWidth == 0 && weight.count == outputs * inputs, "weight must be [outputs, inputs] with outputs a multiple of 32")
-        return [Float](unsafeUninitializedCapacity: weight.count) { target, count in
-            for panel in 0..<(outputs / panelWidth) {
-                for i in 0..<inputs {
-                    for j in 0..<panelWidth {
-                        target[(panel * inputs + i) * panelWidth + j] = weight[(panel * panelWidth + j) * inputs + i]
-                    }
-                }
-            }
-            count = weight.count
-        }
-    }
+    static let panelWidth = PanelLayout.width
 
     /// `c[:, columns of panels] = a · b (+ bias) (+ residual)`, then GELU if asked, for `rows`
     /// rows; `a` is `[rows, depth]` with row stride `lda`; `bias` is indexed by output column and

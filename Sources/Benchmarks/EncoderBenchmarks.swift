@@ -35,7 +35,7 @@ public struct EncoderBenchmarks: BenchmarkSection {
         let encoder = try MiniLMEncoder(folder: folder)
         log(String(format: "loaded all-MiniLM-L6-v2 in %.2f s, VmRSS %.0f MB", Stopwatch.now() - start, Self.residentMegabytes() ?? .nan))
         let resident = Self.residentMegabytes()
-        let blas = encoder.weights.kernels == .avx512 ? try MiniLMEncoder(folder: folder, kernels: .blas) : nil
+        let blas = encoder.weights.kernels == .blas ? nil : try MiniLMEncoder(folder: folder, kernels: .blas)
         let texts = Self.rows.map { Self.texts(count: $0.batch, wordPieces: $0.wordPieces, tokenizer: encoder.tokenizer) }
 
         let references = try EncoderReferences.locate()
@@ -92,7 +92,11 @@ public struct EncoderBenchmarks: BenchmarkSection {
     }
 
     static func label(_ encoder: MiniLMEncoder) -> String {
-        encoder.weights.kernels == .avx512 ? "AVX-512 kernels" : "OpenBLAS \(OpenBLASKernels.coreName) sgemm"
+        switch encoder.weights.kernels {
+        case .avx512: "AVX-512 kernels"
+        case .avx2: "AVX2 kernel (attention on OpenBLAS \(OpenBLASKernels.coreName))"
+        case .blas: "OpenBLAS \(OpenBLASKernels.coreName) sgemm"
+        }
     }
 
     /// Seconds per call of each row, as the references time theirs (`Stopwatch`: one warm-up

@@ -29,7 +29,7 @@ public struct TrainingBenchmarks: BenchmarkSection {
         if pytorch == nil {
             log("no PyTorch comparison: \(PyTorchStage2Reference.venvPythonSubpath) not found; run tools/bench-torch.sh to make it (or set \(PyTorchStage2Reference.environmentVariable))")
         }
-        let kernelSets = KernelSet.allCases.filter(\.isSupported)
+        let kernelSets = NetworkKernels.offered.filter(\.isSupported)
         var ours: [[String: Double]] = [], theirs: [[String: Double]] = []
         var reference: PyTorchStage2Reference.Measurement?
         let used = NetworkKernels.current

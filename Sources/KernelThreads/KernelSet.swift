@@ -1,25 +1,36 @@
 import Foundation
 
 /// Which code runs a family of matrix products: `avx512`, our own AVX-512 kernels
-/// (`AVX512Kernels`), or `blas`, OpenBLAS's `cblas_sgemm` with the kernels OpenBLAS selected
-/// (`OPENBLAS_CORETYPE` respected). The encoder and the network layers each read their choice
-/// from an environment variable of their own (`EncoderKernels`, `NetworkKernels`).
+/// (`AVX512Kernels`); `avx2`, our own AVX2 kernel over weights packed once (`AVX2Kernels`, the
+/// encoder's dense layers only); or `blas`, OpenBLAS's `cblas_sgemm` with the kernels OpenBLAS
+/// selected (`OPENBLAS_CORETYPE` respected). The encoder and the network layers each read their
+/// choice from an environment variable of their own (`EncoderKernels`, `NetworkKernels`) and
+/// offer the sets they implement, fastest first.
 public enum KernelSet: String, Sendable, CaseIterable {
     case avx512
+    case avx2
     case blas
 
     /// Whether this CPU can run these kernels.
-    public var isSupported: Bool { self == .blas || CPUFeatures.hasAVX512 }
+    public var isSupported: Bool {
+        switch self {
+        case .avx512: CPUFeatures.hasAVX512
+        case .avx2: CPUFeatures.hasAVX2(CPUFeatures.flags)
+        case .blas: true
+        }
+    }
 
     /// The set `variable` names in `environment`, or why its value cannot be used; unset means
-    /// `avx512` where the CPU has AVX-512 and `blas` elsewhere.
-    public static func configured(by variable: String, environment: [String: String]) -> Result<KernelSet, SettingError> {
-        guard let value = environment[variable] else { return .success(CPUFeatures.hasAVX512 ? .avx512 : .blas) }
-        guard let kernels = KernelSet(rawValue: value) else {
-            return .failure(SettingError(variable: variable, value: value, reason: "must be avx512 or blas"))
+    /// the first of `offered` (fastest first, `blas` last) that this CPU runs.
+    public static func configured(by variable: String, environment: [String: String], offered: [KernelSet]) -> Result<KernelSet, SettingError> {
+        guard let value = environment[variable] else { return .success(offered.first(where: \.isSupported) ?? .blas) }
+        guard let kernels = KernelSet(rawValue: value), offered.contains(kernels) else {
+            return .failure(SettingError(variable: variable, value: value, reason: "must be " + offered.map(\.rawValue).joined(separator: ", ")
+                                            .replacingLastSeparator()))
         }
         guard kernels.isSupported else {
-            return .failure(SettingError(variable: variable, value: value, reason: "this CPU lacks AVX-512 F/CD/BW/DQ/VL"))
+            let lacks = kernels == .avx512 ? "AVX-512 F/CD/BW/DQ/VL" : "AVX2 and FMA"
+            return .failure(SettingError(variable: variable, value: value, reason: "this CPU lacks \(lacks)"))
         }
         return .success(kernels)
     }
@@ -31,5 +42,13 @@ public enum KernelSet: String, Sendable, CaseIterable {
         public let reason: String
 
         public var description: String { "\(variable)=\(value): \(reason)" }
+    }
+}
+
+private extension String {
+    /// "a, b, c" → "a, b or c".
+    func replacingLastSeparator() -> String {
+        guard let range = range(of: ", ", options: .backwards) else { return self }
+        return replacingCharacters(in: range, with: " or ")
     }
 }

@@ -24,9 +24,12 @@ public enum NetworkKernels {
         }
     }()
 
+    /// The sets the network layers implement, fastest first (the AVX2 kernel is the encoder's).
+    public static let offered: [KernelSet] = [.avx512, .blas]
+
     /// The kernels `environment` asks for, or why its value cannot be used.
     public static func configured(environment: [String: String] = ProcessInfo.processInfo.environment) -> Result<KernelSet, KernelSet.SettingError> {
-        KernelSet.configured(by: environmentVariable, environment: environment)
+        KernelSet.configured(by: environmentVariable, environment: environment, offered: offered)
     }
 }
 

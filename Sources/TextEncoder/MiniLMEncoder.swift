@@ -1,6 +1,7 @@
 import CBLAS
 import Dispatch
 import Foundation
+import AVX2Kernels
 import AVX512Kernels
 import KernelThreads
 
@@ -61,16 +62,18 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
     /// Embeddings of already tokenised sequences (each `[CLS] … [SEP]`, at most `maxTokens`).
     ///
     /// The encoder does its own threading with as many threads as OpenBLAS is configured for
-    /// (`OPENBLAS_NUM_THREADS`). On the `blas` kernels it runs BLAS single-threaded meanwhile
-    /// (OpenBLAS's thread count is process-wide: it is restored on return); the `avx512` kernels
-    /// leave OpenBLAS alone. Several sequences: each thread runs whole forward passes on its
-    /// share of them, which scales nearly perfectly. One sequence: each matrix product is split
-    /// by output columns, so each thread reads only its part of the weights.
+    /// (`OPENBLAS_NUM_THREADS`). On the `blas` and `avx2` kernels (whose attention is OpenBLAS's)
+    /// it runs BLAS single-threaded meanwhile (OpenBLAS's thread count is process-wide: it is
+    /// restored on return); the `avx512` kernels leave OpenBLAS alone. Several sequences of
+    /// `sequenceSplitTokens` or more tokens in all: each thread runs whole forward passes on its
+    /// share of them, which scales nearly perfectly. One sequence, or a few short ones: each
+    /// matrix product is split by output columns, so each thread reads only its part of the
+    /// weights.
     public func embed(tokenized sequences: [[Int32]]) -> [[Float]] {
         Self.lock.lock()
         defer { Self.lock.unlock() }
         let threads = max(1, Int(openblas_get_num_threads()))
-        let singleThreadedBLAS = threads > 1 && weights.kernels == .blas
+        let singleThreadedBLAS = threads > 1 && weights.kernels != .avx512
         if singleThreadedBLAS { openblas_set_num_threads(1) }
         defer { if singleThreadedBLAS { openblas_set_num_threads(Int32(threads)) } }
         while workspaces.count < threads { workspaces.append(ActivationBuffers(scratchFloats: scratchFloats)) }
@@ -84,13 +87,18 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
                 tokens += sequences[end].count
                 end += 1
             }
-            result += end - start > 1 && threads > 1
+            result += end - start > 1 && threads > 1 && tokens >= Self.sequenceSplitTokens
                 ? forwardInParallel(sequences[start..<end], threads: threads, tokens: tokens)
                 : forward(sequences[start..<end], in: workspaces[0], threads: threads)
             start = end
         }
         return result
     }
+
+    /// Below this many tokens a batch runs as one forward pass split by output columns, as one
+    /// sequence does: split by sequences, every thread would read all the weights (about 40 MB)
+    /// for a few rows each, as a proxy decision's call and result are.
+    public static let sequenceSplitTokens = 256
 
     /// Splits the sequences into `threads` groups of about equal token counts and runs one
     /// single-threaded forward pass per group at once.
@@ -165,32 +173,34 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
         let hidden = buffers.hidden!, qkv = buffers.qkv!, context = buffers.context!
         let attended = buffers.attended!, intermediate = buffers.intermediate!
         let heads = Self.partition(MiniLMWeights.heads, threads)
-        // Column shares in whole groups of 32, the AVX-512 kernels' panels. (A literal, not
-        // `PanelProduct.panelWidth`: the BLAS path must run no code of the AVX-512 module.)
-        let group = 32
+        // Column shares in whole panels of the packed weights.
+        let group = PanelLayout.width
         let narrow = Self.partition(h / group, threads).map { ($0.lowerBound * group)..<($0.upperBound * group) }
         let broad = Self.partition(wide / group, threads).map { ($0.lowerBound * group)..<($0.upperBound * group) }
 
         RegionThreads.shared.run(threads) { worker in
             let normalised = buffers.normalised[worker]
             Self.layerNorm(hidden, into: normalised, rows: tokenCount, inputNorm.scale, inputNorm.shift)
-            linear(rows: tokenCount, input: normalised, inputWidth: h, weight: layer.qkvWeight, bias: layer.qkvBias,
+            linear(rows: tokenCount, input: normalised, inputWidth: h, weight: layer.qkvWeight, panels: layer.panels?.qkv, bias: layer.qkvBias,
                    columns: (heads[worker].lowerBound * 3 * headSize)..<(heads[worker].upperBound * 3 * headSize),
                    output: qkv, outputWidth: 3 * h)
             attend(qkv: qkv, context: context, lengths: lengths, heads: heads[worker], scores: buffers.scores[worker])
         }
         RegionThreads.shared.run(threads) { worker in
-            linear(rows: tokenCount, input: context, inputWidth: h, weight: layer.attentionOutputWeight, bias: layer.attentionOutputBias,
+            linear(rows: tokenCount, input: context, inputWidth: h, weight: layer.attentionOutputWeight, panels: layer.panels?.attentionOutput,
+                   bias: layer.attentionOutputBias,
                    columns: narrow[worker], residual: buffers.normalised[worker], output: attended, outputWidth: h)
         }
         RegionThreads.shared.run(threads) { worker in
             let normalised = buffers.normalised[worker]
             Self.layerNorm(attended, into: normalised, rows: tokenCount, layer.attentionNormScale, layer.attentionNormShift)
-            linear(rows: tokenCount, input: normalised, inputWidth: h, weight: layer.intermediateWeight, bias: layer.intermediateBias,
+            linear(rows: tokenCount, input: normalised, inputWidth: h, weight: layer.intermediateWeight, panels: layer.panels?.intermediate,
+                   bias: layer.intermediateBias,
                    columns: broad[worker], output: intermediate, outputWidth: wide, gelu: true)
         }
         RegionThreads.shared.run(threads) { worker in
-            linear(rows: tokenCount, input: intermediate, inputWidth: wide, weight: layer.outputWeight, bias: layer.outputBias,
+            linear(rows: tokenCount, input: intermediate, inputWidth: wide, weight: layer.outputWeight, panels: layer.panels?.output,
+                   bias: layer.outputBias,
                    columns: narrow[worker], residual: buffers.normalised[worker], output: hidden, outputWidth: h)
         }
     }
@@ -234,13 +244,16 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
 
     /// `output[:, columns] = input · weight[columns]ᵀ + bias[columns] (+ residual[:, columns])`,
     /// then GELU if asked; `columns` are whole panels of 32. In either layout of `weight` the
-    /// columns' part of it is contiguous and only it is read.
-    private func linear(rows: Int, input: UnsafePointer<Float>, inputWidth: Int, weight: [Float], bias: [Float],
+    /// columns' part of it is contiguous and only it is read. `panels`, the same weight packed
+    /// (the `avx2` kernels), is multiplied by the AVX2 kernel when there are at most
+    /// `ownKernelRows` rows: on more, OpenBLAS's blocking beats a kernel that does not block the
+    /// shared dimension (0.8× OpenBLAS at 640 rows, 1.2× at 40, measured on a Zen 3 EPYC).
+    private func linear(rows: Int, input: UnsafePointer<Float>, inputWidth: Int, weight: [Float], panels: [Float]?, bias: [Float],
                         columns: Range<Int>, residual: UnsafePointer<Float>? = nil,
                         output: UnsafeMutablePointer<Float>, outputWidth: Int, gelu: Bool = false) {
         guard !columns.isEmpty else { return }
+        let panel = PanelLayout.width
         if weights.kernels == .avx512 {
-            let panel = PanelProduct.panelWidth
             weight.withUnsafeBufferPointer { weight in
                 bias.withUnsafeBufferPointer { bias in
                     PanelProduct.multiply(rows: rows, depth: inputWidth, a: input, lda: inputWidth,
@@ -251,6 +264,29 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
             }
             return
         }
+        if let panels, rows <= Self.ownKernelRows {
+            panels.withUnsafeBufferPointer { weight in
+                bias.withUnsafeBufferPointer { bias in
+                    HalfPanelProduct.multiply(rows: rows, depth: inputWidth, a: input, lda: inputWidth,
+                                              panels: (columns.lowerBound / panel)..<(columns.upperBound / panel),
+                                              b: weight.baseAddress!, panelStride: panel * inputWidth, ldb: panel,
+                                              c: output, ldc: outputWidth, bias: bias.baseAddress!, residual: residual)
+                }
+            }
+        } else {
+            blasLinear(rows: rows, input: input, inputWidth: inputWidth, weight: weight, bias: bias, columns: columns,
+                       residual: residual, output: output, outputWidth: outputWidth)
+        }
+        if gelu {
+            for r in 0..<rows {
+                VectorMath.gelu(output + r * outputWidth + columns.lowerBound, count: columns.count)
+            }
+        }
+    }
+
+    /// `linear`'s product on OpenBLAS, over the `[out, in]` weight as PyTorch stores it.
+    private func blasLinear(rows: Int, input: UnsafePointer<Float>, inputWidth: Int, weight: [Float], bias: [Float],
+                            columns: Range<Int>, residual: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, outputWidth: Int) {
         weight.withUnsafeBufferPointer { weight in
             bias.withUnsafeBufferPointer { bias in
                 for r in 0..<rows {
@@ -267,12 +303,10 @@ public final class MiniLMEncoder: TextEmbedder, @unchecked Sendable {
                             1, output + columns.lowerBound, Int32(outputWidth))
             }
         }
-        if gelu {
-            for r in 0..<rows {
-                VectorMath.gelu(output + r * outputWidth + columns.lowerBound, count: columns.count)
-            }
-        }
     }
+
+    /// The most rows `linear` gives the AVX2 kernel.
+    static let ownKernelRows = 128
 
     /// Layer normalisation (epsilon 1e-12, as the model) of every row of `source` into `target`.
     private static func layerNorm(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>, rows: Int,

@@ -1,4 +1,4 @@
-import AVX512Kernels
+import AVX2Kernels
 import KernelThreads
 
 /// The all-MiniLM-L6-v2 weights, laid out for the forward pass: the query, key and value
@@ -7,7 +7,9 @@ import KernelThreads
 /// and the token-type-0 embedding is folded into the position table (the encoder never uses
 /// type 1). Matrices are in the layout `kernels` multiplies: PyTorch's `[out, in]` row-major for
 /// `blas` (the forward pass multiplies by their transpose), panels of 32 output columns
-/// (`PanelProduct.packed`) for `avx512`.
+/// (`PanelLayout.packed`) for `avx512`; `avx2` keeps both, the panels in `Layer.panels` for the
+/// small batches its kernel is faster on, PyTorch's layout for OpenBLAS on the large ones
+/// (about 40 MB more).
 public struct MiniLMWeights: Sendable {
     public static let hidden = 384
     public static let heads = 12
@@ -31,6 +33,15 @@ public struct MiniLMWeights: Sendable {
         var outputBias: [Float]
         var outputNormScale: [Float]
         var outputNormShift: [Float]
+        /// With the `avx2` kernels, the four dense weights above packed as panels; nil otherwise.
+        var panels: Panels?
+    }
+
+    struct Panels: Sendable {
+        var qkv: [Float]
+        var attentionOutput: [Float]
+        var intermediate: [Float]
+        var output: [Float]
     }
 
     var wordEmbeddings: [Float]
@@ -47,7 +58,7 @@ public struct MiniLMWeights: Sendable {
         let h = Self.hidden
         self.kernels = kernels
         func laidOut(_ weight: [Float], outputs: Int, inputs: Int) -> [Float] {
-            kernels == .avx512 ? PanelProduct.packed(weight, outputs: outputs, inputs: inputs) : weight
+            kernels == .avx512 ? PanelLayout.packed(weight, outputs: outputs, inputs: inputs) : weight
         }
         wordEmbeddings = try file.float32("embeddings.word_embeddings.weight", shape: [Self.vocabularySize, h])
         positionEmbeddings = try file.float32("embeddings.position_embeddings.weight", shape: [Self.maxPositions, h])
@@ -75,7 +86,7 @@ public struct MiniLMWeights: Sendable {
                     }
                 }
             }
-            return Layer(
+            var layer = Layer(
                 qkvWeight: laidOut(qkvWeight, outputs: 3 * h, inputs: h),
                 qkvBias: qkvBias,
                 attentionOutputWeight: laidOut(try tensor("attention.output.dense.weight", [h, h]), outputs: h, inputs: h),
@@ -89,6 +100,13 @@ public struct MiniLMWeights: Sendable {
                 outputNormScale: try tensor("output.LayerNorm.weight", [h]),
                 outputNormShift: try tensor("output.LayerNorm.bias", [h])
             )
+            if kernels == .avx2 {
+                layer.panels = Panels(qkv: PanelLayout.packed(layer.qkvWeight, outputs: 3 * h, inputs: h),
+                                      attentionOutput: PanelLayout.packed(layer.attentionOutputWeight, outputs: h, inputs: h),
+                                      intermediate: PanelLayout.packed(layer.intermediateWeight, outputs: Self.intermediate, inputs: h),
+                                      output: PanelLayout.packed(layer.outputWeight, outputs: h, inputs: Self.intermediate))
+            }
+            return layer
         }
     }
 }

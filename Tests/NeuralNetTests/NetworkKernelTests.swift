@@ -19,6 +19,10 @@ final class NetworkKernelTests: XCTestCase {
             return XCTFail("an unknown value was accepted")
         }
         XCTAssertEqual(error.description, "SAFEMCP_NETWORK_KERNELS=fast: must be avx512 or blas")
+        guard case .failure(let encoderOnly) = NetworkKernels.configured(environment: ["SAFEMCP_NETWORK_KERNELS": "avx2"]) else {
+            return XCTFail("the encoder's AVX2 kernel was accepted for the network layers, which have none")
+        }
+        XCTAssertEqual(encoderOnly.description, "SAFEMCP_NETWORK_KERNELS=avx2: must be avx512 or blas")
     }
 
     func naive(m: Int, n: Int, k: Int, a: [Float], transposeA: Bool, b: [Float], transposeB: Bool, c: [Float], accumulate: Bool) -> [Double] {

@@ -1,3 +1,4 @@
+import AVX2Kernels
 import Foundation
 import TextEncoder
 import AVX512Kernels
@@ -11,18 +12,13 @@ final class AVX512KernelTests: XCTestCase {
         try XCTSkipUnless(KernelSet.avx512.isSupported, "this CPU lacks AVX-512")
     }
 
-    /// Pseudo-random values in [-1, 1] that differ per `seed`.
-    private func values(_ count: Int, seed: Int) -> [Float] {
-        (0..<count).map { Float(sin(Double($0 * 7919 + seed * 104_729) * 0.001)) }
-    }
-
     func testPackedProductWithBiasResidualAndGeluMatchesDoublePrecision() {
         // 21 rows: two full 8-row tiles and a partial one; 96 outputs: three panels, of which
         // the product computes the last two only.
         let rows = 21, inputs = 40, outputs = 96
-        let input = values(rows * inputs, seed: 1), weight = values(outputs * inputs, seed: 2)
-        let bias = values(outputs, seed: 3), residual = values(rows * outputs, seed: 4)
-        let packed = PanelProduct.packed(weight, outputs: outputs, inputs: inputs)
+        let input = kernelTestValues(rows * inputs, seed: 1), weight = kernelTestValues(outputs * inputs, seed: 2)
+        let bias = kernelTestValues(outputs, seed: 3), residual = kernelTestValues(rows * outputs, seed: 4)
+        let packed = PanelLayout.packed(weight, outputs: outputs, inputs: inputs)
         for gelu in [false, true] {
             var output = [Float](repeating: .nan, count: rows * outputs)
             PanelProduct.multiply(rows: rows, depth: inputs, a: input, lda: inputs, panels: 1..<3, b: packed,
@@ -43,7 +39,7 @@ final class AVX512KernelTests: XCTestCase {
     func testAttentionMatchesDoublePrecision() {
         let stride = 100, contextStride = 40
         for length in [1, 5, 33, 70] {
-            let queries = values(length * stride, seed: 5), keys = values(length * stride, seed: 6), values = values(length * stride, seed: 7)
+            let queries = kernelTestValues(length * stride, seed: 5), keys = kernelTestValues(length * stride, seed: 6), values = kernelTestValues(length * stride, seed: 7)
             var context = [Float](repeating: 0, count: length * contextStride)
             let scratch = UnsafeMutablePointer<Float>.allocate(capacity: Attention.scratchFloats(length: length))
             defer { scratch.deallocate() }
@@ -67,7 +63,7 @@ final class AVX512KernelTests: XCTestCase {
     func testScratchForALengthHoldsEveryShorterSequence() {
         let stride = 96, guardFloats = 256, sentinel: Float = 12345
         for (longest, length) in [(257, 240), (512, 256), (300, 40), (40, 40)] {
-            let queries = values(length * stride, seed: 8), keys = values(length * stride, seed: 9), values = values(length * stride, seed: 10)
+            let queries = kernelTestValues(length * stride, seed: 8), keys = kernelTestValues(length * stride, seed: 9), values = kernelTestValues(length * stride, seed: 10)
             var context = [Float](repeating: 0, count: length * 32)
             var scratch = [Float](repeating: sentinel, count: Attention.scratchFloats(length: longest) + guardFloats)
             Attention.attend(length: length, queries: queries, keys: keys, values: values, stride: stride,

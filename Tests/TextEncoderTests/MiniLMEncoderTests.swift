@@ -62,29 +62,43 @@ final class MiniLMEncoderTests: XCTestCase {
         }
     }
 
-    /// Beyond the fixture's 256 tokens there is no sentence-transformers reference; the two
-    /// kernel sets, whose products share no code, are checked against each other instead, up to
-    /// the model's 512 positions and with short sequences in the same batch.
-    func testKernelSetsAgreeOnSequencesUpTo512Tokens() throws {
-        try XCTSkipUnless(KernelSet.avx512.isSupported, "this CPU lacks AVX-512: only the BLAS kernels run here")
+    /// Beyond the fixture's 256 tokens there is no sentence-transformers reference; each kernel
+    /// set's own products are checked against OpenBLAS's instead, up to the model's 512 positions
+    /// and with short sequences in the same batch. The batch of two short texts runs as one pass
+    /// split by columns (`sequenceSplitTokens`), the four long ones split by sequences.
+    func testKernelSetsAgreeWithBLASOnSequencesUpTo512Tokens() throws {
+        let own = SharedMiniLM.kernelSets.filter { $0 != .blas }
+        try XCTSkipIf(own.isEmpty, "this CPU runs only the BLAS kernels")
         let folder = try MiniLMFolder.locate()
-        let avx512 = try MiniLMEncoder(folder: folder, maxTokens: 512, kernels: .avx512)
         let blas = try MiniLMEncoder(folder: folder, maxTokens: 512, kernels: .blas)
         let words = try MiniLMFixture.load().texts.map(\.text).joined(separator: " ")
-        let texts = [String(words.prefix(1200)), "short one", String(words.prefix(5000)), String(words.prefix(400))]
-        XCTAssertEqual(avx512.tokenIDs(texts[2]).count, 512, "the long text does not reach 512 tokens")
-        XCTAssertGreaterThan(avx512.tokenIDs(texts[0]).count, 256)
-        for (fast, reference) in zip(try avx512.embed(texts), try blas.embed(texts)) {
-            XCTAssertGreaterThanOrEqual(cosine(fast, reference), 0.9999)
+        let long = [String(words.prefix(1200)), "short one", String(words.prefix(5000)), String(words.prefix(400))]
+        let short = ["read_notes {\"path\": \"meeting.md\"}", "Notes: budget review on Friday."]
+        XCTAssertEqual(blas.tokenIDs(long[2]).count, 512, "the long text does not reach 512 tokens")
+        XCTAssertGreaterThan(blas.tokenIDs(long[0]).count, 256)
+        XCTAssertLessThan(short.map { blas.tokenIDs($0).count }.reduce(0, +), MiniLMEncoder.sequenceSplitTokens)
+        for kernels in own {
+            let encoder = try MiniLMEncoder(folder: folder, maxTokens: 512, kernels: kernels)
+            for texts in [long, short] {
+                for (fast, reference) in zip(try encoder.embed(texts), try blas.embed(texts)) {
+                    XCTAssertGreaterThanOrEqual(cosine(fast, reference), 0.9999, "\(kernels) kernels")
+                }
+            }
         }
     }
 
     func testKernelSetComesFromTheEnvironmentAndBadValuesAreNamed() throws {
         let variable = EncoderKernels.environmentVariable
         XCTAssertEqual(try EncoderKernels.configured(environment: [variable: "blas"]), .blas)
-        XCTAssertEqual(try EncoderKernels.configured(environment: [:]), KernelSet.avx512.isSupported ? .avx512 : .blas)
+        let fastest: KernelSet = KernelSet.avx512.isSupported ? .avx512 : KernelSet.avx2.isSupported ? .avx2 : .blas
+        XCTAssertEqual(try EncoderKernels.configured(environment: [:]), fastest)
         XCTAssertThrowsError(try EncoderKernels.configured(environment: [variable: "AVX2"])) { error in
-            XCTAssertEqual(String(describing: error), "\(variable)=AVX2: must be avx512 or blas")
+            XCTAssertEqual(String(describing: error), "\(variable)=AVX2: must be avx512, avx2 or blas")
+        }
+        if !KernelSet.avx512.isSupported {
+            XCTAssertThrowsError(try EncoderKernels.configured(environment: [variable: "avx512"])) { error in
+                XCTAssertEqual(String(describing: error), "\(variable)=avx512: this CPU lacks AVX-512 F/CD/BW/DQ/VL")
+            }
         }
     }
 

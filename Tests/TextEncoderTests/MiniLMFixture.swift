@@ -29,8 +29,9 @@ struct MiniLMFixture: Decodable {
 
 /// One encoder per kernel set for the whole test run: loading one reads 90 MB.
 enum SharedMiniLM {
-    /// Every kernel set this CPU runs: the embeddings of each are checked against the fixture.
-    static let kernelSets = KernelSet.allCases.filter(\.isSupported)
+    /// Every kernel set of the encoder this CPU runs: the embeddings of each are checked against
+    /// the fixture.
+    static let kernelSets = EncoderKernels.offered.filter(\.isSupported)
 
     private static let encoders: [KernelSet: Result<MiniLMEncoder, Error>] = Dictionary(uniqueKeysWithValues: kernelSets.map { kernels in
         (kernels, Result { try MiniLMEncoder(folder: MiniLMFolder.locate(), kernels: kernels) })
