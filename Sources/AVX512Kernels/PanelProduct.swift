@@ -11,8 +11,6 @@ import AVX2Kernels
 /// them again (OpenBLAS repacks its right operand on every call); a key-major matrix such as the
 /// attention values has it as it is, with `ldb` its row stride.
 public enum PanelProduct {
-    static let panelWidth = PanelLayout.width
-
     /// `c[:, columns of panels] = a · b (+ bias) (+ residual)`, then GELU if asked, for `rows`
     /// rows; `a` is `[rows, depth]` with row stride `lda`; `bias` is indexed by output column and
     /// `residual` has the layout of `c`.
@@ -30,7 +28,7 @@ public enum PanelProduct {
         while firstRow < rows {
             let blockEnd = min(rows, firstRow + rowsPerBlock)
             for panel in panels {
-                let column = panel * panelWidth
+                let column = panel * PanelLayout.width
                 var row = firstRow
                 while row < blockEnd {
                     tile(rows: min(8, blockEnd - row), depth: depth, a: a + row * lda, lda: lda,

@@ -23,10 +23,12 @@ public enum KernelSet: String, Sendable, CaseIterable {
     /// The set `variable` names in `environment`, or why its value cannot be used; unset means
     /// the first of `offered` (fastest first, `blas` last) that this CPU runs.
     public static func configured(by variable: String, environment: [String: String], offered: [KernelSet]) -> Result<KernelSet, SettingError> {
+        precondition(!offered.isEmpty, "a family of products offers at least one kernel set")
         guard let value = environment[variable] else { return .success(offered.first(where: \.isSupported) ?? .blas) }
         guard let kernels = KernelSet(rawValue: value), offered.contains(kernels) else {
-            return .failure(SettingError(variable: variable, value: value, reason: "must be " + offered.map(\.rawValue).joined(separator: ", ")
-                                            .replacingLastSeparator()))
+            let names = offered.map(\.rawValue)
+            let choices = names.dropLast().joined(separator: ", ") + " or " + names.last!
+            return .failure(SettingError(variable: variable, value: value, reason: "must be \(choices)"))
         }
         guard kernels.isSupported else {
             let lacks = kernels == .avx512 ? "AVX-512 F/CD/BW/DQ/VL" : "AVX2 and FMA"
@@ -42,13 +44,5 @@ public enum KernelSet: String, Sendable, CaseIterable {
         public let reason: String
 
         public var description: String { "\(variable)=\(value): \(reason)" }
-    }
-}
-
-private extension String {
-    /// "a, b, c" → "a, b or c".
-    func replacingLastSeparator() -> String {
-        guard let range = range(of: ", ", options: .backwards) else { return self }
-        return replacingCharacters(in: range, with: " or ")
     }
 }

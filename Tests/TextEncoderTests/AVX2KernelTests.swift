@@ -3,11 +3,6 @@ import Foundation
 import KernelThreads
 import XCTest
 
-/// Pseudo-random values in [-1, 1] that differ per `seed`, for the kernel tests.
-func kernelTestValues(_ count: Int, seed: Int) -> [Float] {
-    (0..<count).map { Float(sin(Double($0 * 7919 + seed * 104_729) * 0.001)) }
-}
-
 /// The AVX2 dense-layer product against plain double-precision loops, on weights packed as the
 /// encoder packs them. Skipped on a CPU without AVX2 and FMA (the encoder does not use it there).
 final class AVX2KernelTests: XCTestCase {
@@ -16,27 +11,17 @@ final class AVX2KernelTests: XCTestCase {
     }
 
     func testPackedProductWithBiasAndResidualMatchesDoublePrecision() {
-        // 15 rows: two full 6-row tiles and a partial one; 96 outputs: three panels, of which the
-        // product computes the last two only; with and without a residual.
-        let rows = 15, inputs = 40, outputs = 96
-        let input = kernelTestValues(rows * inputs, seed: 1), weight = kernelTestValues(outputs * inputs, seed: 2)
-        let bias = kernelTestValues(outputs, seed: 3), residual = kernelTestValues(rows * outputs, seed: 4)
-        let packed = PanelLayout.packed(weight, outputs: outputs, inputs: inputs)
+        // 15 rows: two full 6-row tiles and a partial one; with and without a residual.
+        let product = PanelProductCase(rows: 15)
         for withResidual in [false, true] {
-            var output = [Float](repeating: .nan, count: rows * outputs)
-            residual.withUnsafeBufferPointer { residualBuffer in
-                HalfPanelProduct.multiply(rows: rows, depth: inputs, a: input, lda: inputs, panels: 1..<3, b: packed,
-                                          panelStride: 32 * inputs, ldb: 32, c: &output, ldc: outputs,
-                                          bias: bias, residual: withResidual ? residualBuffer.baseAddress! : nil)
+            var output = [Float](repeating: .nan, count: product.rows * product.outputs)
+            product.residual.withUnsafeBufferPointer { residual in
+                HalfPanelProduct.multiply(rows: product.rows, depth: product.inputs, a: product.input, lda: product.inputs,
+                                          panels: product.computedPanels, b: product.packed, panelStride: 32 * product.inputs, ldb: 32,
+                                          c: &output, ldc: product.outputs, bias: product.bias,
+                                          residual: withResidual ? residual.baseAddress! : nil)
             }
-            for r in 0..<rows {
-                for c in 0..<32 { XCTAssertTrue(output[r * outputs + c].isNaN, "column \(c) outside the panels was written") }
-                for c in 32..<outputs {
-                    var sum = Double(bias[c]) + (withResidual ? Double(residual[r * outputs + c]) : 0)
-                    for i in 0..<inputs { sum += Double(input[r * inputs + i]) * Double(weight[c * inputs + i]) }
-                    XCTAssertEqual(Double(output[r * outputs + c]), sum, accuracy: 1e-5, "row \(r), column \(c), residual \(withResidual)")
-                }
-            }
+            product.check(output, withResidual: withResidual, gelu: false)
         }
     }
 

@@ -1,4 +1,3 @@
-import AVX2Kernels
 import Foundation
 import TextEncoder
 import AVX512Kernels
@@ -13,26 +12,14 @@ final class AVX512KernelTests: XCTestCase {
     }
 
     func testPackedProductWithBiasResidualAndGeluMatchesDoublePrecision() {
-        // 21 rows: two full 8-row tiles and a partial one; 96 outputs: three panels, of which
-        // the product computes the last two only.
-        let rows = 21, inputs = 40, outputs = 96
-        let input = kernelTestValues(rows * inputs, seed: 1), weight = kernelTestValues(outputs * inputs, seed: 2)
-        let bias = kernelTestValues(outputs, seed: 3), residual = kernelTestValues(rows * outputs, seed: 4)
-        let packed = PanelLayout.packed(weight, outputs: outputs, inputs: inputs)
+        // 21 rows: two full 8-row tiles and a partial one.
+        let product = PanelProductCase(rows: 21)
         for gelu in [false, true] {
-            var output = [Float](repeating: .nan, count: rows * outputs)
-            PanelProduct.multiply(rows: rows, depth: inputs, a: input, lda: inputs, panels: 1..<3, b: packed,
-                                  panelStride: 32 * inputs, ldb: 32, c: &output, ldc: outputs,
-                                  bias: bias, residual: residual, gelu: gelu)
-            for r in 0..<rows {
-                for c in 0..<32 { XCTAssertTrue(output[r * outputs + c].isNaN, "column \(c) outside the panels was written") }
-                for c in 32..<outputs {
-                    var sum = Double(bias[c]) + Double(residual[r * outputs + c])
-                    for i in 0..<inputs { sum += Double(input[r * inputs + i]) * Double(weight[c * inputs + i]) }
-                    if gelu { sum = sum * 0.5 * (1 + Foundation.erf(sum / 2.0.squareRoot())) }
-                    XCTAssertEqual(Double(output[r * outputs + c]), sum, accuracy: 1e-5, "row \(r), column \(c), gelu \(gelu)")
-                }
-            }
+            var output = [Float](repeating: .nan, count: product.rows * product.outputs)
+            PanelProduct.multiply(rows: product.rows, depth: product.inputs, a: product.input, lda: product.inputs,
+                                  panels: product.computedPanels, b: product.packed, panelStride: 32 * product.inputs, ldb: 32,
+                                  c: &output, ldc: product.outputs, bias: product.bias, residual: product.residual, gelu: gelu)
+            product.check(output, withResidual: true, gelu: gelu)
         }
     }
 
